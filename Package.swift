@@ -70,7 +70,7 @@ let package = Package(
 
     .testTarget(
       name: "DSDCTests",
-      dependencies: ["DSDC", "Lessons"],
+      dependencies: ["DSDC", "Lessons", "CZlib"],
       exclude: ["Fixtures"],
       swiftSettings: kernelFlags
     ),
