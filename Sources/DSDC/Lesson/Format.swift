@@ -1,0 +1,30 @@
+import Foundation
+
+/// Number formatting for lesson output, so printed formulas line up and read alike.
+public enum Format {
+  /// Fixed-point with `decimals` digits: `fixed(0.13066, 4)` → `0.1307`.
+  public static func fixed<T: BinaryFloatingPoint>(_ value: T, _ decimals: Int = 4) -> String {
+    String(format: "%.\(decimals)f", Double(value))
+  }
+
+  /// Fixed-point with an explicit sign: `signed(-0.5, 2)` → `-0.50`, `signed(0.5, 2)` → `+0.50`.
+  public static func signed<T: BinaryFloatingPoint>(_ value: T, _ decimals: Int = 4) -> String {
+    String(format: "%+.\(decimals)f", Double(value))
+  }
+
+  /// Bytes as upper-case hex pairs: `[0, 8, 3]` → `00 08 03`.
+  public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    bytes.map { String(format: "%02X", $0) }.joined(separator: " ")
+  }
+
+  /// An integer with thousands separators: `30922` → `30,922`.
+  public static func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(ch)
+    }
+    return (value < 0 ? "-" : "") + out
+  }
+}

@@ -1,0 +1,60 @@
+/// A numbered lesson of the walkthrough: a file in `Lessons/` that reads top to
+/// bottom like a notebook and talks to the learner through a `LessonContext`.
+public protocol Lesson {
+  /// Number, title, article section and output folder.
+  static var info: LessonInfo { get }
+  /// Runs the lesson: prints, computes, writes its files, checks its numbers.
+  static func run(_ context: LessonContext) throws
+}
+
+/// What the lesson list and the report say about a lesson.
+public struct LessonInfo: Sendable, Equatable {
+  /// 1, 2, …
+  public var number: Int
+  /// Short folder-friendly name, e.g. `mnist` → `Output/01-mnist/`.
+  public var slug: String
+  /// Title shown in the lesson list.
+  public var title: String
+  /// The article's sections the lesson follows, e.g. `§3.1, §4.2`.
+  public var articleSection: String
+  /// One line on what the learner will see.
+  public var summary: String
+
+  public init(number: Int, slug: String, title: String, articleSection: String, summary: String) {
+    self.number = number
+    self.slug = slug
+    self.title = title
+    self.articleSection = articleSection
+    self.summary = summary
+  }
+
+  /// The lesson's output folder name, e.g. `01-mnist`.
+  public var folderName: String {
+    (number < 10 ? "0" : "") + "\(number)-\(slug)"
+  }
+}
+
+/// Why a lesson stopped.
+public enum LessonError: Error, CustomStringConvertible {
+  /// One or more of the lesson's checks did not hold.
+  case checksFailed(lesson: Int, failed: [String])
+  /// No lesson has this number.
+  case unknownLesson(number: Int, available: ClosedRange<Int>)
+  /// `--sample` is not an index of the test set.
+  case sampleOutOfRange(sample: Int, count: Int)
+  /// The output folder cannot be created or written.
+  case outputNotWritable(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .checksFailed(let lesson, let failed):
+      return "lesson \(lesson): \(failed.count) check(s) failed: \(failed.joined(separator: "; ")) — HINT: this is a bug in dsdc; please report it with the command you ran"
+    case .unknownLesson(let number, let available):
+      return "there is no lesson \(number) — HINT: choose a lesson from \(available.lowerBound) to \(available.upperBound); `dsdc` lists them"
+    case .sampleOutOfRange(let sample, let count):
+      return "--sample \(sample) is not a test image index — HINT: choose a number from 0 to \(count - 1)"
+    case .outputNotWritable(let path, let reason):
+      return "cannot write to \(path): \(reason) — HINT: choose a writable folder with --output DIR"
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Settings shared by every lesson of a run (from the command line).
+public struct LessonSettings: Sendable {
+  /// The IDX folder (`--data`, `DSDC_DATA`, or `Data/mnist`).
+  public var dataDirectory: URL
+  /// Where lesson folders are written (`--output`, default `Output`).
+  public var outputDirectory: URL
+  /// The test image the lessons study (`--sample`).
+  public var sample: Int
+  /// The seed of every random choice (`--seed`).
+  public var seed: UInt64
+  /// Extra knobs for the training lesson (epochs, limits); empty means the defaults.
+  public var options: [String: String]
+
+  /// The default lesson digit: test image 8, an ordinary upright "5" with
+  /// straight strokes, curves and a corner, so every filter has something to find.
+  public static let defaultSample = 8
+
+  public init(dataDirectory: URL, outputDirectory: URL, sample: Int = defaultSample, seed: UInt64 = 0,
+              options: [String: String] = [:]) {
+    self.dataDirectory = dataDirectory
+    self.outputDirectory = outputDirectory
+    self.sample = sample
+    self.seed = seed
+    self.options = options
+  }
+}
+
+/// The lessons' window on the world: settings, the dataset (loaded once per run),
+/// printing that is also recorded, checks, and files written into the lesson's
+/// own folder and listed at the end of the run.
+public final class LessonContext {
+  /// The run's settings.
+  public let settings: LessonSettings
+  /// The lesson now running.
+  public private(set) var lesson: LessonInfo?
+  /// Every line printed, per lesson number.
+  public private(set) var transcripts: [Int: [String]] = [:]
+  /// Every file written, in order.
+  public private(set) var writtenFiles: [URL] = []
+  /// Checks that failed in the current lesson.
+  public private(set) var failedChecks: [String] = []
+  /// Where printed lines go (standard output by default; tests capture them).
+  public var printer: (String) -> Void = { print($0) }
+
+  private var testSplit: LabeledImages?
+  private var trainSplit: LabeledImages?
+
+  public init(settings: LessonSettings) {
+    self.settings = settings
+  }
+
+  // MARK: - Running
+
+  /// Runs one lesson: prints its heading, runs it, and fails if any check failed.
+  public func run(_ lesson: Lesson.Type) throws {
+    let info = lesson.info
+    self.lesson = info
+    failedChecks = []
+    say("")
+    say("━━ Lesson \(info.number) — \(info.title)  (article \(info.articleSection))")
+    say("")
+    try lesson.run(self)
+    if !failedChecks.isEmpty {
+      throw LessonError.checksFailed(lesson: info.number, failed: failedChecks)
+    }
+  }
+
+  // MARK: - Talking
+
+  /// Prints a line and records it in the lesson's transcript.
+  public func say(_ line: String = "") {
+    printer(line)
+    transcripts[lesson?.number ?? 0, default: []].append(line)
+  }
+
+  /// Checks a claim the lesson makes: prints `✓ claim` or `✗ claim` and remembers failures.
+  @discardableResult
+  public func check(_ condition: Bool, _ claim: String) -> Bool {
+    say((condition ? "  ✓ " : "  ✗ ") + claim)
+    if !condition { failedChecks.append(claim) }
+    return condition
+  }
+
+  // MARK: - Data
+
+  /// The test split, loaded on first use.
+  public func testSet() throws -> LabeledImages {
+    if let testSplit { return testSplit }
+    let split = try MNISTDataset.loadSplit(.test, directory: settings.dataDirectory)
+    testSplit = split
+    return split
+  }
+
+  /// The training split, loaded on first use.
+  public func trainSet() throws -> LabeledImages {
+    if let trainSplit { return trainSplit }
+    let split = try MNISTDataset.loadSplit(.train, directory: settings.dataDirectory)
+    trainSplit = split
+    return split
+  }
+
+  /// The lesson digit as a `(1, 1, 28, 28)` tensor of raw values 0…255, and its label.
+  public func sampleDigit() throws -> (image: Tensor, label: Int) {
+    let test = try testSet()
+    guard settings.sample >= 0 && settings.sample < test.count else {
+      throw LessonError.sampleOutOfRange(sample: settings.sample, count: test.count)
+    }
+    return (test.rawTensor(settings.sample), Int(test.labels[settings.sample]))
+  }
+
+  // MARK: - Files
+
+  /// The current lesson's output folder, created if needed.
+  public func folder() throws -> URL {
+    let name = lesson?.folderName ?? "misc"
+    let url = settings.outputDirectory.appendingPathComponent(name)
+    try OutputFolder.create(url)
+    return url
+  }
+
+  /// The path for a file in the lesson's folder, e.g. `Output/03-depthwise/maps.png`.
+  public func path(_ name: String) throws -> URL {
+    try folder().appendingPathComponent(name)
+  }
+
+  /// Records a file the lesson wrote, for the list at the end of the run.
+  public func recordWritten(_ url: URL) {
+    writtenFiles.append(url)
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DSDC
+import Foundation
+
+/// Options every command that reads data or writes files understands.
+struct CommonOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp(
+    "Folder with the four IDX files (default: $\(DataLocation.environmentVariable), else \(DataLocation.defaultPath)).",
+    valueName: "dir"))
+  var data: String?
+
+  @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes.", valueName: "dir"))
+  var output: String = "Output"
+
+  @Option(name: .long, help: ArgumentHelp(
+    "Index of the MNIST test image the lessons study (0–9999).", valueName: "index"))
+  var sample: Int = LessonSettings.defaultSample
+
+  @Option(name: .long, help: "Seed of every random choice (initial weights, shuffling, augmentation).")
+  var seed: UInt64 = 0
+
+  func validate() throws {
+    guard sample >= 0 else { throw ValidationError("--sample must be 0 or more, got \(sample)") }
+  }
+
+  var dataDirectory: URL { DataLocation.resolve(option: data) }
+  var outputDirectory: URL { URL(fileURLWithPath: output) }
+
+  func lessonSettings(options: [String: String] = [:]) -> LessonSettings {
+    LessonSettings(dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, seed: seed,
+                   options: options)
+  }
+}
+
+/// Prints the files a run wrote, relative to the current folder where possible.
+func listWrittenFiles(_ files: [URL]) {
+  guard !files.isEmpty else { return }
+  let here = FileManager.default.currentDirectoryPath + "/"
+  print("")
+  print("Files written (\(files.count)):")
+  for url in files {
+    let path = url.standardizedFileURL.path
+    print("  " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
+  }
+}

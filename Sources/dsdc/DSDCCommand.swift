@@ -1,0 +1,49 @@
+import ArgumentParser
+import DSDC
+import Foundation
+import Lessons
+
+/// `dsdc`: the command-line tool of the walkthrough.
+@main
+struct DSDCCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dsdc",
+    abstract: "Learn depthwise separable dilated convolution by running it on real MNIST digits.",
+    discussion: """
+      Run with no arguments to see the lessons and the next command to type.
+      Everything a run writes goes under the output folder (default: Output/).
+      """,
+    subcommands: [
+      OverviewCommand.self, LessonCommand.self, LessonsCommand.self, DataCommand.self,
+    ],
+    defaultSubcommand: OverviewCommand.self
+  )
+
+  /// Parses and runs, printing any failure as one line on standard error.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as LessonError {
+      fail(error.description)
+    } catch let error as MNISTError {
+      fail(error.description)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        // --help and --version land here: print what ArgumentParser would.
+        exit(withError: error)
+      }
+      fail("\(fullMessage(for: error).split(separator: "\n").first ?? "error") — HINT: see `dsdc --help`",
+           code: code.rawValue)
+    }
+  }
+
+  /// Prints `error: message` on standard error and exits with a non-zero status.
+  static func fail(_ message: String, code: Int32 = 1) -> Never {
+    var text = message
+    if text.hasPrefix("Error: ") { text.removeFirst(7) }
+    FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+    Foundation.exit(code == 0 ? 1 : code)
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DSDC
+import Foundation
+
+/// `dsdc data`: what was loaded, and optionally a checksum verification.
+struct DataCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "data", abstract: "Show the dataset dsdc reads, and verify it against CHECKSUMS.md.")
+
+  @Option(name: .long, help: ArgumentHelp(
+    "Folder with the four IDX files (default: $\(DataLocation.environmentVariable), else \(DataLocation.defaultPath)).",
+    valueName: "dir"))
+  var data: String?
+
+  @Flag(name: .long, help: "Check the SHA-256 of each decompressed file against the folder's CHECKSUMS.md.")
+  var verify = false
+
+  func run() throws {
+    let directory = DataLocation.resolve(option: data)
+    print("Data folder: \(directory.path)")
+    for split in MNISTDataset.Split.allCases {
+      let images = try MNISTDataset.loadSplit(split, directory: directory)
+      let stats = DatasetStatistics(images)
+      print("")
+      print("\(split.rawValue): \(images.count) images of \(images.rows)×\(images.columns) pixels")
+      print("  per class: " + stats.classCounts.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: ", "))
+      print("  pixel mean \(String(format: "%.4f", stats.mean)), std \(String(format: "%.4f", stats.std)) (pixels scaled to [0, 1])")
+    }
+    guard verify else {
+      print("")
+      print("Verify the files byte for byte with: dsdc data --verify")
+      return
+    }
+    let sums = try Checksums.load(directory: directory)
+    print("")
+    for split in MNISTDataset.Split.allCases {
+      for (name, magic) in [(split.imageFile, MNISTDataset.imageMagic), (split.labelFile, MNISTDataset.labelMagic)] {
+        let url = try MNISTDataset.locate(name, in: directory)
+        let file = try IDXFile.read(url, expectedMagic: magic)
+        try sums.verify(file: name, bytes: file.header + file.data, path: url.path)
+        print("  ✓ \(name): SHA-256 \(sums.sha256[name]!) matches CHECKSUMS.md")
+      }
+    }
+  }
+}

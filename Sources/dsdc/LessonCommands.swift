@@ -1,0 +1,98 @@
+import ArgumentParser
+import DSDC
+import Foundation
+import Lessons
+
+/// `dsdc` with no arguments: the lesson list and what to type next.
+struct OverviewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "overview", abstract: "List the lessons and the next command to type.")
+
+  @Option(name: .long, help: ArgumentHelp("Folder the lessons write to.", valueName: "dir"))
+  var output: String = "Output"
+
+  func run() throws {
+    let outputFolder = URL(fileURLWithPath: output)
+    print("dsdc — depthwise separable dilated convolution, step by step, on real MNIST digits.")
+    print("")
+    var next: Int?
+    for lesson in LessonCatalog.all {
+      let info = lesson.info
+      let done = FileManager.default.fileExists(atPath: outputFolder.appendingPathComponent(info.folderName).path)
+      if !done && next == nil { next = info.number }
+      let mark = done ? "✓" : " "
+      print("  \(mark) \(info.number). \(info.title.padding(toLength: 44, withPad: " ", startingAt: 0)) article \(info.articleSection)")
+    }
+    print("")
+    if let next {
+      print("Next: swift run -c release dsdc lesson \(next)")
+    } else {
+      print("All lessons have run. Look at the images in \(output)/, or run them again with: swift run -c release dsdc lessons")
+    }
+    print("All in order: swift run -c release dsdc lessons      Help: swift run dsdc --help")
+  }
+}
+
+/// `dsdc lesson N`.
+struct LessonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lesson", abstract: "Run one numbered lesson.")
+
+  @Argument(help: "The lesson's number (see `dsdc`).")
+  var number: Int
+
+  @OptionGroup var common: CommonOptions
+  @OptionGroup var training: LessonTrainingOptions
+
+  func run() throws {
+    let all = LessonCatalog.all
+    guard let lesson = all.first(where: { $0.info.number == number }) else {
+      throw LessonError.unknownLesson(number: number, available: all.first!.info.number...all.last!.info.number)
+    }
+    let context = LessonContext(settings: common.lessonSettings(options: training.options))
+    defer { listWrittenFiles(context.writtenFiles) }
+    try context.run(lesson)
+  }
+}
+
+/// `dsdc lessons`: every lesson in order.
+struct LessonsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lessons", abstract: "Run every lesson in order, ending with training the full model.")
+
+  @OptionGroup var common: CommonOptions
+  @OptionGroup var training: LessonTrainingOptions
+
+  @Option(name: .long, help: ArgumentHelp("Run lessons up to this number only.", valueName: "n"))
+  var through: Int?
+
+  func run() throws {
+    let context = LessonContext(settings: common.lessonSettings(options: training.options))
+    defer { listWrittenFiles(context.writtenFiles) }
+    for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {
+      try context.run(lesson)
+    }
+  }
+}
+
+/// Settings the training lesson passes on to the trainer (quick runs for smoke tests).
+struct LessonTrainingOptions: ParsableArguments {
+  @Option(name: .long, help: "Training epochs for the training lesson (default: the recipe's).")
+  var epochs: Int?
+
+  @Option(name: .customLong("train-limit"), help: ArgumentHelp(
+    "Train on the first N training images only (quick runs).", valueName: "n"))
+  var trainLimit: Int?
+
+  func validate() throws {
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
+  }
+
+  var options: [String: String] {
+    var result: [String: String] = [:]
+    if let epochs { result["epochs"] = String(epochs) }
+    if let trainLimit { result["train-limit"] = String(trainLimit) }
+    return result
+  }
+}

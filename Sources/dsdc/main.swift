@@ -1,2 +1,0 @@
-import DSDC
-print("dsdc")
