@@ -70,7 +70,7 @@ let package = Package(
 
     .testTarget(
       name: "DSDCTests",
-      dependencies: ["DSDC", "Lessons", "CZlib"],
+      dependencies: ["DSDC", "Lessons", "CZlib", "dsdc"],
       exclude: ["Fixtures"],
       swiftSettings: kernelFlags
     ),

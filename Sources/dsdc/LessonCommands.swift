@@ -49,6 +49,7 @@ struct LessonCommand: ParsableCommand {
     guard let lesson = all.first(where: { $0.info.number == number }) else {
       throw LessonError.unknownLesson(number: number, available: all.first!.info.number...all.last!.info.number)
     }
+    try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
     defer { listWrittenFiles(context.writtenFiles) }
     try context.run(lesson)
@@ -67,6 +68,7 @@ struct LessonsCommand: ParsableCommand {
   var through: Int?
 
   func run() throws {
+    try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
     defer { listWrittenFiles(context.writtenFiles) }
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {

@@ -1,0 +1,86 @@
+import DSDC
+import Foundation
+import Testing
+
+/// Runs the built `dsdc` tool (next to the test bundle) and captures its output.
+func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+  let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  let candidates = [buildFolder, buildFolder.deletingLastPathComponent()].map { $0.appendingPathComponent("dsdc") }
+  guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
+  }
+  let process = Process()
+  process.executableURL = tool
+  process.arguments = arguments
+  process.currentDirectoryURL = directory ?? repositoryRoot
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let stdout = out.fileHandleForReading.readDataToEndOfFile()
+  let stderr = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite("The dsdc command line")
+struct CommandLineTests {
+  @Test func noArgumentsListsLessonsAndNextCommand() throws {
+    let dir = try makeTemporaryDirectory()
+    let result = try runTool(["--output", dir.path])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("1. MNIST up close"))
+    #expect(result.stdout.contains("Next: swift run -c release dsdc lesson 1"))
+  }
+
+  @Test func unknownLessonIsOneLineAndNonZero() throws {
+    let result = try runTool(["lesson", "99"])
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("error: there is no lesson 99"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func sampleOutOfRangeNamesTheFlag() throws {
+    let dir = try makeTemporaryDirectory()
+    let result = try runTool(["lesson", "1", "--sample", "10000", "--output", dir.path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("--sample 10000"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func missingDataFolderNamesItAndTheFix() throws {
+    let dir = try makeTemporaryDirectory()
+    let result = try runTool(["lesson", "1", "--data", "/nonexistent/mnist", "--output", dir.path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("/nonexistent/mnist"))
+    #expect(result.stderr.contains("--data"))
+    // Nothing was written.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+  }
+
+  @Test func badFlagValueIsOneLine() throws {
+    let result = try runTool(["lesson", "1", "--seed", "minus-one"])
+    #expect(result.status != 0 && result.status < 128)
+    #expect(result.stderr.contains("--seed"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func unwritableOutputFolderNamesIt() throws {
+    // A path below a regular file cannot be created, even by root.
+    let dir = try makeTemporaryDirectory()
+    let file = dir.appendingPathComponent("a-file")
+    try Data("x".utf8).write(to: file)
+    let result = try runTool(["lesson", "1", "--output", file.appendingPathComponent("out").path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("a-file/out"))
+    #expect(result.stderr.contains("--output"))
+  }
+
+  @Test func dataEnvironmentVariablePointsElsewhere() throws {
+    #expect(DataLocation.resolve(option: nil, environment: ["DSDC_DATA": "/x/y"]).path == "/x/y")
+    #expect(DataLocation.resolve(option: "/a", environment: ["DSDC_DATA": "/x/y"]).path == "/a")
+    #expect(DataLocation.resolve(option: nil, environment: [:]).path.hasSuffix("Data/mnist"))
+  }
+}
