@@ -61,10 +61,40 @@ public final class LessonContext {
     say("")
     say("━━ Lesson \(info.number) — \(info.title)  (article \(info.articleSection))")
     say("")
-    try lesson.run(self)
-    if !failedChecks.isEmpty {
-      throw LessonError.checksFailed(lesson: info.number, failed: failedChecks)
+    let firstFile = writtenFiles.count
+    do {
+      try lesson.run(self)
+      if !failedChecks.isEmpty {
+        throw LessonError.checksFailed(lesson: info.number, failed: failedChecks)
+      }
+    } catch {
+      // A lesson that failed midway records its error beside what it wrote; one that
+      // failed before writing anything (bad data folder, bad --sample) leaves no trace.
+      let folder = settings.outputDirectory.appendingPathComponent(info.folderName)
+      if FileManager.default.fileExists(atPath: folder.path) {
+        try? saveRecord(info, files: writtenFiles[firstFile...], error: "\(error)")
+      }
+      throw error
     }
+    try saveRecord(info, files: writtenFiles[firstFile...], error: nil)
+  }
+
+  /// Saves what the lesson printed and wrote as `lesson.json` in its folder.
+  private func saveRecord(_ info: LessonInfo, files: ArraySlice<URL>, error: String?) throws {
+    let root = settings.outputDirectory.standardizedFileURL.path + "/"
+    let record = LessonRecord(
+      number: info.number, title: info.title, articleSection: info.articleSection,
+      lines: transcripts[info.number] ?? [],
+      files: files.map { url in
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
+      },
+      error: error,
+      settings: ["sample": String(settings.sample), "seed": String(settings.seed),
+                 "data": settings.dataDirectory.path]
+        .merging(settings.options) { a, _ in a },
+      date: ISO8601DateFormatter().string(from: Date()))
+    try record.save(to: try folder().appendingPathComponent(LessonRecord.fileName))
   }
 
   // MARK: - Talking
