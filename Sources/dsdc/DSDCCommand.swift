@@ -14,7 +14,7 @@ struct DSDCCommand: ParsableCommand {
       Everything a run writes goes under the output folder (default: Output/).
       """,
     subcommands: [
-      OverviewCommand.self, LessonCommand.self, LessonsCommand.self, DataCommand.self,
+      OverviewCommand.self, LessonCommand.self, LessonsCommand.self, DataCommand.self, ReportCommand.self,
     ],
     defaultSubcommand: OverviewCommand.self
   )
@@ -24,11 +24,12 @@ struct DSDCCommand: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
-    } catch let error as LessonError {
-      fail(error.description)
-    } catch let error as MNISTError {
-      fail(error.description)
     } catch {
+      // The library's own errors (bad data, images, checkpoints, folders) already read
+      // as one line naming the file and the fix.
+      if String(reflecting: type(of: error)).hasPrefix("DSDC.") {
+        fail(String(describing: error))
+      }
       let code = exitCode(for: error)
       if code == .success {
         // --help and --version land here: print what ArgumentParser would.

@@ -53,6 +53,7 @@ struct LessonCommand: ParsableCommand {
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
     defer { listWrittenFiles(context.writtenFiles) }
     try context.run(lesson)
+    ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory)
   }
 }
 
@@ -70,6 +71,7 @@ struct LessonsCommand: ParsableCommand {
   func run() throws {
     try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
+    defer { ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory) }
     defer { listWrittenFiles(context.writtenFiles) }
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {
       try context.run(lesson)

@@ -29,14 +29,17 @@ public enum OutputFolder {
     let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
     do {
       try data.write(to: temporary)
-      if FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: url)
-      }
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw LessonError.outputNotWritable(path: url.path, reason: describe(error))
+    }
+    // rename(2) replaces an existing file in one step. (FileManager.replaceItemAt fails
+    // on Linux with "The file doesn't exist" and deletes the original:
+    // swift-corelibs-foundation issue #4655.)
+    guard rename(temporary.path, url.path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temporary)
+      throw LessonError.outputNotWritable(path: url.path, reason: reason)
     }
   }
 

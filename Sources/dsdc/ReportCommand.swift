@@ -1,0 +1,64 @@
+import ArgumentParser
+import DSDC
+import Foundation
+import Lessons
+
+/// `dsdc report`: one page, `Output/index.html`, with every lesson's text and images.
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Write Output/index.html: every lesson's printed text and images on one page.",
+    discussion: """
+      The page is assembled from the lesson.json each lesson run leaves in its folder, so it
+      shows the latest run of each lesson; lessons not run yet show the command to run them.
+      Open it in any browser; it needs no network. `dsdc lessons` writes it too.
+      """)
+
+  /// The version shown in the page's header.
+  static let version = "0.1.0"
+
+  @Option(name: .long, help: ArgumentHelp("The folder the lessons wrote to.", valueName: "dir"))
+  var output: String = "Output"
+
+  func run() throws {
+    let folder = URL(fileURLWithPath: output)
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+      DSDCCommand.fail(ReportError.noOutputFolder(path: folder.path).description)
+    }
+    do {
+      let page = try Self.writePage(outputDirectory: folder)
+      Self.printLocation(page)
+    } catch let error as ReportError {
+      DSDCCommand.fail(error.description)
+    }
+  }
+
+  /// Writes the page for the catalog's lessons and the later commands' folders.
+  @discardableResult
+  static func writePage(outputDirectory: URL) throws -> URL {
+    try ReportPage.write(
+      outputDirectory: outputDirectory, lessons: LessonCatalog.all.map { $0.info },
+      extraSections: ReportExtraSection.standard, version: version)
+  }
+
+  /// For the end of `dsdc lessons` (also after a lesson failed, so the page shows the
+  /// error): writes the page and prints where it is. A page that cannot be written or
+  /// has broken links is reported on standard error; the lessons' outcome sets the exit status.
+  static func writeAfterLessons(outputDirectory: URL) {
+    do {
+      printLocation(try writePage(outputDirectory: outputDirectory))
+    } catch {
+      FileHandle.standardError.write(Data("warning: the report page is incomplete: \(error)\n".utf8))
+    }
+  }
+
+  /// Prints the page's path (relative to the current folder where possible) and its `file://` URL.
+  static func printLocation(_ page: URL) {
+    let path = page.standardizedFileURL.path
+    let here = FileManager.default.currentDirectoryPath + "/"
+    print("")
+    print("Report: " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
+    print("  open " + URL(fileURLWithPath: path).absoluteString)
+  }
+}

@@ -1,0 +1,52 @@
+import DSDC
+import Foundation
+import Testing
+
+/// Whether an executable of this name is on `PATH`.
+private func onPath(_ name: String) -> Bool {
+  (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains { folder in
+    FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)")
+  }
+}
+
+/// Runs `scripts/check-report.sh` on an output folder.
+private func checkReport(_ folder: URL) throws -> (status: Int32, output: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/bash")
+  process.arguments = [repositoryRoot.appendingPathComponent("scripts/check-report.sh").path, folder.path]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let output = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+/// The report rendered by a real browser (headless Chromium, Debian's `chromium`
+/// package): the screenshot is not blank and every image decodes. Without
+/// `chromium` and `python3` on PATH these tests are skipped, and say so.
+@Suite(
+  "The report page in a real browser",
+  .enabled(if: onPath("chromium") && onPath("python3"),
+           "chromium or python3 is not on PATH — install with: apt-get install -y chromium python3"),
+  .serialized)
+struct ReportBrowserTests {
+  @Test func everyImageLoadsAndThePageIsNotBlank() throws {
+    let root = try ReportFixture.outputFolder()
+    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")
+    let result = try checkReport(root)
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.contains("check-report: OK: 3 images loaded"), "\(result.output)")
+  }
+
+  @Test func anImageThatDoesNotDecodeIsReported() throws {
+    let root = try ReportFixture.outputFolder()
+    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")
+    // The file is there (so the link check passes) but is not a PNG.
+    try Data("not a png".utf8).write(to: root.appendingPathComponent("01-mnist/first-100.png"))
+    let result = try checkReport(root)
+    #expect(result.status != 0)
+    #expect(result.output.contains("1 of 3 images did not load: 01-mnist/first-100.png"), "\(result.output)")
+  }
+}
