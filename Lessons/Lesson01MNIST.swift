@@ -45,6 +45,10 @@ public enum Lesson01MNIST: Lesson {
     lesson.say()
     lesson.say("The same digit in shades (two characters per pixel):")
     for line in TerminalPreview.shaded(plane, range: (0, 255)) { lesson.say("  |" + line + "|") }
+    // The same numbers as a picture: every pixel enlarged with its value written in it.
+    let digitBytes = Array(try lesson.testSet().image(lesson.settings.sample))
+    try lesson.write(DigitValueFigure(title: "Test image \(lesson.settings.sample), label \(label): 28x28 pixel values (0 = paper, 255 = ink)",
+                                      pixels: digitBytes), as: "digit.png")
     lesson.say()
 
     // MARK: Dataset facts, computed from the data
@@ -59,6 +63,10 @@ public enum Lesson01MNIST: Lesson {
     lesson.say("Training pixels scaled to [0, 1]: mean μ = \(Format.fixed(trainStats.mean)), standard deviation σ = \(Format.fixed(trainStats.std))")
     lesson.check(train.count == 60_000 && test.count == 10_000, "60,000 training and 10,000 test images")
     lesson.check(trainStats.classCounts.reduce(0, +) == train.count, "class counts add up to the training set")
+    // The first 100 test digits with their labels: what "typical" looks like.
+    let first100 = (0..<100).map { GalleryFigure.Item(pixels: Array(test.image($0)), caption: "#\($0): \(test.labels[$0])") }
+    try lesson.write(GalleryFigure(title: "The first 100 MNIST test digits with their labels", items: first100, columns: 10, scale: 2),
+                     as: "first-100.png")
     lesson.say()
 
     // MARK: Normalisation
