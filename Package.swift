@@ -16,7 +16,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
   ],
   targets: [
     // MARK: - C libraries
@@ -26,6 +25,13 @@ let package = Package(
       path: "Sources/CPNG",
       pkgConfig: "libpng",
       providers: [.apt(["libpng-dev"])]
+    ),
+    // SHA-256 for `dsdc data --verify`, from OpenSSL's libcrypto.
+    .systemLibrary(
+      name: "CCrypto",
+      path: "Sources/CCrypto",
+      pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]
     ),
     .systemLibrary(
       name: "CZlib",
@@ -41,7 +47,7 @@ let package = Package(
       dependencies: [
         "CPNG",
         "CZlib",
-        .product(name: "Crypto", package: "swift-crypto"),
+        "CCrypto",
       ],
       swiftSettings: kernelFlags
     ),

@@ -1,4 +1,4 @@
-import Crypto
+import CCrypto
 import Foundation
 
 /// SHA-256 sums of the decompressed IDX files, as listed in a `CHECKSUMS.md`
@@ -30,9 +30,15 @@ public struct Checksums: Sendable {
     return Checksums(markdown: text)
   }
 
-  /// The hex SHA-256 of some bytes.
+  /// The hex SHA-256 of some bytes (computed by OpenSSL's libcrypto).
   public static func sha256Hex(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+    var length: UInt32 = 0
+    let ok = bytes.withUnsafeBytes { input in
+      EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
+    }
+    precondition(ok == 1 && length == 32, "libcrypto's SHA-256 failed")
+    return digest.prefix(32).map { String(format: "%02x", $0) }.joined()
   }
 
   /// Checks one decompressed file's bytes (header and data) against its listed sum.
