@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "dsdc", targets: ["dsdc"]),
+    .executable(name: "dsdc-bench", targets: ["dsdc-bench"]),
     .library(name: "DSDC", targets: ["DSDC"]),
   ],
   dependencies: [
@@ -70,6 +71,13 @@ let package = Package(
         "Lessons",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+
+    .executableTarget(
+      name: "dsdc-bench",
+      dependencies: ["DSDC"],
+      path: "Sources/dsdc-bench",
+      swiftSettings: kernelFlags
     ),
 
     // MARK: - Tests

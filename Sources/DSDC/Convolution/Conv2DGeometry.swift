@@ -62,7 +62,7 @@ public struct Conv2DGeometry: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The article's §5 padding, `P = D·(K−1)/2` (integer division): it keeps
-  /// `H_out = H` at stride 1 exactly when K is odd.
+  /// `H_out = H` at stride 1 exactly when `D·(K−1)` is even — always for odd K.
   public static func samePadding(kernel: Int, dilation: Int) -> Int {
     dilation * (kernel - 1) / 2
   }

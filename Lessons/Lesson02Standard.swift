@@ -1,0 +1,186 @@
+// Lesson 2 — Standard convolution
+//
+// What it teaches: what one layer of an ordinary CNN computes. Each output
+// channel reads every input channel through its own K×K kernel and adds up the
+// products. First a 5×5 picture by hand, then four hand-designed kernels (Sobel x,
+// Sobel y, blur, sharpen) on the digit, then a layer with 4 channels in and 8 out,
+// so that C and N in the formula mean something.
+// Article: §4.1 (standard convolution); the layout of §3–§5.
+// Writes: Output/02-standard/digit.png (the input), kernels.png (the four kernels),
+//         maps.png (their four output maps), mixed-kernels.png (the 8×4 kernels of
+//         the 4→8 layer) and mixed-maps.png (its eight output maps).
+
+import DSDC
+import Foundation
+
+public enum Lesson02Standard: Lesson {
+  public static let info = LessonInfo(
+    number: 2, slug: "standard", title: "Standard convolution", articleSection: "§4.1",
+    summary: "hand-designed kernels on the digit, then 4 channels in and 8 out, term by term")
+
+  public static func run(_ lesson: LessonContext) throws {
+    // MARK: The article's formula, and what is wrong with it
+    lesson.say("Article §4.1 (标准卷积, standard convolution), as written:")
+    lesson.say("    G_{i,j,n} = Σ_c Σ_{m,n} K_{m,n,c,n} · F_{i+m−1, j+n−1, c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
+    lesson.say("    F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C×N} the kernels, G ∈ ℝ^{H×W×N} the output.")
+    lesson.say()
+    for line in FormulaPrinter.erratum(
+      section: "§4.1", "the letter n names two different things",
+      article: ["G_{i,j,n} = Σ_c Σ_{m,n} K_{m,n,c,n} · F_{i+m−1, j+n−1, c}"],
+      corrected: ["G_{i,j,n} = Σ_{c=1}^{C} Σ_{u=1}^{K} Σ_{v=1}^{K} K_{u,v,c,n} · F'_{i+u−1, j+v−1, c}"],
+      why: [
+        "n is the output channel (fixed on the left) and also the kernel column (summed on the right),",
+        "so K_{m,n,c,n} would only read the kernel column equal to the channel number. Call them u, v.",
+        "F' is F with a zero border of P = (K−1)/2: for i = H it reads rows H+1 and H+2, which F lacks.",
+      ])
+    { lesson.say(line) }
+    lesson.say()
+    for line in FormulaPrinter.erratum(
+      section: "§3–§5", "two memory layouts",
+      article: ["F ∈ ℝ^{H×W×C}, F_{i,j,c}: channels last (§3–§4)"],
+      corrected: ["x[n, c, i, j]: NCHW, channels first (the §5 PyTorch code, and this program)"],
+      why: [
+        "the formulas and the code order the axes differently; the numbers are the same, only the",
+        "indexing differs. This program uses NCHW everywhere: x[n,c,h,w] = storage[((n·C + c)·H + h)·W + w].",
+      ])
+    { lesson.say(line) }
+    lesson.say()
+    // The program counts from 0 and writes the image in the batch first (n, always
+    // 0 here), then the channel. The article's output channel n is the program's o.
+    lesson.say("What the program computes (ReferenceConvolution; counting from 0):")
+    lesson.say("    out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]")
+    lesson.say(
+      "    the article's G_{i,j,o} is out[0, o−1, i−1, j−1]; its K_{u,v,c,o} is w[o−1, c−1, u−1, v−1]; taps outside x read 0."
+    )
+    lesson.say()
+
+    // MARK: A small case by hand
+    // A 5×5 picture, dark on the left, bright on the right, and Sobel x. Without
+    // padding (P = 0) a 3×3 window fits in 3 places per axis, so the output is 3×3.
+    let small = Tensor(shape: [1, 1, 5, 5], storage: (0..<25).map { $0 % 5 >= 2 ? 1 : 0 })  // (1, 1, 5, 5)
+    let sobelX = HandKernel.sobelX.weight  // (1, 1, 3, 3)
+    let valid = Conv2DGeometry(inChannels: 1, outChannels: 1, kernel: 3)
+    let smallOut = Convolution.forward(input: small, weight: sobelX, geometry: valid)  // (1, 1, 3, 3)
+    lesson.say("A small case: a 5×5 input x (an edge between columns 1 and 2), Sobel x, P = 0.")
+    lesson.say("Output size ⌊(L + 2P − D·(K−1) − 1)/S⌋ + 1 = ⌊(5 + 0 − 2 − 1)/1⌋ + 1 = \(valid.outputLength(5))")
+    for line in FormulaPrinter.sideBySide(
+      [
+        TerminalPreview.valueGrid(small.plane(n: 0, c: 0), width: 2),
+        TerminalPreview.valueGrid(sobelX.plane(n: 0, c: 0), width: 3),
+        TerminalPreview.valueGrid(smallOut.plane(n: 0, c: 0), width: 2),
+      ],
+      titles: ["x (5×5)", "w = Sobel x", "out (3×3)"])
+    { lesson.say("    " + line) }
+    let smallTerms = ReferenceConvolution.terms(input: small, weight: sobelX, geometry: valid, n: 0, o: 0, i: 1, j: 0)
+    let smallSum = FormulaPrinter.writtenOut(smallTerms, result: "out[0,0,1,0]")
+    for line in smallSum.lines { lesson.say("    " + line) }
+    let smallAgreement = FormulaPrinter.agreement(
+      sum: smallSum.sum, fast: smallOut[n: 0, c: 0, h: 1, w: 0], at: "out[0,0,1,0]")
+    lesson.check(smallAgreement.holds, smallAgreement.claim)
+    lesson.check(
+      smallOut.storage == [4, 4, 0, 4, 4, 0, 4, 4, 0],
+      "by hand: a window straddling the edge gives (1+2+1)·(1−0) = 4, a window on the bright side 0")
+    lesson.say()
+
+    // MARK: Four hand-designed kernels on the digit
+    // The digit with its pixels scaled to [0, 1] (x/255), not normalised: the
+    // background is then exactly 0, like the zero padding, so no map gets a false
+    // edge along the image border. (The network uses the normalised x̂ of lesson 1.)
+    let (digit, label) = try lesson.sampleDigit()
+    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    lesson.say("The digit: test image \(lesson.settings.sample), labelled \(label), pixels scaled to [0, 1] (x/255).")
+    lesson.say("Four kernels, one per output channel (applied as printed, not flipped):")
+    for line in FormulaPrinter.sideBySide(
+      HandKernel.allCases.map {
+        TerminalPreview.valueGrid($0.weight.plane(n: 0, c: 0), width: 7, decimals: $0 == .blur ? 4 : 0)
+      },
+      titles: HandKernel.allCases.enumerated().map { "o=\($0): \($1.name)" })
+    { lesson.say("    " + line) }
+    for kernel in HandKernel.allCases { lesson.say("    \(kernel.name): \(kernel.purpose)") }
+    let bankGeometry = Conv2DGeometry.standard(1, 4, kernel: 3)  // P = 1 keeps 28×28
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: bankGeometry)  // (1, 4, 28, 28)
+    lesson.say("\(bankGeometry): \(FormulaPrinter.shape(x)) → \(FormulaPrinter.shape(maps))")
+    // The input, the kernels (blue negative, white 0, red positive, each with its own
+    // scale) and the four maps they make.
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Input: test image \(lesson.settings.sample) (label \(label)), pixels x/255",
+        tiles: [(label: "x, 28×28", plane: x.plane(n: 0, c: 0))], style: .grayInverted, range: .fixed(lo: 0, hi: 1),
+        scale: 10),
+      as: "digit.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Four hand-designed 3×3 kernels (weights)",
+        tiles: HandKernel.allCases.enumerated().map {
+          (label: "o=\($0): \($1.name)", plane: $1.weight.plane(n: 0, c: 0))
+        },
+        style: .diverging, range: .perTile, scale: 64, printsValues: true), as: "kernels.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Standard convolution 1→4, K=3, P=1: one 28×28 map per kernel",
+        tiles: HandKernel.allCases.enumerated().map { (label: "o=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
+        style: .diverging, range: .perTile, scale: 6), as: "maps.png")
+    lesson.say()
+
+    // The output position to write out: the digit's strongest edge.
+    let (i, j) = ProbePosition.strongestEdge(in: x)
+    lesson.say(
+      "At row \(i), column \(j) (the digit's strongest edge; the article's G_{\(i + 1),\(j + 1),·}), every term:")
+    for (o, kernel) in HandKernel.allCases.enumerated() {
+      let terms = ReferenceConvolution.terms(
+        input: x, weight: HandKernel.bank, geometry: bankGeometry, n: 0, o: o, i: i, j: j)
+      let element = "out[0,\(o),\(i),\(j)]"
+      let filled = FormulaPrinter.writtenOut(terms, result: element)
+      lesson.say("  o=\(o) (\(kernel.name)):")
+      for line in filled.lines { lesson.say("    " + line) }
+      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: maps[n: 0, c: o, h: i, w: j], at: element)
+      lesson.check(agreement.holds, agreement.claim)
+    }
+    lesson.say(
+      "Cost: parameters \(CostTable.parameterArithmetic(bankGeometry)), "
+        + "multiply-adds \(CostTable.multiplyAddArithmetic(bankGeometry, height: 28, width: 28))")
+    lesson.say()
+    lesson.say("The Sobel x map (+ # positive, - = negative: a stroke has + on its left edge, - on its right):")
+    for line in TerminalPreview.signed(maps.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+    lesson.say()
+
+    // MARK: Many channels in, many out
+    // Now the four maps are the input (C = 4) of a layer with N = 8 output channels.
+    // Its 8·4 kernels are random, as in a network before training: normal with
+    // σ = 1/√(C·K²) = 1/6, so outputs stay about as large as inputs.
+    var generator = SeededGenerator(seed: lesson.settings.seed)
+    let mixedGeometry = Conv2DGeometry.standard(4, 8, kernel: 3)
+    let mixedWeight = Tensor.randomNormal(shape: mixedGeometry.weightShape, std: 1.0 / 6, using: &generator)  // (8, 4, 3, 3)
+    let mixed = Convolution.forward(input: maps, weight: mixedWeight, geometry: mixedGeometry)  // (1, 8, 28, 28)
+    lesson.say(
+      "\(mixedGeometry): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(mixed)), weights \(FormulaPrinter.shape(mixedWeight)) from seed \(lesson.settings.seed)"
+    )
+    lesson.say("Output channel o = 0 reads all four input channels: 4·3·3 = 36 terms.")
+    let mixedTerms = ReferenceConvolution.terms(
+      input: maps, weight: mixedWeight, geometry: mixedGeometry, n: 0, o: 0, i: i, j: j)
+    let mixedElement = "out[0,0,\(i),\(j)]"
+    let mixedSum = FormulaPrinter.writtenOut(mixedTerms, result: mixedElement)
+    for line in mixedSum.lines { lesson.say("    " + line) }
+    let mixedAgreement = FormulaPrinter.agreement(
+      sum: mixedSum.sum, fast: mixed[n: 0, c: 0, h: i, w: j], at: mixedElement)
+    lesson.check(mixedAgreement.holds, mixedAgreement.claim)
+    lesson.check(
+      mixedTerms.count == mixedGeometry.inChannels * 9, "a standard convolution's output reads C·K² = 4·9 = 36 inputs")
+    // All 8·4 kernels (row o: the four kernels output channel o applies to inputs c = 0…3)
+    // on one shared scale, and the eight output maps.
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Standard convolution 4→8, K=3: weights w[o,c]\nrow o = output channel, column c = input channel",
+        tiles: (0..<8).flatMap { o in (0..<4).map { c in (label: "w[\(o),\(c)]", plane: mixedWeight.plane(n: o, c: c)) }
+        },
+        style: .diverging, range: .shared, scale: 30, columns: 4, textScale: 2), as: "mixed-kernels.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Standard convolution 4→8, K=3: the eight output maps\n(each reads all four input maps)",
+        tiles: (0..<8).map { (label: "out[0,\($0)]", plane: mixed.plane(n: 0, c: $0)) },
+        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "mixed-maps.png")
+    lesson.say(
+      "Cost: parameters \(CostTable.parameterArithmetic(mixedGeometry)), "
+        + "multiply-adds \(CostTable.multiplyAddArithmetic(mixedGeometry, height: 28, width: 28))")
+  }
+}

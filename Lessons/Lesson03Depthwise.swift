@@ -1,0 +1,157 @@
+// Lesson 3 — Depthwise convolution
+//
+// What it teaches: a depthwise convolution gives every channel its own K×K kernel
+// and never mixes channels: output channel c reads input channel c only. It is a
+// standard convolution with groups = C, or one whose kernel is zero wherever the
+// output channel is not the input channel. First two 5×5 channels by hand, then
+// the four maps of lesson 2's kernels on the digit.
+// Article: §2.2, §3.1 and §4.2 (the depthwise step).
+// Writes: Output/03-depthwise/input-maps.png (the four input channels),
+//         kernels.png (one 3×3 kernel per channel) and maps.png (the four outputs).
+
+import DSDC
+import Foundation
+
+public enum Lesson03Depthwise: Lesson {
+  public static let info = LessonInfo(
+    number: 3, slug: "depthwise", title: "Depthwise convolution", articleSection: "§2.2, §3.1, §4.2",
+    summary: "one kernel per channel, no mixing: groups = C, nine terms per output")
+
+  public static func run(_ lesson: LessonContext) throws {
+    // MARK: The article's formula, and what is wrong with it
+    lesson.say("Article §2.2: 深度卷积对每个输入通道应用一个单独的卷积核")
+    lesson.say("    (\"depthwise convolution applies a separate kernel to each input channel\").")
+    lesson.say("Article §3.1 (深度卷积, depthwise convolution), as written — and §4.2 repeats it:")
+    lesson.say("    G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]")
+    lesson.say("    F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C} one K×K kernel per channel.")
+    lesson.say()
+    for line in FormulaPrinter.erratum(
+      section: "§3.1, §4.2", "the output has no position",
+      article: ["G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]"],
+      corrected: [
+        "G_{x,y,c} = Σ_{i,j} K_{i,j,c} · F_{x+i, y+j, c}     ∀ x ∈ [1,H], y ∈ [1,W], c ∈ [1,C]",
+        "with i, j ∈ {−(K−1)/2, …, (K−1)/2} (centred on x, y) and F = 0 outside the image",
+      ],
+      why: [
+        "as written, G_c is one number per channel: the kernel times the image's top-left K×K corner.",
+        "A convolution slides the kernel: each output position (x, y) has its own window.",
+      ])
+    { lesson.say(line) }
+    lesson.say()
+    lesson.say("What the program computes (groups = C: the weight is (C, 1, K, K), one kernel per channel):")
+    lesson.say("    out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]")
+    lesson.say()
+
+    // MARK: A small case by hand
+    // Two 5×5 channels: channel 0 has a vertical edge, channel 1 the same edge turned
+    // horizontal. Channel 0 gets Sobel x, channel 1 Sobel y; no padding (P = 0).
+    let edge: [Float] = (0..<25).map { $0 % 5 >= 2 ? 1 : 0 }
+    let turned: [Float] = (0..<25).map { $0 / 5 >= 2 ? 1 : 0 }
+    let small = Tensor(shape: [1, 2, 5, 5], storage: edge + turned)  // (1, 2, 5, 5)
+    let smallKernels = Tensor(shape: [2, 1, 3, 3], storage: HandKernel.sobelX.weights + HandKernel.sobelY.weights)
+    let smallGeometry = Conv2DGeometry(inChannels: 2, outChannels: 2, kernel: 3, groups: 2)
+    let smallOut = Convolution.forward(input: small, weight: smallKernels, geometry: smallGeometry)  // (1, 2, 3, 3)
+    lesson.say("A small case: two 5×5 channels, each with its own kernel, \(smallGeometry):")
+    for line in FormulaPrinter.sideBySide(
+      [
+        TerminalPreview.valueGrid(small.plane(n: 0, c: 0), width: 2),
+        TerminalPreview.valueGrid(smallKernels.plane(n: 0, c: 0), width: 3),
+        TerminalPreview.valueGrid(smallOut.plane(n: 0, c: 0), width: 2),
+        TerminalPreview.valueGrid(small.plane(n: 0, c: 1), width: 2),
+        TerminalPreview.valueGrid(smallKernels.plane(n: 1, c: 0), width: 3),
+        TerminalPreview.valueGrid(smallOut.plane(n: 0, c: 1), width: 2),
+      ],
+      titles: ["x, c=0", "w[0]: Sobel x", "out, c=0", "x, c=1", "w[1]: Sobel y", "out, c=1"])
+    { lesson.say("    " + line) }
+    let smallTerms = ReferenceConvolution.terms(
+      input: small, weight: smallKernels, geometry: smallGeometry, n: 0, o: 1, i: 0, j: 1)
+    let smallSum = FormulaPrinter.writtenOut(smallTerms, result: "out[0,1,0,1]")
+    for line in smallSum.lines { lesson.say("    " + line) }
+    let smallAgreement = FormulaPrinter.agreement(
+      sum: smallSum.sum, fast: smallOut[n: 0, c: 1, h: 0, w: 1], at: "out[0,1,0,1]")
+    lesson.check(smallAgreement.holds, smallAgreement.claim)
+    lesson.check(
+      smallTerms.allSatisfy { $0.channel == 1 }, "output channel 1 reads input channel 1 only (9 terms, not 2·9)")
+    lesson.check(
+      smallOut.plane(n: 0, c: 0).storage == [4, 4, 0, 4, 4, 0, 4, 4, 0]
+        && smallOut.plane(n: 0, c: 1).storage == [4, 4, 4, 4, 4, 4, 0, 0, 0],
+      "by hand: each channel finds its own edge, (1+2+1)·(1−0) = 4 where the window straddles it")
+    lesson.say()
+
+    // MARK: The digit's four maps
+    // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255):
+    // Sobel x, Sobel y, blur and sharpen. Each gets a random 3×3 kernel, normal with
+    // σ = 1/√(K²) = 1/3, as a depthwise layer has before training.
+    let (digit, label) = try lesson.sampleDigit()
+    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
+    var generator = SeededGenerator(seed: lesson.settings.seed)
+    let depthwise = Conv2DGeometry.depthwise(4, kernel: 3)
+    let kernels = Tensor.randomNormal(shape: depthwise.weightShape, std: 1.0 / 3, using: &generator)  // (4, 1, 3, 3)
+    let out = Convolution.forward(input: maps, weight: kernels, geometry: depthwise)  // (1, 4, 28, 28)
+    lesson.say(
+      "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's four kernels: \(FormulaPrinter.shape(maps)),"
+    )
+    lesson.say("channels \(HandKernel.allCases.enumerated().map { "\($0) = \($1.name)" }.joined(separator: ", ")).")
+    lesson.say(
+      "\(depthwise): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), kernels \(FormulaPrinter.shape(kernels)) from seed \(lesson.settings.seed):"
+    )
+    for line in FormulaPrinter.sideBySide(
+      (0..<4).map { TerminalPreview.valueGrid(kernels.plane(n: $0, c: 0), width: 7, decimals: 4) },
+      titles: (0..<4).map { "w[\($0)] for channel \($0)" })
+    { lesson.say("    " + line) }
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
+        tiles: HandKernel.allCases.enumerated().map { (label: "c=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
+        style: .diverging, range: .perTile, scale: 6), as: "input-maps.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Depthwise 3×3 kernels: one per channel (random, seed \(lesson.settings.seed))",
+        tiles: (0..<4).map { (label: "w[\($0)] for c=\($0)", plane: kernels.plane(n: $0, c: 0)) },
+        style: .diverging, range: .shared, scale: 72, printsValues: true), as: "kernels.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Depthwise convolution, groups = 4: output c reads input c only",
+        tiles: (0..<4).map { (label: "out c=\($0)\nreads in c=\($0)", plane: out.plane(n: 0, c: $0)) },
+        style: .diverging, range: .perTile, scale: 6), as: "maps.png")
+    lesson.say()
+
+    let (i, j) = ProbePosition.strongestEdge(in: x)
+    lesson.say(
+      "At row \(i), column \(j) (the digit's strongest edge), each output channel is a sum of nine terms of its own channel:"
+    )
+    for c in 0..<4 {
+      let terms = ReferenceConvolution.terms(input: maps, weight: kernels, geometry: depthwise, n: 0, o: c, i: i, j: j)
+      let element = "out[0,\(c),\(i),\(j)]"
+      let filled = FormulaPrinter.writtenOut(terms, result: element)
+      for line in filled.lines { lesson.say("    " + line) }
+      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: c, h: i, w: j], at: element)
+      lesson.check(agreement.holds, agreement.claim)
+    }
+    lesson.say()
+
+    // MARK: Depthwise is a standard convolution with most of its kernel zero
+    // Put kernel c at [c, c] of a (C, C, K, K) weight and zeros elsewhere: a standard
+    // convolution with that weight computes the same maps — it just multiplies
+    // 3 of every 4 kernels by zero.
+    let blockDiagonal = KernelIdentities.depthwiseAsStandard(kernels)  // (4, 4, 3, 3)
+    let viaStandard = Convolution.forward(input: maps, weight: blockDiagonal, geometry: .standard(4, 4, kernel: 3))
+    let difference = viaStandard.maxAbsDifference(out)
+    lesson.check(
+      difference <= FormulaPrinter.tolerance,
+      "standard convolution with the block-diagonal kernel \(FormulaPrinter.shape(blockDiagonal)) gives the same maps: max |Δ| = \(FormulaPrinter.scientific(difference))"
+    )
+    lesson.say("Cost beside that standard convolution:")
+    for line in CostTable.lines(
+      [.layer("standard 4→4", .standard(4, 4, kernel: 3)), .layer("depthwise", depthwise)],
+      height: 28, width: 28)
+    { lesson.say("    " + line) }
+    lesson.check(
+      depthwise.parameterCount() * 4 == Conv2DGeometry.standard(4, 4, kernel: 3).parameterCount(),
+      "depthwise has C = 4 times fewer parameters: no kernel for c ≠ o")
+    lesson.say()
+    lesson.say("Output channel 0, the Sobel x map through kernel w[0] (+ # positive, - = negative):")
+    for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+  }
+}

@@ -1,0 +1,147 @@
+// Lesson 4 — Pointwise convolution
+//
+// What it teaches: a 1×1 convolution looks at one pixel at a time and mixes the
+// channels there: each output channel is a weighted sum of the input channels at
+// the same position. Over a whole image that is one matrix product,
+// (N×C weights) · (C×(H·W) pixels). First a 3-channel 2×2 input by hand, then the
+// digit's four maps mixed into eight.
+// Article: §3.2 (the pointwise step).
+// Writes: Output/04-pointwise/input-maps.png (the four input channels),
+//         weights.png (the 8×4 weight matrix) and maps.png (the eight outputs).
+
+import DSDC
+import Foundation
+
+public enum Lesson04Pointwise: Lesson {
+  public static let info = LessonInfo(
+    number: 4, slug: "pointwise", title: "Pointwise (1×1) convolution", articleSection: "§3.2",
+    summary: "mixing channels at one pixel, and the same thing as a matrix product")
+
+  public static func run(_ lesson: LessonContext) throws {
+    // MARK: The article's formula
+    lesson.say("Article §3.2 (逐点卷积, pointwise convolution), as written:")
+    lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
+    lesson.say("    G ∈ ℝ^{H×W×C} is the input, P ∈ ℝ^{1×1×C×N} the weights, H ∈ ℝ^{H×W×N} the output.")
+    lesson.say("This one is right as written: no window, so no offsets and no padding. (Only the letter H does")
+    lesson.say("double duty, as the output map and as the height.) The program stores P as w ∈ ℝ^{N×C×1×1}")
+    lesson.say("(PyTorch's order) and computes, counting from 0:")
+    lesson.say("    out[n, o, i, j] = Σ_c w[o, c, 0, 0] · x[n, c, i, j]")
+    lesson.say()
+
+    // MARK: A small case by hand
+    // Three 2×2 channels and two output channels: out 0 = channel 0 − channel 2,
+    // out 1 = ½·channel 0 + 2·channel 1.
+    let small = Tensor(shape: [1, 3, 2, 2], storage: [1, 2, 3, 4, 0, 1, 0, 1, 1, 1, 1, 1])  // (1, 3, 2, 2)
+    let smallWeight = Tensor(shape: [2, 3, 1, 1], storage: [1, 0, -1, 0.5, 2, 0])  // (2, 3, 1, 1)
+    let smallGeometry = Conv2DGeometry.pointwise(3, 2)
+    let smallOut = Convolution.forward(input: small, weight: smallWeight, geometry: smallGeometry)  // (1, 2, 2, 2)
+    lesson.say("A small case, \(smallGeometry). Flatten each channel into a row: X is C × (H·W) = 3×4,")
+    lesson.say("one column per pixel; the weights are W = w as an N×C = 2×3 matrix; then out = W·X:")
+    for line in FormulaPrinter.sideBySide(
+      [
+        TerminalPreview.valueGrid(smallWeight.reshaped([2, 3]), width: 4, decimals: 1),
+        TerminalPreview.valueGrid(small.reshaped([3, 4]), width: 2),
+        TerminalPreview.valueGrid(smallOut.reshaped([2, 4]), width: 4, decimals: 1),
+      ],
+      titles: ["W (2×3)", "X (3×4)", "W·X = out (2×4)"])
+    { lesson.say("    " + line) }
+    let smallTerms = ReferenceConvolution.terms(
+      input: small, weight: smallWeight, geometry: smallGeometry, n: 0, o: 1, i: 1, j: 0)
+    let smallSum = FormulaPrinter.writtenOut(smallTerms, result: "out[0,1,1,0]")
+    for line in smallSum.lines { lesson.say("    " + line) }
+    let smallAgreement = FormulaPrinter.agreement(
+      sum: smallSum.sum, fast: smallOut[n: 0, c: 1, h: 1, w: 0], at: "out[0,1,1,0]")
+    lesson.check(smallAgreement.holds, smallAgreement.claim)
+    lesson.check(
+      smallOut.storage == [0, 1, 2, 3, 0.5, 3, 1.5, 4],
+      "by hand: out 0 = c0 − c2 = (0, 1, 2, 3), out 1 = ½·c0 + 2·c1 = (0.5, 3, 1.5, 4)")
+    lesson.say()
+
+    // MARK: The digit's four maps, mixed into eight
+    // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
+    // The 8×4 weights are random, normal with σ = 1/√C = 1/2.
+    let (digit, label) = try lesson.sampleDigit()
+    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
+    var generator = SeededGenerator(seed: lesson.settings.seed)
+    let pointwise = Conv2DGeometry.pointwise(4, 8)
+    let weight = Tensor.randomNormal(shape: pointwise.weightShape, std: 0.5, using: &generator)  // (8, 4, 1, 1)
+    let out = Convolution.forward(input: maps, weight: weight, geometry: pointwise)  // (1, 8, 28, 28)
+    lesson.say(
+      "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's four kernels, then \(pointwise):")
+    lesson.say(
+      "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed)"
+    )
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
+        tiles: HandKernel.allCases.enumerated().map { (label: "c=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
+        style: .diverging, range: .perTile, scale: 6), as: "input-maps.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Pointwise weights as a matrix W (8×4)\nrow o = output channel, column c = input channel",
+        tiles: [(label: "W = w[o, c, 0, 0]", plane: weight.reshaped([8, 4]))],
+        style: .diverging, scale: 64, printsValues: true), as: "weights.png")
+    try lesson.write(
+      FeatureMapFigure(
+        title: "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel",
+        tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
+        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "maps.png")
+    let (i, j) = ProbePosition.strongestEdge(in: x)
+    let terms = ReferenceConvolution.terms(input: maps, weight: weight, geometry: pointwise, n: 0, o: 0, i: i, j: j)
+    let element = "out[0,0,\(i),\(j)]"
+    let filled = FormulaPrinter.writtenOut(terms, result: element)
+    lesson.say(
+      "At row \(i), column \(j) (the digit's strongest edge), output channel 0 reads the four channels there, nothing else:"
+    )
+    for line in filled.lines { lesson.say("    " + line) }
+    let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)
+    lesson.check(agreement.holds, agreement.claim)
+    lesson.say()
+
+    // All eight outputs at that pixel are W (8×4) times the pixel's column of X.
+    let pixel = Tensor(shape: [4, 1], storage: (0..<4).map { maps[n: 0, c: $0, h: i, w: j] })  // (4, 1)
+    let column = KernelIdentities.matrixProduct(weight.reshaped([8, 4]), pixel)  // (8, 1)
+    lesson.say("All eight outputs at (\(i), \(j)): W times the pixel's column of X")
+    for line in FormulaPrinter.sideBySide(
+      [
+        TerminalPreview.valueGrid(weight.reshaped([8, 4]), width: 8, decimals: 4),
+        TerminalPreview.valueGrid(pixel, width: 8, decimals: 4),
+        TerminalPreview.valueGrid(column, width: 8, decimals: 4),
+      ],
+      titles: ["W (8×4)", "X[:, (\(i),\(j))]", "= out[0, :, \(i), \(j)]"])
+    { lesson.say("    " + line) }
+    let columnDifference = (0..<8).map { abs(column.storage[$0] - out[n: 0, c: $0, h: i, w: j]) }.max() ?? 0
+    lesson.check(
+      columnDifference <= FormulaPrinter.tolerance,
+      "W · X[:, (\(i),\(j))] equals the convolution's eight outputs there: max |Δ| = \(FormulaPrinter.scientific(columnDifference))"
+    )
+
+    // And over the whole image: (8×4) · (4×784) = (8×784), one matrix product.
+    let product = KernelIdentities.pointwiseAsMatrixProduct(input: maps, weight: weight)  // (1, 8, 28, 28)
+    let difference = product.maxAbsDifference(out)
+    lesson.check(
+      difference <= FormulaPrinter.tolerance,
+      "the whole layer is one matrix product, (8×4)·(4×784) = (8×784): max |Δ| = \(FormulaPrinter.scientific(difference))"
+    )
+    lesson.say()
+
+    // MARK: What it costs, and what it cannot see
+    let standard = Conv2DGeometry.standard(4, 8, kernel: 3)
+    lesson.say("Cost beside a 3×3 standard convolution with the same C and N:")
+    for line in CostTable.lines(
+      [.layer("standard 3×3", standard), .layer("pointwise 1×1", pointwise)],
+      height: 28, width: 28)
+    { lesson.say("    " + line) }
+    lesson.check(
+      standard.parameterCount() == 9 * pointwise.parameterCount()
+        && standard.multiplyAdds(height: 28, width: 28) == 9 * pointwise.multiplyAdds(height: 28, width: 28),
+      "K² = 9 times fewer parameters (288 = 9·32), and the same ratio of multiply-adds")
+    lesson.say("Its field is one pixel: it mixes channels but never looks at neighbours.")
+    lesson.say(
+      "That is why it is paired with a depthwise convolution (lesson 5), which looks at neighbours but never mixes.")
+    lesson.say()
+    lesson.say("Output channel 0 (+ # positive, - = negative):")
+    for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+  }
+}

@@ -1,0 +1,209 @@
+/// The fast convolution: the same numbers as `ReferenceConvolution` (up to float
+/// rounding), computed by the kernel that suits the geometry.
+///
+/// ```
+/// out[n, o, i, j] = b[o] + Σ_{c ∈ group(o)} Σ_{u,v} x[n, c, i·S + u·D − P, j·S + v·D − P] · w[o, c − c0, u, v]
+/// ```
+/// Three kernels cover every geometry:
+/// ```
+/// C/groups = 1, S = 1          direct    depthwise layers, a first layer on 1 channel:
+///                                        SIMD loops over zero-bordered planes
+/// K = 1, S = 1, P = 0, groups 1 pointwise one matrix product over the batch,
+///                                        out = w (N_out × C) · x (C × N·H·W)
+/// anything else                im2col    unfold each image into columns, then
+///                                        w (N_out/g × C/g·K²) · columns (C/g·K² × H_out·W_out)
+/// ```
+/// `threads: T` splits the batch into T contiguous parts, each running the whole
+/// layer on its images (weight gradients go to per-part buffers and are added in
+/// part order, so a given T gives the same bits on every run). `threads: 1`
+/// never starts a thread. Scratch memory comes from a shared pool and is reused
+/// from call to call.
+/// ```
+/// let y = Convolution.forward(input: x, weight: w, bias: b, geometry: .depthwise(32, kernel: 3, dilation: 2), threads: 2)
+/// ```
+public enum Convolution {
+  /// Overwrites `output` (shape `(N, N_out, H_out, W_out)`, preallocated by the caller).
+  /// - Parameters:
+  ///   - input: `(N, C, H, W)`
+  ///   - weight: `(N_out, C/groups, K, K)`
+  ///   - bias: `(N_out)` or nil
+  public static func forward(
+    input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+    output: inout Tensor, threads: Int = 1
+  ) {
+    ReferenceConvolution.checkShapes(input: input, weight: weight, bias: bias, geometry: geometry)
+    let shape = ConvolutionShape(input: input, geometry: geometry)
+    precondition(output.shape == shape.outputShape,
+      "output shape \(output.shape) does not match \(shape.outputShape) for \(geometry) on input \(input.shape)")
+    guard output.count > 0 else { return }
+    let parts = Swift.max(1, Swift.min(threads, shape.batch))
+    input.storage.withUnsafeBufferPointer { x in
+      weight.storage.withUnsafeBufferPointer { w in
+        withOptionalStorage(bias) { b in
+          output.storage.withUnsafeMutableBufferPointer { y in
+            let problem = ConvolutionProblem(
+              shape: shape, input: x.baseAddress!, weight: w.baseAddress!, bias: b)
+            let out = SendablePointer(y.baseAddress!)
+            Parallel.forEachPart(parts) { part in
+              let images = Parallel.slice(part, of: parts, count: shape.batch)
+              switch shape.kernel {
+              case .direct: DirectConvolution.forward(problem, images: images, output: out.base)
+              case .pointwise: PointwiseConvolution.forward(problem, images: images, output: out.base)
+              case .im2col: Im2colConvolution.forward(problem, images: images, output: out.base)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Convenience that allocates the output.
+  public static func forward(
+    input: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: Conv2DGeometry, threads: Int = 1
+  ) -> Tensor {
+    ReferenceConvolution.checkShapes(input: input, weight: weight, bias: bias, geometry: geometry)
+    var output = Tensor(shape: ConvolutionShape(input: input, geometry: geometry).outputShape)
+    forward(input: input, weight: weight, bias: bias, geometry: geometry, output: &output, threads: threads)
+    return output
+  }
+
+  /// Backward pass: accumulates (+=) into `dInput` (if non-nil; nil skips the input
+  /// gradient, e.g. for the first layer), `dWeight`, and `dBias` (if non-nil):
+  /// ```
+  /// dInput[n, c, r, s]       += Σ dOutput[n, o, i, j] · w[o, c − c0, u, v]   over taps that read (r, s)
+  /// dWeight[o, c − c0, u, v] += Σ_{n,i,j} dOutput[n, o, i, j] · x[n, c, i·S + u·D − P, j·S + v·D − P]
+  /// dBias[o]                 += Σ_{n,i,j} dOutput[n, o, i, j]
+  /// ```
+  public static func backward(
+    input: Tensor, weight: Tensor, dOutput: Tensor, geometry: Conv2DGeometry,
+    dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, threads: Int = 1
+  ) {
+    ReferenceConvolution.checkShapes(input: input, weight: weight, bias: dBias, geometry: geometry)
+    let shape = ConvolutionShape(input: input, geometry: geometry)
+    precondition(dOutput.shape == shape.outputShape,
+      "dOutput shape \(dOutput.shape) does not match output \(shape.outputShape)")
+    if let dInput { precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)") }
+    precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")
+    guard dOutput.count > 0 else { return }
+    let parts = Swift.max(1, Swift.min(threads, shape.batch))
+    let weightCount = weight.count
+    let biasCount = dBias == nil ? 0 : geometry.outChannels
+
+    input.storage.withUnsafeBufferPointer { x in
+      weight.storage.withUnsafeBufferPointer { w in
+        dOutput.storage.withUnsafeBufferPointer { dy in
+          withOptionalMutableStorage(&dInput) { dx in
+            dWeight.storage.withUnsafeMutableBufferPointer { dw in
+              withOptionalMutableStorage(&dBias) { db in
+                let problem = ConvolutionProblem(
+                  shape: shape, input: x.baseAddress!, weight: w.baseAddress!, bias: nil)
+                let gradients = ConvolutionGradients(
+                  dOutput: dy.baseAddress!, dInput: dx, dWeight: dw.baseAddress!, dBias: db)
+                if parts == 1 {
+                  backwardPart(problem, images: 0..<shape.batch, gradients)
+                  return
+                }
+                // Every part adds its weight and bias gradients into its own zeroed
+                // slice of `partials`; the slices are then added in part order.
+                let stride = weightCount + biasCount
+                var layout = ScratchLayout()
+                layout.floats(parts * stride)
+                ScratchPool.shared.withScratch(layout) { scratch in
+                  let partials = SendablePointer(scratch.floats(parts * stride, zeroed: true))
+                  Parallel.forEachPart(parts) { part in
+                    var own = gradients
+                    own.dWeight = partials.base + part * stride
+                    own.dBias = gradients.dBias == nil ? nil : own.dWeight + weightCount
+                    backwardPart(problem, images: Parallel.slice(part, of: parts, count: shape.batch), own)
+                  }
+                  for part in 0..<parts {
+                    let partial = partials.base + part * stride
+                    addFloats(partial, to: dw.baseAddress!, count: weightCount)
+                    if let db { addFloats(partial + weightCount, to: db, count: biasCount) }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static func backwardPart(
+    _ problem: ConvolutionProblem, images: Range<Int>, _ gradients: ConvolutionGradients
+  ) {
+    switch problem.shape.kernel {
+    case .direct: DirectConvolution.backward(problem, images: images, gradients)
+    case .pointwise: PointwiseConvolution.backward(problem, images: images, gradients)
+    case .im2col: Im2colConvolution.backward(problem, images: images, gradients)
+    }
+  }
+}
+
+// MARK: - What the kernels share
+
+/// Sizes of one convolution call and the kernel chosen for them.
+struct ConvolutionShape: Sendable {
+  enum Kernel: Sendable { case direct, pointwise, im2col }
+
+  let geometry: Conv2DGeometry
+  /// `N`, `H`, `W` of the input; `H_out`, `W_out` of the output.
+  let batch: Int, height: Int, width: Int
+  let outHeight: Int, outWidth: Int
+  let kernel: Kernel
+
+  init(input: Tensor, geometry g: Conv2DGeometry) {
+    geometry = g
+    (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
+    (outHeight, outWidth) = g.outputSize(height: height, width: width)
+    if g.stride == 1 && g.inChannelsPerGroup == 1 {
+      kernel = .direct
+    } else if g.kernel == 1 && g.stride == 1 && g.padding == 0 && g.groups == 1 {
+      kernel = .pointwise
+    } else {
+      kernel = .im2col
+    }
+  }
+
+  var outputShape: [Int] { [batch, geometry.outChannels, outHeight, outWidth] }
+  /// Floats in one input channel plane, `H·W`, and one output plane, `H_out·W_out`.
+  var inputPlane: Int { height * width }
+  var outputPlane: Int { outHeight * outWidth }
+  /// Floats in one input image, `C·H·W`, and one output image, `N_out·H_out·W_out`.
+  var inputImage: Int { geometry.inChannels * inputPlane }
+  var outputImage: Int { geometry.outChannels * outputPlane }
+}
+
+/// The read-only operands of one call as raw pointers (valid for the call only).
+struct ConvolutionProblem: @unchecked Sendable {
+  let shape: ConvolutionShape
+  /// `(N, C, H, W)`, `(N_out, C/groups, K, K)`, `(N_out)` or nil.
+  let input: UnsafePointer<Float>
+  let weight: UnsafePointer<Float>
+  let bias: UnsafePointer<Float>?
+}
+
+/// Where one part of the batch adds its gradients (valid for the call only).
+struct ConvolutionGradients: @unchecked Sendable {
+  /// `(N, N_out, H_out, W_out)`.
+  let dOutput: UnsafePointer<Float>
+  /// `(N, C, H, W)`, or nil to skip the input gradient.
+  let dInput: UnsafeMutablePointer<Float>?
+  /// `(N_out, C/groups, K, K)` and `(N_out)` or nil.
+  var dWeight: UnsafeMutablePointer<Float>
+  var dBias: UnsafeMutablePointer<Float>?
+}
+
+private func withOptionalStorage<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let tensor else { return body(nil) }
+  return tensor.storage.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+private func withOptionalMutableStorage<R>(
+  _ tensor: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R
+) -> R {
+  guard tensor != nil else { return body(nil) }
+  return tensor!.storage.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+}

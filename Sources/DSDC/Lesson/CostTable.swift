@@ -1,0 +1,77 @@
+import Foundation
+
+/// What convolutions cost, printed with the arithmetic showing: parameters and
+/// multiply-adds from `Conv2DGeometry`, side by side, and the MobileNet ratio.
+public enum CostTable {
+  /// One line of a cost table: a single convolution, or the total of several
+  /// (a depthwise separable convolution is a depthwise plus a pointwise one).
+  public enum Row: Sendable {
+    /// One convolution, with or without its `N` biases.
+    case layer(String, Conv2DGeometry, bias: Bool = false)
+    /// The sum of several convolutions, e.g. depthwise + pointwise.
+    case total(String, [Conv2DGeometry], bias: Bool = false)
+  }
+
+  /// The parameter count with its arithmetic, `N·(C/groups)·K² [+ N] = total`:
+  /// `8·4·3² = 288`, or `4·1·3² + 4 = 40` with biases.
+  public static func parameterArithmetic(_ g: Conv2DGeometry, bias: Bool = false) -> String {
+    "\(g.outChannels)·\(g.inChannelsPerGroup)·\(g.kernel)²" + (bias ? " + \(g.outChannels)" : "")
+      + " = " + Format.grouped(g.parameterCount(bias: bias))
+  }
+
+  /// The multiply-add count for one `height × width` image with its arithmetic,
+  /// `N·H_out·W_out·(C/groups)·K² = total`: `8·28·28·4·3² = 225,792`.
+  public static func multiplyAddArithmetic(_ g: Conv2DGeometry, height: Int, width: Int) -> String {
+    let (outH, outW) = g.outputSize(height: height, width: width)
+    return "\(g.outChannels)·\(outH)·\(outW)·\(g.inChannelsPerGroup)·\(g.kernel)² = "
+      + Format.grouped(g.multiplyAdds(height: height, width: width))
+  }
+
+  /// The cost of a depthwise separable convolution relative to the standard one
+  /// with the same `C`, `N` and `K` (MobileNet, Howard et al. 2017):
+  /// ```
+  /// (C·K² + N·C) / (N·C·K²) = 1/N + 1/K²
+  /// ```
+  /// The same ratio holds for multiply-adds when both keep the image size.
+  public static func mobileNetRatio(outChannels N: Int, kernel K: Int) -> Double {
+    1 / Double(N) + 1 / Double(K * K)
+  }
+
+  /// A table of rows with columns C, N, K, D, groups, receptive field, parameters
+  /// and multiply-adds for one `height × width` image, every count with its arithmetic.
+  public static func lines(_ rows: [Row], height: Int, width: Int) -> [String] {
+    var table: [[String]] = [
+      [
+        "", "C", "N", "K", "D", "groups", "field", "parameters N·(C/groups)·K²",
+        "multiply-adds N·H_out·W_out·(C/groups)·K² (\(height)×\(width) input)",
+      ]
+    ]
+    for row in rows {
+      switch row {
+      case .layer(let name, let g, let bias):
+        table.append([
+          name, "\(g.inChannels)", "\(g.outChannels)", "\(g.kernel)", "\(g.dilation)", "\(g.groups)",
+          "\(g.receptiveField)×\(g.receptiveField)", parameterArithmetic(g, bias: bias),
+          multiplyAddArithmetic(g, height: height, width: width),
+        ])
+      case .total(let name, let parts, let bias):
+        let parameters = parts.map { $0.parameterCount(bias: bias) }
+        let multiplyAdds = parts.map { $0.multiplyAdds(height: height, width: width) }
+        table.append([
+          name, "", "", "", "", "", "",
+          parameters.map(Format.grouped).joined(separator: " + ") + " = " + Format.grouped(parameters.reduce(0, +)),
+          multiplyAdds.map(Format.grouped).joined(separator: " + ") + " = " + Format.grouped(multiplyAdds.reduce(0, +)),
+        ])
+      }
+    }
+    let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max() ?? 0 }
+    return table.map { cells in
+      zip(cells, widths).enumerated().map { column, pair in
+        let (cell, width) = pair
+        let padding = String(repeating: " ", count: width - cell.count)
+        // Names and arithmetic read left-aligned; the small numbers right-aligned.
+        return column == 0 || column >= 7 ? cell + padding : padding + cell
+      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+    }
+  }
+}

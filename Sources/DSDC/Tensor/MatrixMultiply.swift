@@ -1,0 +1,297 @@
+/// The float32 matrix product every fast convolution is built on.
+///
+/// ```
+/// C[i, j] = Σ_p A[i, p] · B[p, j]          (or C[i, j] += … when accumulating)
+/// A: M×K,  B: K×N,  C: M×N
+/// ```
+/// Each matrix is a strided view of raw memory: element `(i, j)` of A lies at
+/// `a[i·aRowStride + j·aColumnStride]`, so `Aᵀ` is the same memory with the two
+/// strides swapped and costs no copy.
+///
+/// `multiply` is the fast kernel: an 8×32 register tile of sixteen `SIMD16<Float>`
+/// accumulators runs over B packed into contiguous zero-padded panels of 32 columns
+/// (cache blocks of `kc = 256` rows by `nc = 512` columns) and over A, either read in
+/// place when its rows are contiguous or packed into panels of 8 rows; edge tiles go
+/// through a scratch tile. `multiplyNaive` is the plain loop it is tested against.
+public enum MatrixMultiply {
+  /// `C = A·B`, or `C += A·B` when `accumulate`; see the type's comment for the strides.
+  ///
+  /// `threads > 1` splits C into that many column (or row) slices computed at once;
+  /// only worth it for products of a few million multiply-adds or more.
+  public static func multiply(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int = 1,
+    b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int = 1,
+    c: UnsafeMutablePointer<Float>, cRowStride: Int, cColumnStride: Int = 1,
+    accumulate: Bool = false, threads: Int = 1
+  ) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "matrix sizes must be non-negative, got M=\(m) N=\(n) K=\(k)")
+    let a = MatrixOperand(base: a, rows: .plain(aRowStride), columns: .plain(aColumnStride))
+    let b = MatrixOperand(base: b, rows: .plain(bRowStride), columns: .plain(bColumnStride))
+    let c = MatrixDestination(base: c, rows: .plain(cRowStride), columns: .plain(cColumnStride))
+    let parts = Swift.max(1, threads)
+    if parts == 1 || (n < 2 * nr && m < 2 * mr) {
+      product(m: m, n: n, k: k, a: a, b: b, c: c, accumulate: accumulate)
+      return
+    }
+    // Slices of whole register tiles: by columns when there are enough of them.
+    let byColumns = n >= 2 * nr
+    let unit = byColumns ? nr : mr
+    let units = ((byColumns ? n : m) + unit - 1) / unit
+    let count = Swift.min(parts, units)
+    Parallel.forEachPart(count) { part in
+      let range = Parallel.slice(part, of: count, count: units)
+      let start = range.lowerBound * unit
+      let end = Swift.min(range.upperBound * unit, byColumns ? n : m)
+      if byColumns {
+        product(m: m, n: end - start, k: k, a: a, b: b.droppingColumns(start),
+                c: c.droppingColumns(start), accumulate: accumulate)
+      } else {
+        product(m: end - start, n: n, k: k, a: a.droppingRows(start), b: b,
+                c: c.droppingRows(start), accumulate: accumulate)
+      }
+    }
+  }
+
+  /// The plain loop, the reference `multiply` is tested against (same arguments).
+  public static func multiplyNaive(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int = 1,
+    b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int = 1,
+    c: UnsafeMutablePointer<Float>, cRowStride: Int, cColumnStride: Int = 1,
+    accumulate: Bool = false
+  ) {
+    for i in 0..<m {
+      for j in 0..<n {
+        var total: Float = 0
+        for p in 0..<k {
+          total += a[i * aRowStride + p * aColumnStride] * b[p * bRowStride + j * bColumnStride]
+        }
+        let out = c + (i * cRowStride + j * cColumnStride)
+        out.pointee = accumulate ? out.pointee + total : total
+      }
+    }
+  }
+}
+
+// MARK: - Strided views
+
+/// One axis (the rows or the columns) of a strided matrix view. Index `i` lies at
+/// ```
+/// offset(i) = (i / blockLength)·blockStride + (i % blockLength)·stride
+/// ```
+/// A plain axis is one endless block. Blocks let a single product run over a whole
+/// batch of NCHW images: `x` seen as a (C, N·HW) matrix has HW contiguous pixels
+/// per image, and consecutive images lie C·HW floats apart.
+struct MatrixAxis: Sendable {
+  var stride: Int
+  var blockLength: Int
+  var blockStride: Int
+
+  static func plain(_ stride: Int) -> MatrixAxis {
+    MatrixAxis(stride: stride, blockLength: .max, blockStride: 0)
+  }
+
+  static func blocked(stride: Int, blockLength: Int, blockStride: Int) -> MatrixAxis {
+    precondition(blockLength > 0, "a blocked axis needs blocks of at least one element")
+    return MatrixAxis(stride: stride, blockLength: blockLength, blockStride: blockStride)
+  }
+
+  func offset(_ i: Int) -> Int {
+    (i / blockLength) * blockStride + (i % blockLength) * stride
+  }
+
+  /// `table[t] = offset(start + t)` for `t < count`, without a division per entry.
+  func fillOffsets(from start: Int, count: Int, into table: UnsafeMutablePointer<Int>) {
+    var block = start / blockLength
+    var within = start % blockLength
+    var current = block * blockStride + within * stride
+    for t in 0..<count {
+      table[t] = current
+      within += 1
+      if within == blockLength {
+        within = 0
+        block += 1
+        current = block * blockStride
+      } else {
+        current += stride
+      }
+    }
+  }
+
+  /// The same axis starting `count` indices later (relative to the new base offset).
+  func advanced(by count: Int) -> (offset: Int, axis: MatrixAxis) {
+    precondition(blockLength == .max || count % blockLength == 0,
+      "a blocked axis (blocks of \(blockLength)) can only be advanced by whole blocks, not \(count)")
+    return (offset(count), self)
+  }
+}
+
+/// A read-only strided M×K (or K×N) view.
+struct MatrixOperand: @unchecked Sendable {
+  var base: UnsafePointer<Float>
+  var rows: MatrixAxis
+  var columns: MatrixAxis
+
+  func droppingRows(_ count: Int) -> MatrixOperand {
+    let (offset, axis) = rows.advanced(by: count)
+    return MatrixOperand(base: base + offset, rows: axis, columns: columns)
+  }
+
+  func droppingColumns(_ count: Int) -> MatrixOperand {
+    let (offset, axis) = columns.advanced(by: count)
+    return MatrixOperand(base: base + offset, rows: rows, columns: axis)
+  }
+}
+
+/// A writable strided M×N view.
+struct MatrixDestination: @unchecked Sendable {
+  var base: UnsafeMutablePointer<Float>
+  var rows: MatrixAxis
+  var columns: MatrixAxis
+
+  func droppingRows(_ count: Int) -> MatrixDestination {
+    let (offset, axis) = rows.advanced(by: count)
+    return MatrixDestination(base: base + offset, rows: axis, columns: columns)
+  }
+
+  func droppingColumns(_ count: Int) -> MatrixDestination {
+    let (offset, axis) = columns.advanced(by: count)
+    return MatrixDestination(base: base + offset, rows: rows, columns: axis)
+  }
+}
+
+// MARK: - The blocked product
+
+extension MatrixMultiply {
+  /// Register tile: `mr` rows of A by `nr` columns of B (two SIMD16 vectors).
+  static let mr = 8
+  static let nr = 32
+  /// Cache blocks: `kc` steps of the sum, `mc` rows of A, `nc` columns of B per packing.
+  static let kcMax = 256
+  static let mcMax = 128
+  static let ncMax = 512
+
+  /// The blocked product on strided views, single-threaded:
+  /// ```
+  /// C[i, j] = rowBias[i] + Σ_p A[i, p] · B[p, j]     (C[i, j] + … when accumulating)
+  /// ```
+  /// When A has unit column stride it is read in place (`microkernelRowMajorA`) and the
+  /// blocks of the sum stop at the end of each of A's column blocks (images).
+  static func product(
+    m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand, c: MatrixDestination,
+    accumulate: Bool, rowBias: UnsafePointer<Float>? = nil
+  ) {
+    guard m > 0 && n > 0 else { return }
+    guard k > 0 else {
+      if !accumulate { fill(m: m, n: n, c: c, rowBias: rowBias) }
+      return
+    }
+    let inPlaceA = a.columns.stride == 1
+    let mcCap = Swift.min(mcMax, (m + mr - 1) / mr * mr)
+    let kcCap = Swift.min(kcMax, k)
+    let ncCap = Swift.min(ncMax, (n + nr - 1) / nr * nr)
+    var layout = ScratchLayout()
+    layout.floats(inPlaceA ? 0 : mcCap * kcCap)  // packed A
+    layout.floats(kcCap * ncCap)  // packed B
+    layout.floats(mr * nr)  // edge tile
+    layout.ints(mcCap); layout.ints(mcCap)  // offsets of rows of A and C
+    layout.ints(kcCap); layout.ints(kcCap)  // offsets of columns of A and rows of B
+    layout.ints(ncCap); layout.ints(ncCap)  // offsets of columns of B and C
+    layout.ints(mr); layout.ints(mr); layout.ints(nr + 1)  // tile rows, edge rows, runs
+
+    ScratchPool.shared.withScratch(layout) { scratch in
+      let packedA = scratch.floats(inPlaceA ? 0 : mcCap * kcCap)
+      let packedB = scratch.floats(kcCap * ncCap)
+      let tile = scratch.floats(mr * nr)
+      let aRows = scratch.ints(mcCap), cRows = scratch.ints(mcCap)
+      let aColumns = scratch.ints(kcCap), bRows = scratch.ints(kcCap)
+      let bColumns = scratch.ints(ncCap), cColumns = scratch.ints(ncCap)
+      let tileRows = scratch.ints(mr), edgeRows = scratch.ints(mr)
+      let runStarts = scratch.ints(nr + 1)
+      for r in 0..<mr { tileRows[r] = r * nr }
+
+      for jc in stride(from: 0, to: n, by: ncMax) {
+        let nc = Swift.min(ncMax, n - jc)
+        b.columns.fillOffsets(from: jc, count: nc, into: bColumns)
+        c.columns.fillOffsets(from: jc, count: nc, into: cColumns)
+        var pc = 0
+        while pc < k {
+          var kc = Swift.min(kcMax, k - pc)
+          if inPlaceA && a.columns.blockLength != .max {
+            kc = Swift.min(kc, (pc / a.columns.blockLength + 1) * a.columns.blockLength - pc)
+          }
+          b.rows.fillOffsets(from: pc, count: kc, into: bRows)
+          a.columns.fillOffsets(from: pc, count: kc, into: aColumns)
+          packB(b, kc: kc, nc: nc, rows: bRows, columns: bColumns, into: packedB)
+          let addC = accumulate || pc > 0
+          let bias = pc == 0 ? rowBias : nil
+          for ic in stride(from: 0, to: m, by: mcMax) {
+            let mc = Swift.min(mcMax, m - ic)
+            a.rows.fillOffsets(from: ic, count: mc, into: aRows)
+            c.rows.fillOffsets(from: ic, count: mc, into: cRows)
+            if !inPlaceA { packA(a, mc: mc, kc: kc, rows: aRows, columns: aColumns, into: packedA) }
+            // Row panels outside, column panels inside: each 8-row strip of C is
+            // written left to right, eight streams the prefetcher follows well.
+            for ir in stride(from: 0, to: mc, by: mr) {
+              let mrValid = Swift.min(mr, mc - ir)
+              // Rows past M repeat the last row; their results are dropped.
+              for r in 0..<mr { edgeRows[r] = aRows[ir + Swift.min(r, mrValid - 1)] }
+              for jr in stride(from: 0, to: nc, by: nr) {
+                let nrValid = Swift.min(nr, nc - jr)
+                let bPanel = UnsafePointer(packedB + jr * kc)
+                let contiguous = nrValid == nr && c.columns.stride == 1
+                  && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
+                let direct = contiguous && mrValid == mr
+                let target = direct ? c.base + cColumns[jr] : tile
+                let targetRows = direct ? UnsafePointer(cRows + ir) : UnsafePointer(tileRows)
+                let tileBias = direct ? bias.map { $0 + ic + ir } : nil
+                if inPlaceA {
+                  microkernelRowMajorA(
+                    kc: kc, a: a.base + aColumns[0], aRowOffsets: edgeRows, b: bPanel,
+                    c: target, rowOffsets: targetRows, addC: direct && addC, bias: tileBias)
+                } else {
+                  microkernel(
+                    kc: kc, a: UnsafePointer(packedA + ir * kc), b: bPanel,
+                    c: target, rowOffsets: targetRows, addC: direct && addC, bias: tileBias)
+                }
+                if direct { continue }
+                // An edge tile, or one whose columns span two images: copy (or add)
+                // each contiguous run of each valid row.
+                let runs = contiguousRuns(cColumns + jr, count: nrValid, starts: runStarts)
+                for r in 0..<mrValid {
+                  let row = c.base + cRows[ir + r] + cColumns[jr]
+                  let source = tile + r * nr
+                  if let bias {
+                    let value = SIMD16<Float>(repeating: bias[ic + ir + r])
+                    store16(load16(source) + value, source)
+                    store16(load16(source + 16) + value, source + 16)
+                  }
+                  for run in 0..<runs {
+                    let start = runStarts[run]
+                    let target = row + (cColumns[jr + start] - cColumns[jr])
+                    if addC {
+                      addFloats(source + start, to: target, count: runStarts[run + 1] - start)
+                    } else {
+                      copyFloats(source + start, to: target, count: runStarts[run + 1] - start)
+                    }
+                  }
+                }
+              }
+            }
+          }
+          pc += kc
+        }
+      }
+    }
+  }
+
+  /// `C = rowBias` (or zero): the product of an empty sum.
+  private static func fill(m: Int, n: Int, c: MatrixDestination, rowBias: UnsafePointer<Float>?) {
+    for i in 0..<m {
+      let row = c.base + c.rows.offset(i)
+      let value = rowBias?[i] ?? 0
+      for j in 0..<n { row[c.columns.offset(j)] = value }
+    }
+  }
+}

@@ -1,0 +1,257 @@
+// dsdc-bench: how fast the convolution kernels run on this machine.
+//
+//   swift run -c release dsdc-bench            a table
+//   swift run -c release dsdc-bench --json     the same numbers as JSON
+//
+// Three parts:
+// 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
+// 2. the matrix multiply at the shapes of DSDC-Net's pointwise layers for a batch of 64
+//    (forward, input gradient, weight gradient), 1 and 2 threads;
+// 3. every DSDC-Net convolution at batch 64, forward and backward: the reference loops
+//    (timed on one image and scaled to 64) against the fast kernels on 1 and 2 threads.
+// Each figure is the best of a few repeats. One-thread runs are timed in the thread's
+// own CPU time and two-thread runs in wall-clock time, so on a machine busy with other
+// work the two-thread figures suffer and the one-thread ones much less.
+
+import DSDC
+import Foundation
+
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--help") || arguments.contains("-h") {
+  print("usage: dsdc-bench [--json]\n  Times the matrix multiply and DSDC-Net's convolutions (a few seconds).")
+  exit(0)
+}
+if let unknown = arguments.first(where: { $0 != "--json" }) {
+  FileHandle.standardError.write("dsdc-bench: unknown option '\(unknown)' (try --help)\n".data(using: .utf8)!)
+  exit(1)
+}
+let json = arguments.contains("--json")
+let batch = 64
+
+/// Seconds of CPU time the calling thread has used (not counting time other
+/// programs held the core, which wall-clock time would include on a busy machine).
+func threadCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+func wallSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+/// The best time of `repeats` runs of `body` after one warm-up run, in seconds: the
+/// calling thread's CPU time when `threads` is 1, wall-clock time otherwise.
+func bestTime(repeats: Int, threads: Int = 1, _ body: () -> Void) -> Double {
+  body()
+  var best = Double.infinity
+  for _ in 0..<repeats {
+    let clock = threads == 1 ? threadCPUSeconds : wallSeconds
+    let start = clock()
+    body()
+    best = min(best, clock() - start)
+  }
+  return best
+}
+
+func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
+
+func pad(_ text: String, _ width: Int) -> String {
+  text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+}
+
+// MARK: - 1. Peak
+
+/// Twelve independent chains of SIMD16 fused multiply-adds, `iterations` rounds.
+/// The operands come through a pointer so the compiler keeps them in whole vector registers.
+@inline(never)
+func fmaChains(_ operands: UnsafePointer<Float>, iterations: Int) -> Float {
+  let x = UnsafeRawPointer(operands).loadUnaligned(as: SIMD16<Float>.self)
+  let y = UnsafeRawPointer(operands + 16).loadUnaligned(as: SIMD16<Float>.self)
+  var a0 = y, a1 = y, a2 = y, a3 = y, a4 = y, a5 = y, a6 = y, a7 = y, a8 = y, a9 = y, a10 = y, a11 = y
+  for _ in 0..<iterations {
+    a0 = a0.addingProduct(x, y); a1 = a1.addingProduct(x, y); a2 = a2.addingProduct(x, y)
+    a3 = a3.addingProduct(x, y); a4 = a4.addingProduct(x, y); a5 = a5.addingProduct(x, y)
+    a6 = a6.addingProduct(x, y); a7 = a7.addingProduct(x, y); a8 = a8.addingProduct(x, y)
+    a9 = a9.addingProduct(x, y); a10 = a10.addingProduct(x, y); a11 = a11.addingProduct(x, y)
+  }
+  return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
+}
+
+/// GFLOP/s of one core running nothing but fused multiply-adds.
+func peakGigaflops() -> Double {
+  let operands = [Float](repeating: 0.5, count: 16) + [Float](repeating: 1e-7, count: 16)
+  let iterations = 20_000_000
+  var total: Float = 0
+  let seconds = bestTime(repeats: 2) {
+    total += operands.withUnsafeBufferPointer { fmaChains($0.baseAddress!, iterations: iterations) }
+  }
+  if total == 42 { print("") }  // the result is used, so the loop stays
+  return Double(iterations) * 12 * 32 / seconds / 1e9
+}
+
+// MARK: - 2. Matrix multiply
+
+struct GEMMResult: Codable {
+  var name: String
+  var m: Int, k: Int, n: Int
+  var gflops1: Double, gflops2: Double
+}
+
+/// A product as a pointwise layer runs it: `transposeA` reads A as the transposed weight,
+/// `transposeB` reads B as xᵀ (the weight gradient).
+func timeGEMM(_ name: String, m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false) -> GEMMResult {
+  var rng = SeededGenerator(seed: 1)
+  let a = Tensor.randomNormal(shape: [m * k], using: &rng).storage
+  let b = Tensor.randomNormal(shape: [k * n], using: &rng).storage
+  var c = [Float](repeating: 0, count: m * n)
+  var gflops: [Double] = []
+  c.withUnsafeMutableBufferPointer { out in
+    for threads in [1, 2] {
+      let seconds = bestTime(repeats: 4, threads: threads) {
+        MatrixMultiply.multiply(
+          m: m, n: n, k: k, a: a, aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? m : 1,
+          b: b, bRowStride: transposeB ? 1 : n, bColumnStride: transposeB ? k : 1,
+          c: out.baseAddress!, cRowStride: n, threads: threads)
+      }
+      gflops.append(2 * Double(m * n * k) / seconds / 1e9)
+    }
+  }
+  return GEMMResult(name: name, m: m, k: k, n: n, gflops1: gflops[0], gflops2: gflops[1])
+}
+
+// MARK: - 3. DSDC-Net's convolutions
+
+struct Layer {
+  var name: String
+  var geometry: Conv2DGeometry
+  var size: Int
+  /// The first layer needs no input gradient.
+  var needsInputGradient = true
+}
+
+struct LayerResult: Codable {
+  var name: String
+  var geometry: String
+  var megaMACsPerImage: Double
+  /// Milliseconds for a batch of 64; the reference is timed on one image and scaled.
+  var referenceForward: Double, referenceBackward: Double
+  var forward1: Double, backward1: Double
+  var forward2: Double, backward2: Double
+}
+
+let layers = [
+  Layer(name: "stem 3×3 1→32", geometry: .standard(1, 32, kernel: 3), size: 28, needsInputGradient: false),
+  Layer(name: "depthwise D2 32", geometry: .depthwise(32, kernel: 3, dilation: 2), size: 28),
+  Layer(name: "pointwise 32→64", geometry: .pointwise(32, 64), size: 28),
+  Layer(name: "depthwise D2 64", geometry: .depthwise(64, kernel: 3, dilation: 2), size: 14),
+  Layer(name: "pointwise 64→128", geometry: .pointwise(64, 128), size: 14),
+  Layer(name: "depthwise D1 128", geometry: .depthwise(128, kernel: 3), size: 7),
+  Layer(name: "pointwise 128→128", geometry: .pointwise(128, 128), size: 7),
+]
+
+func timeLayer(_ layer: Layer) -> LayerResult {
+  var rng = SeededGenerator(seed: 2)
+  let g = layer.geometry
+  let input = Tensor.randomNormal(shape: [batch, g.inChannels, layer.size, layer.size], using: &rng)
+  let weight = Tensor.randomNormal(shape: g.weightShape, std: 0.1, using: &rng)
+  let bias = Tensor.randomNormal(shape: [g.outChannels], std: 0.1, using: &rng)
+  var output = Convolution.forward(input: input, weight: weight, bias: bias, geometry: g)
+  let dOutput = Tensor.randomNormal(shape: output.shape, using: &rng)
+  var dInput: Tensor? = layer.needsInputGradient ? Tensor(shape: input.shape) : nil
+  var dWeight = Tensor(shape: weight.shape)
+  var dBias: Tensor? = Tensor(shape: bias.shape)
+
+  // The reference loops on one image, scaled to the batch.
+  let one = input.slice(0)
+  let dOne = dOutput.slice(0)
+  var dInputOne = Tensor(shape: one.shape)
+  let referenceForward = bestTime(repeats: 1) {
+    _ = ReferenceConvolution.forward(input: one, weight: weight, bias: bias, geometry: g)
+  }
+  let referenceBackward = bestTime(repeats: 1) {
+    ReferenceConvolution.backward(
+      input: one, weight: weight, dOutput: dOne, geometry: g,
+      dInput: &dInputOne, dWeight: &dWeight, dBias: &dBias)
+  }
+
+  var fast: [Double] = []
+  for threads in [1, 2] {
+    fast.append(bestTime(repeats: 5, threads: threads) {
+      Convolution.forward(input: input, weight: weight, bias: bias, geometry: g, output: &output, threads: threads)
+    })
+    fast.append(bestTime(repeats: 5, threads: threads) {
+      Convolution.backward(
+        input: input, weight: weight, dOutput: dOutput, geometry: g,
+        dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
+    })
+  }
+  return LayerResult(
+    name: layer.name, geometry: g.description,
+    megaMACsPerImage: Double(g.multiplyAdds(height: layer.size, width: layer.size)) / 1e6,
+    referenceForward: referenceForward * 1e3 * Double(batch), referenceBackward: referenceBackward * 1e3 * Double(batch),
+    forward1: fast[0] * 1e3, backward1: fast[1] * 1e3, forward2: fast[2] * 1e3, backward2: fast[3] * 1e3)
+}
+
+// MARK: - Run
+
+struct Report: Codable {
+  /// The 1-minute load average when the run started (other work skews the figures).
+  var loadAverage: String
+  var peakGflopsPerCore: Double
+  var gemm: [GEMMResult]
+  var layers: [LayerResult]
+  /// Forward + backward of all layers for one batch of 64, milliseconds.
+  var totalMilliseconds1: Double, totalMilliseconds2: Double
+  var referenceTotalMilliseconds: Double
+}
+
+let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+let peak = peakGigaflops()
+let B = batch
+let gemms = [
+  timeGEMM("pw 32→64 forward", m: 64, k: 32, n: B * 784),
+  timeGEMM("pw 64→128 forward", m: 128, k: 64, n: B * 196),
+  timeGEMM("pw 128→128 forward", m: 128, k: 128, n: B * 49),
+  timeGEMM("pw 32→64 dInput (wᵀ)", m: 32, k: 64, n: B * 784, transposeA: true),
+  timeGEMM("pw 64→128 dInput (wᵀ)", m: 64, k: 128, n: B * 196, transposeA: true),
+  timeGEMM("pw 32→64 dWeight (xᵀ)", m: 64, k: B * 784, n: 32, transposeB: true),
+  timeGEMM("pw 64→128 dWeight (xᵀ)", m: 128, k: B * 196, n: 64, transposeB: true),
+  timeGEMM("pw 128→128 dWeight (xᵀ)", m: 128, k: B * 49, n: 128, transposeB: true),
+  timeGEMM("square 512", m: 512, k: 512, n: 512),
+]
+let results = layers.map(timeLayer)
+let total1 = results.reduce(0) { $0 + $1.forward1 + $1.backward1 }
+let total2 = results.reduce(0) { $0 + $1.forward2 + $1.backward2 }
+let referenceTotal = results.reduce(0) { $0 + $1.referenceForward + $1.referenceBackward }
+let report = Report(
+  loadAverage: load, peakGflopsPerCore: peak, gemm: gemms, layers: results,
+  totalMilliseconds1: total1, totalMilliseconds2: total2, referenceTotalMilliseconds: referenceTotal)
+
+if json {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  print(String(data: try encoder.encode(report), encoding: .utf8)!)
+  exit(0)
+}
+
+print("Load average when started: \(load) (other work on the machine slows the 2-thread figures most)")
+print("Peak (12 SIMD16 FMA chains, one core): \(format(peak)) GFLOP/s\n")
+print("Matrix multiply, shapes of a batch of \(batch)                   GFLOP/s   % of peak")
+print("  product                      M ×     K ×      N    1 thread  2 threads   (1 thread)")
+for r in gemms {
+  print("  \(r.name.padding(toLength: 25, withPad: " ", startingAt: 0))\(pad("\(r.m)", 4)) ×\(pad("\(r.k)", 6)) ×\(pad("\(r.n)", 7))"
+    + "\(pad(format(r.gflops1), 12))\(pad(format(r.gflops2), 11))\(pad(format(100 * r.gflops1 / peak, 0) + "%", 12))")
+}
+print("\nConvolutions, batch \(batch), milliseconds (reference timed on 1 image ×\(batch))")
+print("  layer               MMAC/img   reference fwd+bwd |  1 thread fwd   bwd |  2 threads fwd   bwd |  vs ref (1T)  GFLOP/s (1T)  2T vs 1T")
+for r in results {
+  let ref = r.referenceForward + r.referenceBackward
+  let fast1 = r.forward1 + r.backward1
+  let flops = 2 * r.megaMACsPerImage * 1e6 * Double(batch) * (r.name.hasPrefix("stem") ? 2 : 3)
+  print("  \(r.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(pad(format(r.megaMACsPerImage, 3), 9))\(pad(format(ref, 0), 20)) |"
+    + "\(pad(format(r.forward1, 2), 13))\(pad(format(r.backward1, 2), 7)) |\(pad(format(r.forward2, 2), 14))\(pad(format(r.backward2, 2), 7)) |"
+    + "\(pad(format(ref / fast1, 0) + "×", 13))\(pad(format(flops / (fast1 * 1e-3) / 1e9), 14))"
+    + "\(pad(format(fast1 / (r.forward2 + r.backward2), 2) + "×", 10))")
+}
+print("  total forward+backward: reference \(format(referenceTotal, 0)) ms, fast \(format(total1, 2)) ms (1 thread), \(format(total2, 2)) ms (2 threads)"
+  + " → \(format(referenceTotal / total1, 0))× / \(format(referenceTotal / total2, 0))×; 2 threads \(format(total1 / total2, 2))× 1 thread")
+print("  convolutions alone would allow \(format(Double(batch) / (total2 * 1e-3), 0)) images/s of training on 2 threads")

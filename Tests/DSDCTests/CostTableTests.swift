@@ -1,0 +1,52 @@
+import DSDC
+import Testing
+
+@Suite("Parameter and multiply-add counts")
+struct CostTableTests {
+  /// C = 4, N = 8, K = 3 on 28×28, by hand:
+  /// standard 8·4·9 = 288, MACs 288·784 = 225,792; depthwise 4·9 = 36, MACs 36·784 = 28,224;
+  /// pointwise 8·4 = 32, MACs 32·784 = 25,088.
+  @Test func countsByHand() {
+    let standard = Conv2DGeometry.standard(4, 8, kernel: 3)
+    let depthwise = Conv2DGeometry.depthwise(4, kernel: 3, dilation: 2)
+    let pointwise = Conv2DGeometry.pointwise(4, 8)
+    #expect(standard.parameterCount() == 288 && standard.multiplyAdds(height: 28, width: 28) == 225_792)
+    #expect(depthwise.parameterCount() == 36 && depthwise.multiplyAdds(height: 28, width: 28) == 28_224)
+    #expect(pointwise.parameterCount() == 32 && pointwise.multiplyAdds(height: 28, width: 28) == 25_088)
+    #expect(depthwise.parameterCount(bias: true) + pointwise.parameterCount(bias: true) == 80)
+  }
+
+  /// 1/N + 1/K², and the counted ratio it predicts: 1/8 + 1/9 = 17/72 = 68/288.
+  @Test(arguments: [(4, 8, 3), (2, 3, 3), (32, 64, 3), (128, 128, 3), (16, 32, 5)])
+  func mobileNetRatioMatchesCounts(sizes: (channels: Int, outputs: Int, kernel: Int)) {
+    let (C, N, K) = sizes
+    let standard = Conv2DGeometry.standard(C, N, kernel: K)
+    let separable =
+      Conv2DGeometry.depthwise(C, kernel: K).parameterCount() + Conv2DGeometry.pointwise(C, N).parameterCount()
+    let separableMACs =
+      Conv2DGeometry.depthwise(C, kernel: K).multiplyAdds(height: 28, width: 28)
+      + Conv2DGeometry.pointwise(C, N).multiplyAdds(height: 28, width: 28)
+    let formula = CostTable.mobileNetRatio(outChannels: N, kernel: K)
+    #expect(abs(Double(separable) / Double(standard.parameterCount()) - formula) < 1e-12)
+    #expect(abs(Double(separableMACs) / Double(standard.multiplyAdds(height: 28, width: 28)) - formula) < 1e-12)
+  }
+
+  @Test func ratioByHand() {
+    #expect(abs(CostTable.mobileNetRatio(outChannels: 8, kernel: 3) - 17.0 / 72) < 1e-15)
+    #expect(abs(CostTable.mobileNetRatio(outChannels: 3, kernel: 3) - 4.0 / 9) < 1e-15)
+  }
+
+  @Test func arithmeticStrings() {
+    let standard = Conv2DGeometry.standard(4, 8, kernel: 3)
+    #expect(CostTable.parameterArithmetic(standard) == "8·4·3² = 288")
+    #expect(CostTable.parameterArithmetic(.depthwise(4, kernel: 3), bias: true) == "4·1·3² + 4 = 40")
+    #expect(CostTable.multiplyAddArithmetic(standard, height: 28, width: 28) == "8·28·28·4·3² = 225,792")
+    let table = CostTable.lines(
+      [
+        .layer("dw", .depthwise(4, kernel: 3)), .layer("pw", .pointwise(4, 8)),
+        .total("sum", [.depthwise(4, kernel: 3), .pointwise(4, 8)]),
+      ], height: 28, width: 28)
+    #expect(table.count == 4)
+    #expect(table[3].contains("36 + 32 = 68") && table[3].contains("28,224 + 25,088 = 53,312"))
+  }
+}

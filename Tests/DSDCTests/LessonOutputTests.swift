@@ -1,0 +1,92 @@
+import DSDC
+import Foundation
+import Lessons
+import Testing
+
+/// Runs lessons 2–7 on the real MNIST test digit with the output captured, and
+/// checks what a learner relies on: every check passes, the article's formula is
+/// filled in with real numbers and checked against the fast convolution, each
+/// erratum is printed where it belongs, and the lesson's images are written.
+@Suite("Lesson output")
+struct LessonOutputTests {
+  /// What one lesson must print and write.
+  struct Expectation: Sendable, CustomTestStringConvertible {
+    var number: Int
+    /// Lines that must appear (the start of each erratum's marker line).
+    var errata: [String]
+    /// Files in the lesson's folder.
+    var files: [String]
+    var testDescription: String { "lesson \(number)" }
+  }
+
+  static let expectations: [Expectation] = [
+    Expectation(
+      number: 2, errata: ["ERRATUM (article §4.1)", "ERRATUM (article §3–§5)"],
+      files: ["digit.png", "kernels.png", "maps.png", "mixed-kernels.png", "mixed-maps.png"]),
+    Expectation(
+      number: 3, errata: ["ERRATUM (article §3.1, §4.2)"],
+      files: ["input-maps.png", "kernels.png", "maps.png"]),
+    Expectation(
+      number: 4, errata: [],
+      files: ["input-maps.png", "weights.png", "maps.png"]),
+    Expectation(
+      number: 5, errata: ["ERRATUM (article §4.2)"],
+      files: [
+        "depthwise-kernels.png", "depthwise-maps.png", "pointwise-weights.png", "maps.png", "composed-kernels.png",
+      ]),
+    Expectation(
+      number: 6, errata: ["ERRATUM (article §3.3, §4.3)"],
+      files: ["reads.png", "kernels.png", "maps.png"]),
+    Expectation(
+      number: 7,
+      errata: ["ERRATUM (article §4.4)", "ERRATUM (article §3.4)", "ERRATUM (article §1.3)", "ERRATUM (article §5)"],
+      files: ["depthwise-kernels.png", "depthwise-maps.png", "pointwise-weights.png", "maps.png"]),
+  ]
+
+  /// The lessons under test, by number (independent of the catalog's order).
+  static var lessons: [Int: Lesson.Type] {
+    [
+      2: Lesson02Standard.self, 3: Lesson03Depthwise.self, 4: Lesson04Pointwise.self,
+      5: Lesson05Separable.self, 6: Lesson06Dilated.self, 7: Lesson07DSDC.self,
+    ]
+  }
+
+  @Test(arguments: expectations)
+  func lessonPrintsChecksAndWrites(_ expected: Expectation) throws {
+    let lesson = try #require(Self.lessons[expected.number])
+    let output = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: output) }
+    let context = LessonContext(
+      settings: LessonSettings(
+        dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
+    var lines: [String] = []
+    context.printer = { lines.append($0) }
+
+    try context.run(lesson)
+
+    #expect(context.failedChecks.isEmpty, "failed checks: \(context.failedChecks)")
+    #expect(!lines.contains { $0.hasPrefix("  ✗") })
+    // The article's formula, then every term with real numbers, the sum, and the check against the fast convolution.
+    #expect(lines.contains { $0.hasPrefix("Article §") })
+    #expect(lines.contains { $0.contains("Σ weight·input, term by term") })
+    #expect(lines.contains { $0.contains("= sum of") })
+    #expect(lines.contains { $0.hasPrefix("  ✓ written-out sum") && $0.contains("|Δ| = ") })
+    for erratum in expected.errata {
+      #expect(lines.contains { $0.hasPrefix(erratum) }, "missing \(erratum)")
+    }
+    let folder = output.appendingPathComponent(lesson.info.folderName)
+    for file in expected.files {
+      let url = folder.appendingPathComponent(file)
+      #expect(FileManager.default.fileExists(atPath: url.path), "missing \(lesson.info.folderName)/\(file)")
+      #expect(
+        context.writtenFiles.contains { $0.standardizedFileURL == url.standardizedFileURL }, "\(file) not recorded")
+    }
+  }
+
+  /// The lessons' folders are the ones the walkthrough documents.
+  @Test func folderNames() {
+    #expect(
+      Self.lessons.keys.sorted().map { Self.lessons[$0]!.info.folderName }
+        == ["02-standard", "03-depthwise", "04-pointwise", "05-separable", "06-dilated", "07-dsdc"])
+  }
+}
