@@ -51,6 +51,7 @@ struct LessonCommand: ParsableCommand {
     }
     try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
+    context.progressLine = ProgressLine.update
     defer { listWrittenFiles(context.writtenFiles) }
     try context.run(lesson)
     ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory)
@@ -71,6 +72,7 @@ struct LessonsCommand: ParsableCommand {
   func run() throws {
     try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
+    context.progressLine = ProgressLine.update
     defer { ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory) }
     defer { listWrittenFiles(context.writtenFiles) }
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {

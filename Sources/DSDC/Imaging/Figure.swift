@@ -48,6 +48,34 @@ public struct FigureRow: Figure {
   }
 }
 
+/// Figures stacked top to bottom, left-aligned, on one image.
+public struct FigureColumn: Figure {
+  /// The figures, top to bottom.
+  public var figures: [any Figure]
+  /// Empty pixels between neighbours.
+  public var gap: Int
+
+  /// A column of `figures` separated by `gap` white pixels.
+  public init(_ figures: [any Figure], gap: Int = 0) {
+    precondition(!figures.isEmpty, "FigureColumn needs at least one figure")
+    self.figures = figures
+    self.gap = gap
+  }
+
+  /// Draws the figures below each other on a white background.
+  public func render() -> RasterImage {
+    let images = figures.map { $0.render() }
+    let height = images.map(\.height).reduce(0, +) + gap * (images.count - 1)
+    var canvas = Canvas(width: images.map(\.width).max()!, height: height)
+    var y = 0
+    for image in images {
+      canvas.draw(image, x: 0, y: y)
+      y += image.height + gap
+    }
+    return canvas.image
+  }
+}
+
 /// Spacing and text sizes shared by the figure builders, so all figures look alike.
 enum FigureStyle {
   /// Empty border around the whole figure.

@@ -43,6 +43,9 @@ public final class LessonContext {
   public private(set) var failedChecks: [String] = []
   /// Where printed lines go (standard output by default; tests capture them).
   public var printer: (String) -> Void = { print($0) }
+  /// Where a long computation's in-place progress line goes (nowhere by default;
+  /// the tool draws it on a terminal). Not recorded.
+  public var progressLine: (String) -> Void = { _ in }
 
   private var testSplit: LabeledImages?
   private var trainSplit: LabeledImages?

@@ -1,0 +1,95 @@
+/// Every activation and activation gradient of one forward/backward pass of a
+/// DSDC-Net, allocated once per batch size and reused by every step (llm.c's
+/// `ActivationTensors`), so a training step allocates nothing.
+///
+/// Gradient buffers that a convolution writes as its `dInput` are optional because
+/// that is how the convolution kernels take them. Pooling blocks keep no
+/// full-resolution activation: BatchNorm, ReLU and max-pool run fused.
+final class DSDCNetWorkspace {
+  /// Buffers of one separable block.
+  final class Block {
+    let pools: Bool
+    var depthwiseOutput: Tensor            // (N, C, H, W)
+    var pointwiseOutput: Tensor            // (N, C', H, W)
+    var output: Tensor                     // (N, C', H/2, W/2) pooled, or (N, C', H, W)
+    var argmax: [UInt8]                    // one per pooled element (pooling blocks)
+    var dDepthwiseOutput: Tensor? = nil    // (N, C, H, W)  = pointwise dInput
+    var dPointwiseOutput = emptyTensor     // (N, C', H, W) = BatchNorm dInput
+    var dOutput: Tensor? = nil             // like output; from the next block's depthwise, or the head
+
+    init(batch: Int, inChannels: Int, outChannels: Int, size: Int, pools: Bool) {
+      self.pools = pools
+      depthwiseOutput = Tensor(shape: [batch, inChannels, size, size])
+      pointwiseOutput = Tensor(shape: [batch, outChannels, size, size])
+      output = Tensor(shape: pools ? [batch, outChannels, size / 2, size / 2] : [batch, outChannels, size, size])
+      argmax = [UInt8](repeating: 0, count: pools ? output.count : 0)
+    }
+  }
+
+  let batch: Int
+  var stemOutput: Tensor                  // (N, 32, 28, 28)
+  var stemActivated: Tensor               // (N, 32, 28, 28) after BatchNorm + ReLU
+  let blocks: [Block]
+  var features: Tensor                    // (N, C_last) after global average pooling
+  var logits: Tensor                      // (N, classes)
+  var probabilities: Tensor               // (N, classes) softmax
+  private(set) var hasGradients = false
+  var dStemOutput = emptyTensor           // (N, 32, 28, 28)  = stem BatchNorm dInput
+  var dStemActivated: Tensor? = nil       // (N, 32, 28, 28)  = block 1 depthwise dInput
+  var dFeatures: Tensor? = nil            // (N, C_last)      = classifier dInput
+  var dLogits = emptyTensor               // (N, classes)
+
+  init(config: DSDCNetConfig, batch: Int) {
+    self.batch = batch
+    let size = config.imageSize
+    stemOutput = Tensor(shape: [batch, config.stemChannels, size, size])
+    stemActivated = Tensor(shape: [batch, config.stemChannels, size, size])
+    blocks = config.blocks.indices.map { b in
+      Block(batch: batch, inChannels: config.blockInputChannels(b), outChannels: config.blocks[b].channels,
+            size: config.featureSize(beforeBlock: b), pools: config.blocks[b].pools)
+    }
+    features = Tensor(shape: [batch, config.blocks.last!.channels])
+    logits = Tensor(shape: [batch, config.classes])
+    probabilities = Tensor(shape: [batch, config.classes])
+  }
+
+  /// Allocates the gradient buffers on first use (evaluation never needs them).
+  func allocateGradients() {
+    guard !hasGradients else { return }
+    hasGradients = true
+    dStemOutput = Tensor(shape: stemOutput.shape)
+    dStemActivated = Tensor(shape: stemActivated.shape)
+    dFeatures = Tensor(shape: features.shape)
+    dLogits = Tensor(shape: logits.shape)
+    for block in blocks {
+      block.dDepthwiseOutput = Tensor(shape: block.depthwiseOutput.shape)
+      block.dPointwiseOutput = Tensor(shape: block.pointwiseOutput.shape)
+      block.dOutput = Tensor(shape: block.output.shape)
+    }
+  }
+
+  /// Sets to 0 the gradient buffers that backward passes accumulate into. The
+  /// BatchNorm input gradients (`dStemOutput`, `dPointwiseOutput`) are overwritten
+  /// instead and need no zeroing.
+  func zeroAccumulatedGradients(threads: Int) {
+    func zero(_ t: inout Tensor?) {
+      guard t != nil else { return }
+      t!.storage.withUnsafeMutableBufferPointer { buffer in
+        let base = buffer.baseAddress!
+        LayerThreads.forEachSlice(buffer.count, threads: threads, work: buffer.count) { _, range in
+          (base + range.lowerBound).update(repeating: 0, count: range.count)
+        }
+      }
+    }
+    func zero(_ t: inout Tensor) { t.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+    zero(&dStemActivated)
+    zero(&dFeatures)
+    zero(&dLogits)
+    for block in blocks {
+      zero(&block.dDepthwiseOutput)
+      zero(&block.dOutput)
+    }
+  }
+}
+
+private let emptyTensor = Tensor(shape: [0])

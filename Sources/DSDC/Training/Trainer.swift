@@ -1,0 +1,156 @@
+/// Trains a DSDC-Net with a recipe: per-epoch shuffling and augmentation from the
+/// recipe's seed, the learning-rate schedule, the optimiser, evaluation after each
+/// epoch, NaN detection, and a complete state for exact resumption.
+///
+/// ```swift
+/// let trainer = Trainer(recipe: TrainingRecipe())
+/// try trainer.train(on: mnist.train, test: mnist.test) { event in … }
+/// let state = trainer.state()                    // after any epoch: save it
+/// let resumed = try Trainer(resuming: state)     // continues bit for bit
+/// ```
+/// The same recipe and thread count give bit-identical weights and metrics.
+public final class Trainer {
+  /// The run's settings.
+  public let recipe: TrainingRecipe
+  /// The network being trained.
+  public let model: DSDCNet
+  /// The optimiser over `model.parameters`.
+  public let optimizer: any Optimizer
+  /// The run's only source of randomness after initialisation (shuffles, augmentation).
+  public private(set) var generator: SeededGenerator
+  /// Epochs finished.
+  public private(set) var epoch = 0
+  /// Optimisation steps finished.
+  public private(set) var step = 0
+  /// One summary per finished epoch.
+  public private(set) var history: [EpochSummary] = []
+
+  /// Reused batch buffers: `(B, 1, 28, 28)` normalised images and `B` labels, one pair
+  /// for full batches and one for an epoch's smaller last batch.
+  private var batchInputs: [Int: Tensor] = [:]
+  private var batchLabels: [Int: [Int]] = [:]
+
+  /// A fresh run: the model is initialised from `recipe.seed`, and the same generator
+  /// then drives shuffling and augmentation.
+  public convenience init(recipe: TrainingRecipe, config: DSDCNetConfig = DSDCNetConfig()) {
+    var generator = SeededGenerator(seed: recipe.seed)
+    let model = DSDCNet(config: config, using: &generator)
+    self.init(model: model, recipe: recipe, generator: generator)
+  }
+
+  /// Training an existing model (e.g. fine-tuning a loaded one, with some parameters
+  /// frozen) with `generator` for shuffling and augmentation.
+  public init(model: DSDCNet, recipe: TrainingRecipe, generator: SeededGenerator) {
+    self.recipe = recipe
+    self.model = model
+    self.generator = generator
+    model.threads = recipe.threads
+    optimizer = recipe.optimizer.makeOptimizer(parameters: model.parameters, learningRate: recipe.learningRate,
+                                               weightDecay: recipe.weightDecay)
+  }
+
+  /// Runs the remaining epochs of the recipe.
+  @discardableResult
+  public func train(on trainSet: LabeledImages, test testSet: LabeledImages? = nil,
+                    progress: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> [EpochSummary] {
+    while epoch < recipe.epochs {
+      try trainEpoch(on: trainSet, test: testSet, progress: progress)
+    }
+    return history
+  }
+
+  /// Runs one epoch, then evaluates `testSet` (if given).
+  @discardableResult
+  public func trainEpoch(on trainSet: LabeledImages, test testSet: LabeledImages? = nil,
+                         progress: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> EpochSummary {
+    try recipe.validate()
+    let size = model.config.imageSize
+    guard trainSet.rows == size, trainSet.columns == size, model.config.inputChannels == 1 else {
+      throw .badData(reason: "images are \(trainSet.rows)×\(trainSet.columns), the model expects \(size)×\(size)")
+    }
+    let count = min(recipe.trainLimit ?? trainSet.count, trainSet.count)
+    guard count >= 2 else { throw .badData(reason: "\(count) training images; at least 2 are needed") }
+    let (batchSize, imageSize) = (recipe.batchSize, trainSet.imageSize)
+    let stepsPerEpoch = recipe.stepsPerEpoch(trainingImages: count)
+    let totalSteps = stepsPerEpoch * recipe.epochs
+    let table = recipe.normalization.table
+    let clock = ContinuousClock()
+    let started = clock.now
+
+    var order = Array(0..<count)
+    generator.shuffle(&order)
+    var (lossSum, correct, seen) = (0.0, 0, 0)
+    for batch in 0..<stepsPerEpoch {
+      let start = batch * batchSize
+      let n = min(batchSize, count - start)
+      var input = batchInputs.removeValue(forKey: n) ?? Tensor(shape: model.inputShape(batch: n))
+      var labels = batchLabels.removeValue(forKey: n) ?? [Int](repeating: 0, count: n)
+      trainSet.pixels.withUnsafeBufferPointer { pixels in
+        table.withUnsafeBufferPointer { table in
+          input.storage.withUnsafeMutableBufferPointer { x in
+            for i in 0..<n {
+              let index = order[start + i]
+              labels[i] = Int(trainSet.labels[index])
+              let source = pixels.baseAddress! + index * imageSize
+              let destination = x.baseAddress! + i * imageSize
+              if let augmentation = recipe.augmentation {
+                let transform = augmentation.draw(using: &generator)
+                Augmentation.apply(transform, pixels: source, rows: size, columns: size, table: table.baseAddress!,
+                                   normalization: recipe.normalization, output: destination)
+              } else {
+                for p in 0..<imageSize { destination[p] = table[Int(source[p])] }
+              }
+            }
+          }
+        }
+      }
+      let learningRate = recipe.schedule.learningRate(step: step, totalSteps: totalSteps, peak: recipe.learningRate)
+      optimizer.learningRate = learningRate
+      let result = model.computeGradients(input: input, labels: labels)
+      batchInputs[n] = input
+      batchLabels[n] = labels
+      guard result.loss.isFinite else {
+        throw .nonFiniteLoss(epoch: epoch + 1, step: step + 1, loss: result.loss)
+      }
+      optimizer.step()
+      step += 1
+      lossSum += Double(result.loss) * Double(n)
+      correct += result.correct
+      seen += n
+      progress(.batch(BatchProgress(
+        epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: stepsPerEpoch, step: step,
+        learningRate: learningRate, loss: result.loss, runningLoss: lossSum / Double(seen),
+        runningAccuracy: Double(correct) / Double(seen),
+        imagesPerSecond: Double(seen) / max(seconds(clock.now - started), 1e-9))))
+    }
+    let trainSeconds = seconds(clock.now - started)
+    epoch += 1
+
+    var evaluation: Evaluation? = nil
+    let evaluationStarted = clock.now
+    if let testSet {
+      evaluation = Evaluation(model: model, images: testSet, normalization: recipe.normalization,
+                              batchSize: recipe.batchSize)
+    }
+    let summary = EpochSummary(
+      epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(correct) / Double(max(seen, 1)),
+      testLoss: evaluation?.loss, testAccuracy: evaluation?.accuracy, trainSeconds: trainSeconds,
+      evaluationSeconds: seconds(clock.now - evaluationStarted), imagesPerSecond: Double(seen) / max(trainSeconds, 1e-9))
+    history.append(summary)
+    progress(.epochEnded(summary, evaluation))
+    return summary
+  }
+
+  /// Restores counters, generator and history (used by `init(resuming:)`).
+  func restoreProgress(epoch: Int, step: Int, generator: SeededGenerator, history: [EpochSummary]) {
+    self.epoch = epoch
+    self.step = step
+    self.generator = generator
+    self.history = history
+  }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+  let (whole, fraction) = duration.components
+  return Double(whole) + Double(fraction) * 1e-18
+}

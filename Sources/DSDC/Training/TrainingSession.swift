@@ -1,0 +1,86 @@
+import Foundation
+
+/// One complete training run as `dsdc train` and lesson 8 perform it: train with a
+/// recipe (or resume a saved run), keep `model.safetensors` and
+/// `checkpoint.safetensors` up to date after every epoch, report progress, and at
+/// the end write the metrics and the figures into one folder (`Output/train/`).
+public final class TrainingSession {
+  /// The folder everything is written to.
+  public let folder: URL
+  /// The trainer (its model is the network being trained).
+  public let trainer: Trainer
+  /// Lines for the log (per-epoch results, the summary, files written).
+  public var say: (String) -> Void = { print($0) }
+  /// The in-place progress line (images/s, ETA, running loss and accuracy).
+  public var progressLine: (String) -> Void = { _ in }
+  /// Every file written, in order.
+  public private(set) var writtenFiles: [URL] = []
+  /// The last test evaluation.
+  public private(set) var lastEvaluation: Evaluation?
+
+  /// A new run from `recipe`, or a resumed one if `resume` names a checkpoint.
+  public init(recipe: TrainingRecipe, folder: URL, resume: URL? = nil) throws {
+    self.folder = folder
+    if let resume {
+      let state = try TrainingCheckpoint.loadState(from: resume)
+      trainer = try Trainer(resuming: state)
+    } else {
+      trainer = Trainer(recipe: recipe)
+    }
+  }
+
+  /// Where `--resume` continues from.
+  public var checkpointURL: URL { folder.appendingPathComponent(TrainingCheckpoint.stateFileName) }
+  /// The weights-only file PyTorch loads.
+  public var modelURL: URL { folder.appendingPathComponent(TrainingCheckpoint.modelFileName) }
+
+  /// Trains the remaining epochs, saving after each, then writes metrics and figures.
+  /// - Parameter lessonDigit: a test image index whose activations are drawn.
+  public func run(train: LabeledImages, test: LabeledImages, lessonDigit: Int) throws {
+    try OutputFolder.create(folder)
+    let recipe = trainer.recipe
+    let count = min(recipe.trainLimit ?? train.count, train.count)
+    say("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), seed \(recipe.seed), \(recipe.threads) thread(s)")
+    if trainer.epoch > 0 { say("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
+    let started = Date()
+    try trainer.train(on: train, test: test) { event in
+      switch event {
+      case .batch(let p):
+        let left = Double((p.batchesPerEpoch - p.batch) * recipe.batchSize) / max(p.imagesPerSecond, 1)
+        let width = 24
+        let filled = width * p.batch / p.batchesPerEpoch
+        progressLine("epoch \(p.epoch)/\(recipe.epochs) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: width - filled))] \(p.batch)/\(p.batchesPerEpoch)  \(Int(p.imagesPerSecond)) img/s  ETA \(Int(left))s  loss \(Format.fixed(p.runningLoss, 4))  acc \(Format.fixed(p.runningAccuracy * 100, 2))%")
+      case .epochEnded(let summary, let evaluation):
+        progressLine("")
+        lastEvaluation = evaluation
+        say("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
+        saveCheckpoints(testAccuracy: summary.testAccuracy)
+      }
+    }
+    let seconds = Date().timeIntervalSince(started)
+    let history = trainer.history
+    if let best = history.max(by: { ($0.testAccuracy ?? 0) < ($1.testAccuracy ?? 0) }) {
+      let images = history.reduce(0.0) { $0 + $1.imagesPerSecond * $1.trainSeconds }
+      let trainTime = history.reduce(0.0) { $0 + $1.trainSeconds }
+      say("Done: best test accuracy \(Format.fixed((best.testAccuracy ?? 0) * 100, 2))% (epoch \(best.epoch)), final \(Format.fixed((history.last?.testAccuracy ?? 0) * 100, 2))%; this run took \(Format.fixed(seconds, 1)) s, training at \(Int(images / max(trainTime, 1e-9))) images/s.")
+    }
+    try writeResults(test: test, lessonDigit: lessonDigit)
+  }
+
+  /// Saves both checkpoint files (atomically; a failure is reported, training goes on).
+  private func saveCheckpoints(testAccuracy: Double?) {
+    let state = trainer.state()
+    var metadata = state.metadata
+    if let testAccuracy { metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(testAccuracy, 4) }
+    do {
+      try TrainingCheckpoint.saveState(state, metadata: metadata, to: checkpointURL)
+      try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step,
+        metadata: metadata.filter { $0.key != TrainingState.Key.history }, to: modelURL)
+      if !writtenFiles.contains(checkpointURL) { record(checkpointURL); record(modelURL) }
+    } catch {
+      say("warning: \(error)")
+    }
+  }
+
+  func record(_ url: URL) { writtenFiles.append(url) }
+}

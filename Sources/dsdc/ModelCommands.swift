@@ -1,0 +1,117 @@
+import ArgumentParser
+import DSDC
+import Foundation
+
+/// `dsdc model`: the network's table, computed from the model itself.
+struct ModelCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "model", abstract: "Print DSDC-Net layer by layer: output shape, parameters, multiply-adds, receptive field.")
+
+  func run() throws {
+    var generator = SeededGenerator(seed: 0)
+    let model = DSDCNet(using: &generator)
+    print(model.summary.table)
+  }
+}
+
+/// Options naming a trained checkpoint.
+struct CheckpointOption: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("A model.safetensors or checkpoint.safetensors (default: OUTPUT/train/model.safetensors).", valueName: "file"))
+  var checkpoint: String?
+
+  func load(outputDirectory: URL) throws -> (model: DSDCNet, metadata: [String: String], url: URL) {
+    let url = checkpoint.map { URL(fileURLWithPath: $0) }
+      ?? outputDirectory.appendingPathComponent("train").appendingPathComponent(TrainingCheckpoint.modelFileName)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw CheckpointError.cannotRead(path: url.path, message: checkpoint == nil
+        ? "no trained model yet — train one with: swift run -c release dsdc train"
+        : "no such file")
+    }
+    let (model, metadata) = try TrainingCheckpoint.loadModel(from: url)
+    return (model, metadata, url)
+  }
+}
+
+/// `dsdc evaluate`.
+struct EvaluateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate", abstract: "Accuracy, per-class accuracy and the confusion matrix of a trained model on the test set.")
+
+  @OptionGroup var common: CommonOptions
+  @OptionGroup var checkpoint: CheckpointOption
+
+  func run() throws {
+    let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
+    let test = try MNISTDataset.loadSplit(.test, directory: common.dataDirectory)
+    let normalization = (try? JSONDecoder().decode(TrainingRecipe.self, from: Data((metadata[TrainingState.Key.recipe] ?? "").utf8)))?.normalization ?? .mnist
+    let evaluation = Evaluation(model: model, images: test, normalization: normalization, batchSize: 500)
+    print("Model: \(url.path)")
+    print("Test set: \(test.count) images from \(common.dataDirectory.path)")
+    print("Accuracy: \(Format.fixed(evaluation.accuracy * 100, 2))% (\(evaluation.correct)/\(evaluation.count)), loss \(Format.fixed(evaluation.loss, 4))")
+    print("")
+    print("Per class:")
+    for (c, accuracy) in evaluation.perClassAccuracy.enumerated() {
+      print("  \(c): \(Format.fixed(accuracy * 100, 2))%")
+    }
+    print("")
+    print("Confusion matrix (rows: true class, columns: predicted):")
+    print("      " + (0..<evaluation.confusion.count).map { String(format: "%5d", $0) }.joined())
+    for (c, row) in evaluation.confusion.enumerated() {
+      print(String(format: "  %2d  ", c) + row.map { String(format: "%5d", $0) }.joined())
+    }
+  }
+}
+
+/// `dsdc predict IMAGE.png`.
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict", abstract: "Classify your own picture of a digit (any PNG), the MNIST way.")
+
+  @Argument(help: "A PNG of one digit: gray, RGB or RGBA, any size, dark-on-light or light-on-dark.")
+  var image: String
+
+  @OptionGroup var common: CommonOptions
+  @OptionGroup var checkpoint: CheckpointOption
+
+  func run() throws {
+    let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
+    let picture = try PNGFile.read(image, channels: 1)
+    let pixels: [UInt8]
+    do {
+      pixels = try DigitPreprocessor.mnistStyle(gray: picture.pixels, width: picture.width, height: picture.height)
+    } catch {
+      DSDCCommand.fail("\(image) shows no digit: nothing stands out from its background — HINT: use a picture of one dark digit on a light background, or light on dark")
+    }
+    let normalization = (try? JSONDecoder().decode(TrainingRecipe.self, from: Data((metadata[TrainingState.Key.recipe] ?? "").utf8)))?.normalization ?? .mnist
+    let digit = LabeledImages(count: 1, rows: 28, columns: 28, pixels: pixels, labels: [0])
+    let input = normalization.tensor(digit, indices: 0..<1)
+    let logits = model.logits(input: input)
+    let peak = logits.storage.max()!
+    let exps = logits.storage.map { Foundation.exp(Double($0 - peak)) }
+    let total = exps.reduce(0, +)
+    let ranked = exps.enumerated().map { ($0.offset, $0.element / total) }.sorted { $0.1 > $1.1 }
+    print("Model: \(url.path)")
+    print("Image: \(image) (\(picture.width)×\(picture.height)), preprocessed to 28×28 the MNIST way")
+    for (rank, (c, p)) in ranked.prefix(3).enumerated() {
+      print("  \(rank + 1). \(c)  \(Format.fixed(p * 100, 1))%")
+    }
+    let folder = common.outputDirectory.appendingPathComponent("predict")
+    try OutputFolder.create(folder)
+    var files: [URL] = []
+    let inputURL = folder.appendingPathComponent("input.png")
+    try DigitValueFigure(title: "\(URL(fileURLWithPath: image).lastPathComponent) as the network sees it", pixels: pixels).writePNG(to: inputURL.path)
+    files.append(inputURL)
+    var rows: [any Figure] = []
+    for (name, activation) in model.activations(image: input) where activation.rank == 3 {
+      let planes = activation.reshaped([1] + activation.shape)
+      let shown = min(8, activation.shape[0])
+      rows.append(FeatureMapFigure(title: "\(name) (first \(shown) channels)",
+        tiles: (0..<shown).map { (label: "c\($0)", plane: planes.plane(n: 0, c: $0)) },
+        style: .gray, range: .perTile, scale: max(1, 56 / activation.shape[1]), columns: 8))
+    }
+    let mapsURL = folder.appendingPathComponent("feature-maps.png")
+    try FigureColumn(rows).writePNG(to: mapsURL.path)
+    files.append(mapsURL)
+    listWrittenFiles(files)
+  }
+}
