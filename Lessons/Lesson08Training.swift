@@ -31,9 +31,11 @@ public enum Lesson08Training: Lesson {
     lesson.check(summary.totalParameters == 30_922, "30,922 trainable parameters, counted layer by layer")
     lesson.check(summary.totalParameters == preview.parameterCount,
                  "the table's total equals the model's own parameter count")
-    let reach = summary.rows.map(\.receptiveField).max() ?? 0
-    lesson.say("The last block's outputs each see \(reach)×\(reach) input pixels of the 28×28 digit — and the global")
-    lesson.say("average pool then gathers all of them, so every class score depends on the whole image.")
+    let reach = summary.rows.last { $0.name.hasPrefix("block") }?.receptiveField ?? 0
+    lesson.say("Each output of the last block sees a \(reach)×\(reach) window of the 28×28 digit (lesson 6's growth")
+    lesson.say("formula, with dilation doing much of the work); the global average pool then gathers all of them,")
+    lesson.say("so every class score depends on the whole image.")
+    lesson.check(reach >= 20, "one block-3 output sees at least 20×20 pixels, the box MNIST digits are drawn in")
     lesson.say()
 
     // MARK: Training
