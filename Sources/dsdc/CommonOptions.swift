@@ -43,3 +43,9 @@ func listWrittenFiles(_ files: [URL]) {
     print("  " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
   }
 }
+
+/// Writes one line to standard output at once (unbuffered), so that lesson and
+/// training output shows as it happens even into a pipe or a file.
+func emit(_ line: String) {
+  FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -22,8 +22,6 @@ struct DSDCCommand: ParsableCommand {
 
   /// Parses and runs, printing any failure as one line on standard error.
   static func main() {
-    // One line at a time even into a pipe or file, so progress shows as it happens.
-    setvbuf(stdout, nil, _IOLBF, 0)
     do {
       var command = try parseAsRoot()
       try command.run()

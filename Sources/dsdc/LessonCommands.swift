@@ -52,6 +52,7 @@ struct LessonCommand: ParsableCommand {
     try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
     context.progressLine = ProgressLine.update
+    context.printer = emit
     defer { listWrittenFiles(context.writtenFiles) }
     try context.run(lesson)
     ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory)
@@ -73,6 +74,7 @@ struct LessonsCommand: ParsableCommand {
     try OutputFolder.create(common.outputDirectory)
     let context = LessonContext(settings: common.lessonSettings(options: training.options))
     context.progressLine = ProgressLine.update
+    context.printer = emit
     defer { ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory) }
     defer { listWrittenFiles(context.writtenFiles) }
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {

@@ -82,6 +82,7 @@ struct TrainCommand: ParsableCommand {
     let session = try TrainingSession(recipe: recipe.recipe(seed: common.seed), folder: folder,
                                       resume: resume.map { URL(fileURLWithPath: $0) })
     session.progressLine = ProgressLine.update
+    session.say = emit
     let checkpoint = session.checkpointURL.path
     Interruption.onInterrupt {
       ProgressLine.update("")
