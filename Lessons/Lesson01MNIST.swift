@@ -84,8 +84,8 @@ public enum Lesson01MNIST: Lesson {
     lesson.say("     = (\(Format.fixed(x / 255)) − \(Format.fixed(trainStats.mean))) / \(Format.fixed(trainStats.std)) = \(Format.fixed(normalised))")
     let background = (0 - trainStats.mean) / trainStats.std
     lesson.say("  and the background, x = 0, becomes \(Format.fixed(background)): most of the input is this one negative number.")
-    let normalizer = Normalizer(mean: Float(trainStats.mean), std: Float(trainStats.std))
-    let library = normalizer.normalize(UInt8(x))
+    let normalization = Normalization(trainStats)
+    let library = normalization.table[Int(x)]
     lesson.check(abs(Double(library) - normalised) < 1e-5,
                  "the library's normaliser gives the same x̂ (\(Format.fixed(Double(library))))")
   }

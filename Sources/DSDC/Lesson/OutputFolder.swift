@@ -19,36 +19,16 @@ public enum OutputFolder {
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
-      throw LessonError.outputNotWritable(path: url.path, reason: describe(error))
+      throw LessonError.outputNotWritable(path: url.path, reason: (error as NSError).localizedDescription)
     }
   }
 
-  /// Writes `data` to `url` atomically: temporary file, then rename.
+  /// Writes `data` to `url` atomically (temporary file, flush, rename; see `AtomicFile`).
   public static func writeAtomically(_ data: Data, to url: URL) throws {
-    let folder = url.deletingLastPathComponent()
-    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
     do {
-      try data.write(to: temporary)
+      try AtomicFile.replace(url.path, with: [UInt8](data))
     } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw LessonError.outputNotWritable(path: url.path, reason: describe(error))
+      throw LessonError.outputNotWritable(path: url.path, reason: error.message)
     }
-    // rename(2) replaces an existing file in one step. (FileManager.replaceItemAt fails
-    // on Linux with "The file doesn't exist" and deletes the original:
-    // swift-corelibs-foundation issue #4655.)
-    guard rename(temporary.path, url.path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw LessonError.outputNotWritable(path: url.path, reason: reason)
-    }
-  }
-
-  private static func describe(_ error: Error) -> String {
-    let ns = error as NSError
-    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-       underlying.domain == NSPOSIXErrorDomain {
-      return String(cString: strerror(Int32(underlying.code)))
-    }
-    return ns.localizedDescription
   }
 }

@@ -35,9 +35,9 @@ public struct ModelSummary: Sendable, Equatable {
     let header = ["layer", "operation", "output", "params", "mult-adds", "RF"]
     var cells = rows.map { row in
       [row.name, row.operation, row.outputShape.map(String.init).joined(separator: "×"),
-       grouped(row.parameters), grouped(row.multiplyAdds), "\(row.receptiveField)"]
+       Format.grouped(row.parameters), Format.grouped(row.multiplyAdds), "\(row.receptiveField)"]
     }
-    cells.append(["total", "", "", grouped(totalParameters), grouped(totalMultiplyAdds), ""])
+    cells.append(["total", "", "", Format.grouped(totalParameters), Format.grouped(totalMultiplyAdds), ""])
     let widths = header.indices.map { c in ([header] + cells).map { $0[c].count }.max()! }
     func line(_ row: [String]) -> String {
       row.indices.map { c in
@@ -50,17 +50,6 @@ public struct ModelSummary: Sendable, Equatable {
     lines += [rule, line(cells.last!)]
     return lines.joined(separator: "\n")
   }
-}
-
-/// `30922` → `30,922`.
-private func grouped(_ value: Int) -> String {
-  let digits = Array(String(value))
-  var result = ""
-  for (i, d) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { result.append(",") }
-    result.append(d)
-  }
-  return result
 }
 
 extension DSDCNet {
