@@ -7,13 +7,13 @@ struct RecipeOptions: ParsableArguments {
   @Option(name: .long, help: "Passes over the training set (default: the recipe's 8).")
   var epochs: Int?
 
-  @Option(name: .customLong("batch-size"), help: "Images per optimisation step (default 128).")
+  @Option(name: .customLong("batch-size"), help: "Images per optimisation step (default 64).")
   var batchSize: Int?
 
   @Option(name: .long, help: "Peak learning rate (default 3e-3 for AdamW, 0.1 for SGD).")
   var lr: Double?
 
-  @Option(name: .customLong("weight-decay"), help: "Weight decay (default 1e-4 for AdamW, 5e-4 for SGD).")
+  @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0.05 for AdamW, 5e-4 for SGD).")
   var weightDecay: Double?
 
   @Option(name: .long, help: "Optimiser: adamw or sgd (SGD with Nesterov momentum 0.9).")

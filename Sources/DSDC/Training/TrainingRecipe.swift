@@ -31,10 +31,10 @@ public struct TrainingRecipe: Sendable, Codable, Hashable {
 
   public init(
     epochs: Int = 8,
-    batchSize: Int = 128,
+    batchSize: Int = 64,
     optimizer: OptimizerKind = .adamW(),
     learningRate: Double = 3e-3,
-    weightDecay: Double = 1e-4,
+    weightDecay: Double = 0.05,
     schedule: LearningRateSchedule = .oneCycle(),
     augmentation: Augmentation? = Augmentation(maxShift: 2),
     seed: UInt64 = 1,
