@@ -90,11 +90,12 @@ struct PredictCommand: ParsableCommand {
     let exps = logits.storage.map { Foundation.exp(Double($0 - peak)) }
     let total = exps.reduce(0, +)
     let ranked = exps.enumerated().map { ($0.offset, $0.element / total) }.sorted { $0.1 > $1.1 }
-    print("Model: \(url.path)")
-    print("Image: \(image) (\(picture.width)×\(picture.height)), preprocessed to 28×28 the MNIST way")
+    var lines = ["Model: \(url.path)",
+                 "Image: \(image) (\(picture.width)×\(picture.height)), preprocessed to 28×28 the MNIST way"]
     for (rank, (c, p)) in ranked.prefix(3).enumerated() {
-      print("  \(rank + 1). \(c)  \(Format.fixed(p * 100, 1))%")
+      lines.append("  \(rank + 1). \(c)  \(Format.fixed(p * 100, 1))%")
     }
+    lines.forEach(emit)
     let folder = common.outputDirectory.appendingPathComponent("predict")
     try OutputFolder.create(folder)
     var files: [URL] = []
@@ -112,6 +113,10 @@ struct PredictCommand: ParsableCommand {
     let mapsURL = folder.appendingPathComponent("feature-maps.png")
     try FigureColumn(rows).writePNG(to: mapsURL.path)
     files.append(mapsURL)
+    try LessonRecord(number: 0, title: "Prediction", articleSection: "§5", lines: lines,
+                     files: files.map(\.lastPathComponent), error: nil, settings: ["checkpoint": url.path],
+                     date: ISO8601DateFormatter().string(from: Date()))
+      .save(to: folder.appendingPathComponent("run.json"))
     listWrittenFiles(files)
   }
 }

@@ -17,6 +17,8 @@ public final class TrainingSession {
   public private(set) var writtenFiles: [URL] = []
   /// The last test evaluation.
   public private(set) var lastEvaluation: Evaluation?
+  /// Every line said, for the run's record (`run.json`, shown by the report page).
+  private var transcript: [String] = []
 
   /// A new run from `recipe`, or a resumed one if `resume` names a checkpoint.
   public init(recipe: TrainingRecipe, folder: URL, resume: URL? = nil) throws {
@@ -40,8 +42,8 @@ public final class TrainingSession {
     try OutputFolder.create(folder)
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
-    say("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), seed \(recipe.seed), \(recipe.threads) thread(s)")
-    if trainer.epoch > 0 { say("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
+    log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), seed \(recipe.seed), \(recipe.threads) thread(s)")
+    if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
     let started = Date()
     try trainer.train(on: train, test: test) { event in
       switch event {
@@ -53,7 +55,7 @@ public final class TrainingSession {
       case .epochEnded(let summary, let evaluation):
         progressLine("")
         lastEvaluation = evaluation
-        say("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
+        log("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
         saveCheckpoints(testAccuracy: summary.testAccuracy)
       }
     }
@@ -62,9 +64,31 @@ public final class TrainingSession {
     if let best = history.max(by: { ($0.testAccuracy ?? 0) < ($1.testAccuracy ?? 0) }) {
       let images = history.reduce(0.0) { $0 + $1.imagesPerSecond * $1.trainSeconds }
       let trainTime = history.reduce(0.0) { $0 + $1.trainSeconds }
-      say("Done: best test accuracy \(Format.fixed((best.testAccuracy ?? 0) * 100, 2))% (epoch \(best.epoch)), final \(Format.fixed((history.last?.testAccuracy ?? 0) * 100, 2))%; this run took \(Format.fixed(seconds, 1)) s, training at \(Int(images / max(trainTime, 1e-9))) images/s.")
+      log("Done: best test accuracy \(Format.fixed((best.testAccuracy ?? 0) * 100, 2))% (epoch \(best.epoch)), final \(Format.fixed((history.last?.testAccuracy ?? 0) * 100, 2))%; this run took \(Format.fixed(seconds, 1)) s, training at \(Int(images / max(trainTime, 1e-9))) images/s.")
     }
     try writeResults(test: test, lessonDigit: lessonDigit)
+    try saveRecord()
+  }
+
+  /// Prints a line and keeps it for the run's record.
+  private func log(_ line: String) {
+    transcript.append(line)
+    say(line)
+  }
+
+  /// Saves what the run printed and wrote as `run.json` (a `LessonRecord`) in its folder.
+  private func saveRecord() throws {
+    let root = folder.standardizedFileURL.path + "/"
+    let recipe = trainer.recipe
+    let record = LessonRecord(
+      number: 0, title: "Training DSDC-Net", articleSection: "§5", lines: transcript,
+      files: writtenFiles.map { $0.standardizedFileURL.path.replacingOccurrences(of: root, with: "") },
+      error: nil,
+      settings: ["seed": String(recipe.seed), "epochs": String(recipe.epochs), "batch size": String(recipe.batchSize),
+                 "optimizer": recipe.optimizer.name, "learning rate": String(recipe.learningRate),
+                 "threads": String(recipe.threads)],
+      date: ISO8601DateFormatter().string(from: Date()))
+    try record.save(to: folder.appendingPathComponent("run.json"))
   }
 
   /// Saves both checkpoint files (atomically; a failure is reported, training goes on).
@@ -78,7 +102,7 @@ public final class TrainingSession {
         metadata: metadata.filter { $0.key != TrainingState.Key.history }, to: modelURL)
       if !writtenFiles.contains(checkpointURL) { record(checkpointURL); record(modelURL) }
     } catch {
-      say("warning: \(error)")
+      log("warning: \(error)")
     }
   }
 
