@@ -22,6 +22,9 @@ struct DSDCCommand: ParsableCommand {
 
   /// Parses and runs, printing any failure as one line on standard error.
   static func main() {
+    // A file-size limit (`ulimit -f`) or a full quota must fail the write with EFBIG,
+    // which the atomic writers report and clean up after, not kill the process midway.
+    signal(SIGXFSZ, SIG_IGN)
     do {
       var command = try parseAsRoot()
       try command.run()

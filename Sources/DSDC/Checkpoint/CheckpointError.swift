@@ -64,7 +64,21 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     }
   }
 
+  /// One line, even when a hostile file's names hold line breaks or terminal escape
+  /// sequences: control characters and line separators are shown as `\u{…}`.
   public var description: String {
+    var line = ""
+    for scalar in text.unicodeScalars {
+      if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+        line += "\\u{\(String(scalar.value, radix: 16))}"
+      } else {
+        line.unicodeScalars.append(scalar)
+      }
+    }
+    return line
+  }
+
+  private var text: String {
     let notCheckpoint = "\(path) is not a dsdc checkpoint"
     let passOne = "HINT: pass a .safetensors file written by `dsdc train`"
     let otherModel = "HINT: the checkpoint belongs to another model; train this one with `dsdc train`"

@@ -101,6 +101,9 @@ extension SafetensorsFile {
     _: T.Type, count: Int, at offset: Int, from data: UnsafeRawBufferPointer
   ) -> [T] {
     precondition(offset >= 0 && offset + count * MemoryLayout<T>.size <= data.count, "checked by SafetensorsHeader")
+    // For no elements the initializer below would store the count into the shared
+    // empty-array singleton, a (benign) data race that ThreadSanitizer reports.
+    guard count > 0 else { return [] }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       for i in 0..<count {
         buffer[i] = T(littleEndian: data.loadUnaligned(fromByteOffset: offset + i * MemoryLayout<T>.size, as: T.self))

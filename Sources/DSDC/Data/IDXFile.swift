@@ -54,8 +54,9 @@ public struct IDXFile: Sendable, Equatable {
       throw .sizeMismatch(path: path, expected: 4 + 4 * rank, found: 4 + dimensionBytes.count)
     }
     let dimensions = (0..<rank).map { Int(bigEndian(dimensionBytes[4 * $0..<4 * $0 + 4])) }
-    var byteCount = 1
-    for d in dimensions {
+    // Any zero extent means no data at all (and keeps 0 · ∞ out of the size reported below).
+    var byteCount = dimensions.contains(0) ? 0 : 1
+    for d in dimensions where byteCount > 0 {
       let (product, overflow) = byteCount.multipliedReportingOverflow(by: d)
       guard !overflow, product <= byteLimit else {
         throw .tooLarge(path: path, bytes: dimensions.reduce(1.0) { $0 * Double($1) }.exactInt, limit: byteLimit)
@@ -80,18 +81,23 @@ private struct GzipReader {
   let file: gzFile
   let path: String
 
-  /// Up to `count` bytes; fewer only at the end of the stream.
+  /// Up to `count` bytes; fewer only at the end of the stream. The buffer grows
+  /// (doubling from 64 KiB) as bytes arrive, so a header that claims a gigabyte
+  /// over a few bytes of data costs kilobytes, not the claim.
   mutating func read(_ count: Int) throws(MNISTError) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
+    var bytes = [UInt8](repeating: 0, count: min(count, 1 << 16))
     var filled = 0
     while filled < count {
-      let chunk = UInt32(min(count - filled, 1 << 30))
+      if filled == bytes.count {
+        bytes.append(contentsOf: repeatElement(0, count: min(count - filled, bytes.count)))
+      }
+      let chunk = UInt32(min(bytes.count - filled, 1 << 30))
       let got = bytes.withUnsafeMutableBytes { gzread(file, $0.baseAddress! + filled, chunk) }
       try check(got)
       if got == 0 { break }
       filled += Int(got)
     }
-    bytes.removeLast(count - filled)
+    bytes.removeLast(bytes.count - filled)
     return bytes
   }
 

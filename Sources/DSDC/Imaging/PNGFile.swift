@@ -78,6 +78,7 @@ public enum PNGFile {
     guard bytes.count >= 8, Array(bytes.prefix(8)) == signature else {
       throw PNGError.notPNG(path: name)
     }
+    try checkChunkLengths(size: bytes.count, path: name) { Array(bytes[$0..<$0 + 8]) }
     // libpng keeps reading from this buffer until finish_read, so all of it happens inside.
     return try bytes.withUnsafeBytes { raw in
       try decode(channels: channels, pixelLimit: pixelLimit, path: name) { png in
@@ -166,6 +167,32 @@ public enum PNGFile {
       throw PNGError.readFailed(path: path, message: AtomicFile.systemMessage(errno))
     }
     guard count == 8, head == signature else { throw PNGError.notPNG(path: path) }
+    guard fseek(file, 0, SEEK_END) == 0 else { return }
+    try checkChunkLengths(size: ftell(file), path: path) { offset in
+      var header = [UInt8](repeating: 0, count: 8)
+      guard fseek(file, offset, SEEK_SET) == 0,
+        header.withUnsafeMutableBytes({ fread($0.baseAddress, 1, 8, file) }) == 8
+      else { return nil }
+      return header
+    }
+  }
+
+  /// Refuses a chunk that claims more bytes than follow it in the input. libpng allocates
+  /// and zeroes a chunk's claimed length (up to 2 GiB) before reading its data, so without
+  /// this an 82-byte file with a damaged tEXt length costs 2 GB of memory.
+  /// `header(offset)` returns the 8 bytes (length, type) of the chunk at `offset`.
+  private static func checkChunkLengths(size: Int, path: String, header: (Int) -> [UInt8]?) throws {
+    var offset = 8
+    while offset + 12 <= size, let head = header(offset) {
+      let length = head.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+      let type = String(decoding: head.suffix(4).map { (0x21...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+      guard length <= size - offset - 12 else {
+        throw PNGError.readFailed(
+          path: path, message: "\(type): chunk length \(length) exceeds the \(size - offset - 12) bytes that follow")
+      }
+      if type == "IEND" { return }
+      offset += 12 + length
+    }
   }
 
   /// libpng's error text from the 64-byte, NUL-terminated `message` field.

@@ -73,8 +73,7 @@ public final class LessonContext {
     } catch {
       // A lesson that failed midway records its error beside what it wrote; one that
       // failed before writing anything (bad data folder, bad --sample) leaves no trace.
-      let folder = settings.outputDirectory.appendingPathComponent(info.folderName)
-      if FileManager.default.fileExists(atPath: folder.path) {
+      if writtenFiles.count > firstFile {
         try? saveRecord(info, files: writtenFiles[firstFile...], error: "\(error)")
       }
       throw error

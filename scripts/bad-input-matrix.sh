@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Runs the release dsdc against crafted bad inputs and checks that each one fails cleanly:
+#   - the exit status is non-zero and below 128 (no crash, no death by signal);
+#   - standard error holds exactly one line, and it names the file, folder or flag at fault;
+#   - nothing under the output folder (or the working folder) is created or changed,
+#     compared by a listing and SHA-256 sums taken before and after.
+# Every case starts from a copy of a real earlier run (`dsdc lesson 1`) in its output folder.
+#
+#   scripts/bad-input-matrix.sh [path/to/dsdc]        (default: .build/release/dsdc)
+#
+# Prints a markdown table of the cases and exits non-zero if any case fails.
+# Needs python3 (standard library) to craft the damaged files.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+dsdc=${1:-.build/release/dsdc}
+[[ -x $dsdc ]] || { echo "bad-input-matrix: no dsdc executable at $dsdc (build it: swift build -c release --product dsdc)" >&2; exit 2; }
+dsdc=$(realpath "$dsdc")
+mnist=$root/Data/mnist
+# Cases run in scratch folders; the real data is found through DSDC_DATA unless a case says otherwise.
+export DSDC_DATA=$mnist
+work=$(mktemp -d "${TMPDIR:-/tmp}/dsdc-matrix.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# ---- Damaged data folders: the real MNIST files linked in, one file replaced.
+python3 - "$mnist" "$work/data" <<'PY'
+import gzip, os, struct, sys
+mnist, out = sys.argv[1], sys.argv[2]
+names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+def folder(name, replace=None, keep_checksums=True, drop=()):
+    path = os.path.join(out, name); os.makedirs(path)
+    replace = replace or {}
+    for n in names:
+        if n in drop or n in replace or n + ".gz" in replace: continue
+        os.symlink(os.path.join(mnist, n + ".gz"), os.path.join(path, n + ".gz"))
+    if keep_checksums:
+        os.symlink(os.path.join(mnist, "CHECKSUMS.md"), os.path.join(path, "CHECKSUMS.md"))
+    for file_name, data in replace.items():
+        target = os.path.join(path, file_name)
+        if data is None: os.makedirs(target)              # a folder where a file belongs
+        else: open(target, "wb").write(data)
+def gz(data): return gzip.compress(data, mtime=0)
+def read(n): return gzip.open(os.path.join(mnist, n + ".gz")).read()
+labels, images = read("t10k-labels-idx1-ubyte"), read("t10k-images-idx3-ubyte")
+labels_gz = open(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz"), "rb").read()
+images_gz = open(os.path.join(mnist, "t10k-images-idx3-ubyte.gz"), "rb").read()
+L, I = "t10k-labels-idx1-ubyte", "t10k-images-idx3-ubyte"
+corrupt = bytearray(labels_gz); corrupt[len(corrupt) // 2:len(corrupt) // 2 + 16] = b"\xff" * 16
+bad_label = bytearray(labels); bad_label[8 + 5] = 10
+changed = bytearray(labels); changed[8] = (changed[8] + 1) % 10
+folder("truncated-gz", {I + ".gz": images_gz[:len(images_gz) // 2]})
+folder("corrupt-gz", {L + ".gz": bytes(corrupt)})
+folder("swapped", {I + ".gz": labels_gz})
+folder("count-mismatch", {L + ".gz": gz(struct.pack(">II", 0x801, 9999) + labels[8:-1])})
+folder("label-10", {L + ".gz": gz(bytes(bad_label))})
+folder("extra-byte", {L: labels + b"\x00"})
+folder("claims-2pow31", {I: struct.pack(">IIII", 0x803, 1 << 31, 28, 28)})
+folder("empty-file", {I: b""})
+folder("folder-for-file", {I: None})
+folder("text-as-gz", {I + ".gz": b"this is not gzip\n"})
+folder("zero-rows", {I: struct.pack(">IIII", 0x803, 10000, 0, 28)})
+folder("checksum-mismatch", {L: bytes(changed)})
+folder("no-checksums", keep_checksums=False)
+folder("missing-labels", drop=(L,))
+PY
+
+# ---- Damaged checkpoints and pictures (outside the folders that are compared).
+files=$work/files
+python3 - "$files" "$root" <<'PY'
+import os, struct, sys, zlib
+out, root = sys.argv[1], sys.argv[2]
+os.makedirs(out)
+def save(name, data): open(os.path.join(out, name), "wb").write(data)
+def st(header, data=b""):
+    h = header.encode()
+    return struct.pack("<Q", len(h)) + h + data
+def chunk(kind, body): return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+def png(width, height, rows, extra=b""):
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"".join(b"\0" + bytes(r) for r in rows))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+save("text.safetensors", b"not a checkpoint\n")
+save("header-2pow60.safetensors", struct.pack("<Q", 1 << 60) + b"{}")
+save("overlap.safetensors", st('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', bytes(8)))
+save("name-with-newline.safetensors", st('{"x\\ny":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}', bytes(2)))
+save("other-model.safetensors", open(os.path.join(root, "Tests/DSDCTests/Fixtures/safetensors/reference.safetensors"), "rb").read())
+save("not-png.png", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+save("empty.png", b"")
+digit = png(8, 8, [[255 if 2 < x < 5 else 0 for x in range(8)] for _ in range(8)])
+save("truncated.png", digit[:40])
+save("claims-100000x100000.png", png(100000, 100000, [[0]]))
+save("text-chunk-claims-2gib.png", png(1, 1, [[0]], extra=struct.pack(">I", 0x7E00000C) + b"tEXt" + b"Comment\0dsdc" + b"\0\0\0\0"))
+save("blank.png", png(8, 8, [[255] * 8 for _ in range(8)]))
+PY
+
+# ---- A real earlier run to start every case from.
+template=$work/template
+mkdir -p "$template/out"
+echo "kept" > "$template/keep.txt"
+subcommands=$("$dsdc" --help 2>&1 | sed -n '/^SUBCOMMANDS:/,/^$/p' | awk 'NR > 1 { print $1 }')
+has() { grep -qx "$1" <<<"$subcommands"; }
+
+clean_run() {
+  if ! (cd "$template" && "$dsdc" "$@" --output out >/dev/null 2>"$work/template.err"); then
+    echo "bad-input-matrix: the clean run 'dsdc $*' failed: $(cat "$work/template.err")" >&2
+    exit 2
+  fi
+}
+clean_run lesson 1
+# A quickly trained model, so that evaluate and predict get as far as the bad input.
+has train && clean_run train --epochs 1 --train-limit 256
+
+# The folder's entries and the SHA-256 of each file.
+snapshot() {
+  (cd "$1" && find . -mindepth 1 -printf '%y %p\n' | LC_ALL=C sort &&
+    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+}
+
+rows=()
+failures=0
+number=0
+
+# run_case DESCRIPTION TOKEN [env NAME=VALUE] [fsize KB] -- ARGS...
+# Runs `dsdc ARGS...` in a fresh copy of the template (output folder `out`, a regular file
+# `keep.txt`); TOKEN must appear in the single line on standard error.
+run_case() {
+  local description=$1 token=$2
+  shift 2
+  local environment=() fsize=unlimited
+  while [[ $1 != -- ]]; do
+    case $1 in
+      env) environment+=("$2"); shift 2 ;;
+      fsize) fsize=$2; shift 2 ;;
+    esac
+  done
+  shift
+  number=$((number + 1))
+  local dir=$work/case-$number
+  cp -a "$template" "$dir"
+  local before after status err lines verdict=pass problems=()
+  before=$(snapshot "$dir")
+  # Standard error goes through a pipe, so the file-size limit applies only to dsdc's own files.
+  err=$(cd "$dir" && env "${environment[@]}" bash -c 'ulimit -f "$0"; exec "$@"' "$fsize" "$dsdc" "$@" 2>&1 >/dev/null)
+  status=$?
+  after=$(snapshot "$dir")
+  lines=$(printf '%s' "$err" | grep -c '' || true)
+  if ((status == 0)); then problems+=("exit 0"); fi
+  if ((status >= 128)); then problems+=("killed by signal $((status - 128))"); fi
+  if ((lines != 1)); then problems+=("$lines stderr lines"); fi
+  if [[ $err != *"$token"* ]]; then problems+=("stderr lacks \`$token\`"); fi
+  if [[ $before != "$after" ]]; then
+    local diffs
+    diffs=$(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | sed 's/  */ /g' | awk '{print $NF}' | sort -u | head -3 | paste -sd' ')
+    problems+=("output changed: ${diffs}")
+  fi
+  ((${#problems[@]})) && { verdict="**FAIL**: $(IFS=';'; echo "${problems[*]}")"; failures=$((failures + 1)); }
+  local shown=${err//$work\/data\//…\/}
+  shown=${shown//$work\/files\//…\/}
+  shown=${shown//$dir\//}
+  shown=${shown//|/\\|}
+  local command="dsdc $*"
+  command=${command//$work\/data\//…\/}
+  command=${command//$work\/files\//…\/}
+  [[ $fsize != unlimited ]] && command="ulimit -f $fsize; $command"
+  ((${#environment[@]})) && command="${environment[*]//$work\/data\//…\/} $command"
+  rows+=("| $number | \`$command\` | $description | $status | $(printf '%s' "${shown:0:140}" | head -1) | $verdict |")
+  rm -rf "$dir"
+}
+
+d=$work/data
+
+# ---- Command line: unknown commands, lessons and flags out of range.
+run_case "unknown command" "frobnicate" -- frobnicate
+run_case "unknown lesson" "lesson 99" -- lesson 99
+run_case "lesson number 0" "lesson 0" -- lesson 0
+run_case "lesson number not a number" "abc" -- lesson abc
+run_case "missing lesson number" "number" -- lesson
+run_case "unknown flag" "--bogus" -- lesson 1 --bogus
+run_case "negative --sample" "--sample" -- lesson 1 --sample -1 --output out
+run_case "--sample past the test set" "--sample" -- lesson 1 --sample 10000 --output out
+run_case "--epochs 0" "--epochs" -- lessons --epochs 0 --output out
+run_case "--train-limit negative" "--train-limit" -- lesson 1 --train-limit -5 --output out
+run_case "--seed negative" "--seed" -- lesson 1 --seed -1 --output out
+run_case "--through not a number" "--through" -- lessons --through x --output out
+
+# ---- Output folder: a file, a path below a file, a full disk (file size limit).
+run_case "--output is a regular file" "keep.txt" -- lesson 1 --output keep.txt
+run_case "--output below a regular file" "keep.txt/out" -- lesson 1 --output keep.txt/out
+run_case "report: output folder missing" "missing" -- report --output missing
+run_case "report: output is a regular file" "keep.txt" -- report --output keep.txt
+run_case "full disk (1 KB file limit) in a lesson" "out" fsize 1 -- lesson 1 --output out
+run_case "full disk (1 KB file limit) in the report" "index.html" fsize 1 -- report --output out
+
+# ---- Data folder: missing, damaged, mismatched.
+run_case "data folder missing" "$d/nowhere" -- data --data "$d/nowhere"
+run_case "data folder missing (lesson)" "$d/nowhere" -- lesson 1 --data "$d/nowhere" --output out
+run_case "data folder missing (DSDC_DATA)" "$d/nowhere" env "DSDC_DATA=$d/nowhere" -- lesson 1 --output out
+run_case "label file missing" "missing-labels/t10k-labels-idx1-ubyte" -- data --data "$d/missing-labels"
+run_case "truncated .gz" "truncated-gz/t10k-images-idx3-ubyte.gz" -- data --data "$d/truncated-gz"
+run_case "truncated .gz (lesson)" "truncated-gz/t10k-images-idx3-ubyte.gz" -- lesson 1 --data "$d/truncated-gz" --output out
+run_case "corrupt deflate data in .gz" "corrupt-gz/t10k-labels-idx1-ubyte.gz" -- data --data "$d/corrupt-gz"
+run_case "wrong magic (labels as images)" "swapped/t10k-images-idx3-ubyte.gz" -- data --data "$d/swapped"
+run_case "label count ≠ image count" "count-mismatch/t10k-labels-idx1-ubyte.gz" -- data --data "$d/count-mismatch"
+run_case "label 10 of 10 classes" "label-10/t10k-labels-idx1-ubyte.gz" -- lesson 1 --data "$d/label-10" --output out
+run_case "one byte past the data" "extra-byte/t10k-labels-idx1-ubyte" -- data --data "$d/extra-byte"
+run_case "header claims 2³¹ images" "claims-2pow31/t10k-images-idx3-ubyte" -- data --data "$d/claims-2pow31"
+run_case "empty image file" "empty-file/t10k-images-idx3-ubyte" -- data --data "$d/empty-file"
+run_case "folder where the image file belongs" "folder-for-file/t10k-images-idx3-ubyte" -- data --data "$d/folder-for-file"
+run_case "text file named .gz" "text-as-gz/t10k-images-idx3-ubyte.gz" -- data --data "$d/text-as-gz"
+run_case "images of 0 rows" "zero-rows/t10k-images-idx3-ubyte" -- lesson 1 --data "$d/zero-rows" --output out
+run_case "--verify: checksum mismatch" "checksum-mismatch/t10k-labels-idx1-ubyte" -- data --verify --data "$d/checksum-mismatch"
+run_case "--verify: CHECKSUMS.md missing" "no-checksums/CHECKSUMS.md" -- data --verify --data "$d/no-checksums"
+
+# ---- Training, evaluation, prediction (when this build has them).
+f=$files
+if has train; then
+  run_case "train: --epochs 0" "--epochs" -- train --epochs 0 --output out
+  run_case "train: --batch-size 1" "--batch-size" -- train --batch-size 1 --output out
+  run_case "train: unknown optimiser" "--optimizer" -- train --optimizer adam --output out
+  run_case "train: --threads 0" "--threads" -- train --threads 0 --output out
+  run_case "train: data folder missing" "$d/nowhere" -- train --data "$d/nowhere" --output out
+  run_case "train: label count ≠ image count" "count-mismatch/t10k-labels-idx1-ubyte.gz" -- train --data "$d/count-mismatch" --output out
+  run_case "train: --resume a text file" "text.safetensors" -- train --resume "$f/text.safetensors" --output out
+  run_case "train: --resume a missing file" "missing.safetensors" -- train --resume "$f/missing.safetensors" --output out
+fi
+if has evaluate; then
+  run_case "evaluate: no trained model" "nowhere/train/model.safetensors" -- evaluate --output nowhere
+  run_case "evaluate: header length 2⁶⁰" "header-2pow60.safetensors" -- evaluate --checkpoint "$f/header-2pow60.safetensors" --output out
+  run_case "evaluate: overlapping tensors" "overlap.safetensors" -- evaluate --checkpoint "$f/overlap.safetensors" --output out
+  run_case "evaluate: line break in a tensor name" "name-with-newline.safetensors" -- evaluate --checkpoint "$f/name-with-newline.safetensors" --output out
+  run_case "evaluate: another model's checkpoint" "other-model.safetensors" -- evaluate --checkpoint "$f/other-model.safetensors" --output out
+  run_case "evaluate: truncated test images" "truncated-gz/t10k-images-idx3-ubyte.gz" -- evaluate --data "$d/truncated-gz" --output out
+fi
+if has predict; then
+  run_case "predict: not a PNG" "not-png.png" -- predict "$f/not-png.png" --output out
+  run_case "predict: empty file" "empty.png" -- predict "$f/empty.png" --output out
+  run_case "predict: missing file" "missing.png" -- predict "$f/missing.png" --output out
+  run_case "predict: truncated PNG" "truncated.png" -- predict "$f/truncated.png" --output out
+  run_case "predict: PNG claiming 100000×100000" "claims-100000x100000.png" -- predict "$f/claims-100000x100000.png" --output out
+  run_case "predict: tEXt chunk claiming 2 GiB" "text-chunk-claims-2gib.png" -- predict "$f/text-chunk-claims-2gib.png" --output out
+  run_case "predict: blank picture" "blank.png" -- predict "$f/blank.png" --output out
+  run_case "predict: checkpoint not safetensors" "text.safetensors" -- predict "$f/blank.png" --checkpoint "$f/text.safetensors" --output out
+fi
+if has model; then
+  run_case "model: unknown flag" "--bogus" -- model --bogus
+fi
+
+echo "| # | command | bad input | exit | standard error (one line) | result |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "$((number - failures)) of $number cases fail cleanly."
+((failures == 0))
