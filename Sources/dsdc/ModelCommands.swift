@@ -43,7 +43,7 @@ struct EvaluateCommand: ParsableCommand {
   func run() throws {
     let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
     let test = try MNISTDataset.loadSplit(.test, directory: common.dataDirectory)
-    let normalization = (try? JSONDecoder().decode(TrainingRecipe.self, from: Data((metadata[TrainingState.Key.recipe] ?? "").utf8)))?.normalization ?? .mnist
+    let normalization = TrainingCheckpoint.normalization(from: metadata)
     let evaluation = Evaluation(model: model, images: test, normalization: normalization, batchSize: 500)
     print("Model: \(url.path)")
     print("Test set: \(test.count) images from \(common.dataDirectory.path)")
@@ -82,7 +82,7 @@ struct PredictCommand: ParsableCommand {
     } catch {
       DSDCCommand.fail("\(image) shows no digit: nothing stands out from its background — HINT: use a picture of one dark digit on a light background, or light on dark")
     }
-    let normalization = (try? JSONDecoder().decode(TrainingRecipe.self, from: Data((metadata[TrainingState.Key.recipe] ?? "").utf8)))?.normalization ?? .mnist
+    let normalization = TrainingCheckpoint.normalization(from: metadata)
     let digit = LabeledImages(count: 1, rows: 28, columns: 28, pixels: pixels, labels: [0])
     let input = normalization.tensor(digit, indices: 0..<1)
     let logits = model.logits(input: input)
@@ -102,16 +102,8 @@ struct PredictCommand: ParsableCommand {
     let inputURL = folder.appendingPathComponent("input.png")
     try DigitValueFigure(title: "\(URL(fileURLWithPath: image).lastPathComponent) as the network sees it", pixels: pixels).writePNG(to: inputURL.path)
     files.append(inputURL)
-    var rows: [any Figure] = []
-    for (name, activation) in model.activations(image: input) where activation.rank == 3 {
-      let planes = activation.reshaped([1] + activation.shape)
-      let shown = min(8, activation.shape[0])
-      rows.append(FeatureMapFigure(title: "\(name) (first \(shown) channels)",
-        tiles: (0..<shown).map { (label: "c\($0)", plane: planes.plane(n: 0, c: $0)) },
-        style: .gray, range: .perTile, scale: max(1, 56 / activation.shape[1]), columns: 8))
-    }
     let mapsURL = folder.appendingPathComponent("feature-maps.png")
-    try FigureColumn(rows).writePNG(to: mapsURL.path)
+    try ActivationFigure.make(model.activations(image: input)).writePNG(to: mapsURL.path)
     files.append(mapsURL)
     try LessonRecord(number: 0, title: "Prediction", articleSection: "§5", lines: lines,
                      files: files.map(\.lastPathComponent), error: nil, settings: ["checkpoint": url.path],

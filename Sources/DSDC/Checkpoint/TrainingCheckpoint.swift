@@ -50,6 +50,13 @@ public enum TrainingCheckpoint {
     return TrainingState(tensors: tensors, metadata: file.metadata)
   }
 
+  /// The input normalisation recorded in a checkpoint's recipe (MNIST's if absent).
+  public static func normalization(from metadata: [String: String]) -> Normalization {
+    guard let text = metadata[TrainingState.Key.recipe],
+          let recipe = try? JSONDecoder().decode(TrainingRecipe.self, from: Data(text.utf8)) else { return .mnist }
+    return recipe.normalization
+  }
+
   /// A model ready for inference from either file: the configuration from the
   /// metadata (the default DSDC-Net if absent), every tensor checked by name and shape.
   public static func loadModel(from url: URL) throws(CheckpointError) -> (model: DSDCNet, metadata: [String: String]) {

@@ -65,16 +65,7 @@ extension TrainingSession {
     // The lesson digit through the network.
     if lessonDigit >= 0 && lessonDigit < test.count {
       let image = trainer.recipe.normalization.tensor(test, indices: lessonDigit..<lessonDigit + 1)
-      var rows: [any Figure] = []
-      for (name, activation) in model.activations(image: image) where activation.rank == 3 {
-        let shown = min(8, activation.shape[0])
-        let planes = activation.reshaped([1] + activation.shape)
-        let tiles = (0..<shown).map { c in (label: "\(name) c\(c)", plane: planes.plane(n: 0, c: c)) }
-        let scale = max(1, 56 / activation.shape[1])
-        rows.append(FeatureMapFigure(title: "\(name): \(activation.shape.map(String.init).joined(separator: "x")) (first \(shown) channels)",
-                                     tiles: tiles, style: .gray, range: .perTile, scale: scale, columns: 8))
-      }
-      try write(FigureColumn(rows), "activations.png")
+      try write(ActivationFigure.make(model.activations(image: image)), "activations.png")
     }
     for url in files { record(url) }
   }
