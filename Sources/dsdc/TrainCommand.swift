@@ -4,7 +4,7 @@ import Foundation
 
 /// Training knobs shared by `dsdc train` and the training lesson.
 struct RecipeOptions: ParsableArguments {
-  @Option(name: .long, help: "Passes over the training set (default: the recipe's 8).")
+  @Option(name: .long, help: "Passes over the training set (default 9).")
   var epochs: Int?
 
   @Option(name: .customLong("batch-size"), help: "Images per optimisation step (default 64).")
@@ -22,8 +22,11 @@ struct RecipeOptions: ParsableArguments {
   @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only (quick runs).", valueName: "n"))
   var trainLimit: Int?
 
-  @Flag(name: .customLong("no-augment"), help: "Train on the images unchanged (default: random shifts of up to 2 pixels).")
+  @Flag(name: .customLong("no-augment"), help: "Train on the images unchanged (default: random shifts of up to 2 pixels and rotations of up to 10°).")
   var noAugment = false
+
+  @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε of the training loss (default 0.1; 0 = plain cross-entropy).")
+  var labelSmoothing: Double?
 
   @Option(name: .long, help: "Worker threads (results are bit-identical for the same count).")
   var threads: Int = 2
@@ -34,6 +37,9 @@ struct RecipeOptions: ParsableArguments {
     if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
     if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1), got \(weightDecay)") }
     if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }
+    if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
+      throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
+    }
     guard ["adamw", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adamw or sgd, got \(optimizer)") }
     guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64, got \(threads)") }
   }
@@ -53,6 +59,7 @@ struct RecipeOptions: ParsableArguments {
     if let weightDecay { recipe.weightDecay = weightDecay }
     recipe.trainLimit = trainLimit
     if noAugment { recipe.augmentation = nil }
+    if let labelSmoothing { recipe.labelSmoothing = labelSmoothing }
     return recipe
   }
 }

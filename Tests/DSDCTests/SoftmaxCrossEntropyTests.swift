@@ -38,4 +38,26 @@ struct SoftmaxCrossEntropyTests {
       return Double(SoftmaxCrossEntropy.forward(logits: z, labels: labels, probabilities: &q).loss)
     }
   }
+
+  /// Label smoothing by hand: equal logits give log K whatever ε is; the gradient of
+  /// a confident correct row points away from certainty.
+  @Test func labelSmoothing() {
+    var p = Tensor(shape: [1, 4])
+    let flat = SoftmaxCrossEntropy.forward(logits: Tensor(shape: [1, 4], repeating: 0), labels: [2],
+                                           probabilities: &p, labelSmoothing: 0.2)
+    expectClose(flat.loss, Float(log(4.0)), atol: 1e-6)
+    // z = (0, 0, 2, 0): L = 0.8·(lse − 2) + 0.2·(4·lse − 2)/4, lse = log(3 + e²)
+    let logits = Tensor(shape: [1, 4], storage: [0, 0, 2, 0])
+    let result = SoftmaxCrossEntropy.forward(logits: logits, labels: [2], probabilities: &p, labelSmoothing: 0.2)
+    let lse = log(3 + exp(2.0))
+    expectClose(result.loss, Float(0.8 * (lse - 2) + 0.2 * (4 * lse - 2) / 4), atol: 1e-6)
+    var dz = Tensor(shape: [1, 4])
+    SoftmaxCrossEntropy.backward(probabilities: p, labels: [2], dLogits: &dz, labelSmoothing: 0.2)
+    let targets: [Float] = [0.05, 0.05, 0.85, 0.05]
+    expectClose(dz, Tensor(shape: [1, 4], storage: (0..<4).map { p.storage[$0] - targets[$0] }), atol: 1e-7)
+    GradientCheck.expectMatches(dz, at: logits, epsilon: 1e-2, atol: 1e-3, rtol: 1e-2) { z in
+      var q = Tensor(shape: z.shape)
+      return Double(SoftmaxCrossEntropy.forward(logits: z, labels: [2], probabilities: &q, labelSmoothing: 0.2).loss)
+    }
+  }
 }

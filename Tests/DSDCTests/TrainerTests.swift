@@ -1,4 +1,5 @@
 import DSDC
+import Foundation
 import Testing
 
 @Suite("Trainer")
@@ -34,6 +35,20 @@ struct TrainerTests {
     let trainer = Trainer(recipe: other, config: TinyNet.config)
     try trainer.train(on: Self.train)
     #expect(trainer.model.namedTensors().map(\.tensor) != runs[0].tensors)
+  }
+
+  /// A recipe survives JSON exactly; one written before label smoothing existed (no
+  /// `labelSmoothing` key) reads back as plain cross-entropy, ε = 0.
+  @Test func recipeJSON() throws {
+    let recipe = Self.recipe()
+    let data = try JSONEncoder().encode(recipe)
+    #expect(try JSONDecoder().decode(TrainingRecipe.self, from: data) == recipe)
+    var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["labelSmoothing"] as? Double == 0.1)
+    object["labelSmoothing"] = nil
+    let old = try JSONDecoder().decode(TrainingRecipe.self, from: try JSONSerialization.data(withJSONObject: object))
+    #expect(old.labelSmoothing == 0)
+    #expect(old.seed == 42 && old.batchSize == 16 && old.trainLimit == 40)
   }
 
   /// One epoch, save, resume in a new trainer, one more epoch = two epochs straight.

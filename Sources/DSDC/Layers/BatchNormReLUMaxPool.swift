@@ -81,15 +81,20 @@ extension BatchNorm2d {
                 (g + (height - 1) * width).update(repeating: 0, count: width)
               }
             }
-            gradientPasses(input, threads: threads, scratchPerThread: planeSize) { group, terms, x, sums, g in
+            gradientPasses(input, threads: threads, scratchPerThread: planeSize) { group, terms, x, sums, _ in
               for n in 0..<batch {
                 for c in group {
-                  let t = terms[c - group.lowerBound]
-                  unpool(n, c, into: g)
-                  let s = PlaneLoops.gradientSums(g, x + (n * channels + c) * planeSize, count: planeSize,
-                                                  mean: t.mean, scale: t.scale, shift: t.shift, relu: false)
-                  sums[c - group.lowerBound].sum += Double(s.sum)
-                  sums[c - group.lowerBound].dot += Double(s.dot)
+                  let (plane, out) = (x + (n * channels + c) * planeSize, (n * channels + c) * outH * outW)
+                  var (sum, dot): (Float, Float) = (0, 0)
+                  for i in 0..<outH {
+                    let o = out + i * outW
+                    let s = MaxPool2d.windowSums(plane + 2 * i * width, plane + (2 * i + 1) * width, dy + o, y + o,
+                                                 index + o, outWidth: outW, mean: terms[c - group.lowerBound].mean)
+                    sum += s.sum
+                    dot += s.dot
+                  }
+                  sums[c - group.lowerBound].sum += Double(sum)
+                  sums[c - group.lowerBound].dot += Double(dot)
                 }
               }
             } apply: { group, terms, x, g in
@@ -107,5 +112,123 @@ extension BatchNorm2d {
         }
       }
     }
+  }
+}
+
+/// The row kernels of the fused backward pass.
+extension MaxPool2d {
+  /// The inverse of `poolRow` for gradients: writes the two full input rows of one
+  /// output row, each output gradient at its window's winning position (if `keep`,
+  /// the window's output, is above 0 — the ReLU mask of a fused BatchNorm) and 0 at the
+  /// other three. Columns `0..<2·outWidth` are written.
+  @inline(__always)
+  static func unpoolRow(
+    _ dy: UnsafePointer<Float>, _ keep: UnsafePointer<Float>, _ index: UnsafePointer<UInt8>, outWidth: Int,
+    _ row0: UnsafeMutablePointer<Float>, _ row1: UnsafeMutablePointer<Float>
+  ) {
+    @inline(__always) func interleave8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD16<Float> {
+      SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+    }
+    @inline(__always) func interleave4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD8<Float> {
+      SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
+    }
+    func group8(_ j: Int) {
+      let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))
+      let zero = SIMD8<Float>()
+      // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
+      let (k0, k1, k2, k3) = (SIMD8<Int32>(repeating: 0), SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
+      let g = zero.replacing(with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self),
+                             where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD8<Float>.self) .> zero)
+      let (a, b) = (zero.replacing(with: g, where: k .== k0), zero.replacing(with: g, where: k .== k1))
+      let (c, d) = (zero.replacing(with: g, where: k .== k2), zero.replacing(with: g, where: k .== k3))
+      UnsafeMutableRawPointer(row0 + 2 * j).storeBytes(of: interleave8(a, b), as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(row1 + 2 * j).storeBytes(of: interleave8(c, d), as: SIMD16<Float>.self)
+    }
+    func group4(_ j: Int) {
+      var kBytes = SIMD4<UInt8>()
+      for lane in 0..<4 { kBytes[lane] = index[j + lane] }
+      let k = SIMD4<Int32>(truncatingIfNeeded: kBytes)
+      let zero = SIMD4<Float>()
+      // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
+      let (k0, k1, k2, k3) = (SIMD4<Int32>(repeating: 0), SIMD4<Int32>(repeating: 1), SIMD4<Int32>(repeating: 2), SIMD4<Int32>(repeating: 3))
+      let g = zero.replacing(with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self),
+                             where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD4<Float>.self) .> zero)
+      let (a, b) = (zero.replacing(with: g, where: k .== k0), zero.replacing(with: g, where: k .== k1))
+      let (c, d) = (zero.replacing(with: g, where: k .== k2), zero.replacing(with: g, where: k .== k3))
+      UnsafeMutableRawPointer(row0 + 2 * j).storeBytes(of: interleave4(a, b), as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(row1 + 2 * j).storeBytes(of: interleave4(c, d), as: SIMD8<Float>.self)
+    }
+    let width = outWidth >= 8 ? 8 : outWidth >= 4 ? 4 : 0
+    if width > 0 {
+      // Groups of `width` outputs; a last, overlapping group covers the rest.
+      var j = 0
+      while j + width <= outWidth {
+        if width == 8 { group8(j) } else { group4(j) }
+        j += width
+      }
+      if j < outWidth {
+        if width == 8 { group8(outWidth - 8) } else { group4(outWidth - 4) }
+      }
+      return
+    }
+    for j in 0..<outWidth {
+      let g = keep[j] > 0 ? dy[j] : 0
+      let k = Int(index[j])
+      row0[2 * j] = k == 0 ? g : 0
+      row0[2 * j + 1] = k == 1 ? g : 0
+      row1[2 * j] = k == 2 ? g : 0
+      row1[2 * j + 1] = k == 3 ? g : 0
+    }
+  }
+
+  /// The gradient sums of one output row for BatchNorm's backward pass, without
+  /// spreading the gradient out first: with `g_w = dy_w · [keep_w > 0]` at window w's
+  /// winning position, whose input is `x_w`,
+  /// ```
+  /// (Σ_w g_w,  Σ_w (x_w − mean) · g_w)
+  /// ```
+  /// `x_w` is picked from the two input rows as `poolRow` compared them: eight windows
+  /// at a time from sixteen columns; an overlapping last group has its repeated lanes
+  /// masked off.
+  @inline(__always)
+  static func windowSums(
+    _ row0: UnsafePointer<Float>, _ row1: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+    _ keep: UnsafePointer<Float>, _ index: UnsafePointer<UInt8>, outWidth: Int, mean: Float
+  ) -> (sum: Float, dot: Float) {
+    var (sum, dot): (Float, Float) = (0, 0)
+    if outWidth >= 8 {
+      var (sums, dots) = (SIMD8<Float>(), SIMD8<Float>())
+      let (zero, m) = (SIMD8<Float>(), SIMD8<Float>(repeating: mean))
+      let (k1, k2, k3) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
+      let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+      func group(_ j: Int, from first: Int) {
+        let top = UnsafeRawPointer(row0 + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+        let bottom = UnsafeRawPointer(row1 + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+        let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))
+        var x = top.evenHalf
+        x.replace(with: top.oddHalf, where: k .== k1)
+        x.replace(with: bottom.evenHalf, where: k .== k2)
+        x.replace(with: bottom.oddHalf, where: k .== k3)
+        var g = zero.replacing(with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self),
+                               where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD8<Float>.self) .> zero)
+        g.replace(with: zero, where: lanes .< SIMD8<Int32>(repeating: Int32(first - j)))   // counted already
+        sums += g
+        dots.addProduct(x - m, g)
+      }
+      var j = 0
+      while j + 8 <= outWidth {
+        group(j, from: j)
+        j += 8
+      }
+      if j < outWidth { group(outWidth - 8, from: j) }
+      return (sums.sum(), dots.sum())
+    }
+    for j in 0..<outWidth where keep[j] > 0 {
+      let k = Int(index[j])
+      let x = (k < 2 ? row0 : row1)[2 * j + (k & 1)]
+      sum += dy[j]
+      dot += (x - mean) * dy[j]
+    }
+    return (sum, dot)
   }
 }

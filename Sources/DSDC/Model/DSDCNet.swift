@@ -88,14 +88,17 @@ public final class DSDCNet {
   /// - Parameters:
   ///   - input: `(N, 1, 28, 28)`, normalised images
   ///   - labels: `N` classes
-  public func computeGradients(input: Tensor, labels: [Int]) -> SoftmaxCrossEntropy.Result {
+  ///   - labelSmoothing: `ε` of the cross-entropy (0: plain one-hot targets)
+  public func computeGradients(input: Tensor, labels: [Int], labelSmoothing: Float = 0) -> SoftmaxCrossEntropy.Result {
     let ws = workspace(for: input)
     ws.allocateGradients()
     forward(input, ws, training: true)
-    let result = SoftmaxCrossEntropy.forward(logits: ws.logits, labels: labels, probabilities: &ws.probabilities)
+    let result = SoftmaxCrossEntropy.forward(logits: ws.logits, labels: labels, probabilities: &ws.probabilities,
+                                             labelSmoothing: labelSmoothing)
     zeroGradients()
     ws.zeroAccumulatedGradients(threads: threads)
-    SoftmaxCrossEntropy.backward(probabilities: ws.probabilities, labels: labels, dLogits: &ws.dLogits)
+    SoftmaxCrossEntropy.backward(probabilities: ws.probabilities, labels: labels, dLogits: &ws.dLogits,
+                                 labelSmoothing: labelSmoothing)
     backward(input, ws)
     return result
   }

@@ -29,6 +29,8 @@ public final class Trainer {
   /// for full batches and one for an epoch's smaller last batch.
   private var batchInputs: [Int: Tensor] = [:]
   private var batchLabels: [Int: [Int]] = [:]
+  /// Reused buffer of one batch's augmentation transforms.
+  private var transforms: [Augmentation.Transform] = []
 
   /// A fresh run: the model is initialised from `recipe.seed`, and the same generator
   /// then drives shuffling and augmentation.
@@ -70,7 +72,7 @@ public final class Trainer {
     }
     let count = min(recipe.trainLimit ?? trainSet.count, trainSet.count)
     guard count >= 2 else { throw .badData(reason: "\(count) training images; at least 2 are needed") }
-    let (batchSize, imageSize) = (recipe.batchSize, trainSet.imageSize)
+    let batchSize = recipe.batchSize
     let stepsPerEpoch = recipe.stepsPerEpoch(trainingImages: count)
     let totalSteps = stepsPerEpoch * recipe.epochs
     let table = recipe.normalization.table
@@ -85,28 +87,10 @@ public final class Trainer {
       let n = min(batchSize, count - start)
       var input = batchInputs.removeValue(forKey: n) ?? Tensor(shape: model.inputShape(batch: n))
       var labels = batchLabels.removeValue(forKey: n) ?? [Int](repeating: 0, count: n)
-      trainSet.pixels.withUnsafeBufferPointer { pixels in
-        table.withUnsafeBufferPointer { table in
-          input.storage.withUnsafeMutableBufferPointer { x in
-            for i in 0..<n {
-              let index = order[start + i]
-              labels[i] = Int(trainSet.labels[index])
-              let source = pixels.baseAddress! + index * imageSize
-              let destination = x.baseAddress! + i * imageSize
-              if let augmentation = recipe.augmentation {
-                let transform = augmentation.draw(using: &generator)
-                Augmentation.apply(transform, pixels: source, rows: size, columns: size, table: table.baseAddress!,
-                                   normalization: recipe.normalization, output: destination)
-              } else {
-                for p in 0..<imageSize { destination[p] = table[Int(source[p])] }
-              }
-            }
-          }
-        }
-      }
+      assemble(order[start..<start + n], from: trainSet, table: table, input: &input, labels: &labels)
       let learningRate = recipe.schedule.learningRate(step: step, totalSteps: totalSteps, peak: recipe.learningRate)
       optimizer.learningRate = learningRate
-      let result = model.computeGradients(input: input, labels: labels)
+      let result = model.computeGradients(input: input, labels: labels, labelSmoothing: Float(recipe.labelSmoothing))
       batchInputs[n] = input
       batchLabels[n] = labels
       guard result.loss.isFinite else {
@@ -139,6 +123,42 @@ public final class Trainer {
     history.append(summary)
     progress(.epochEnded(summary, evaluation))
     return summary
+  }
+
+  /// Fills the batch buffers with the images `indices` of `trainSet`, normalised and
+  /// (if the recipe says so) augmented. The transforms are drawn one image after the
+  /// other from the generator; applying them is split across threads.
+  private func assemble(_ indices: ArraySlice<Int>, from trainSet: LabeledImages, table: [Float],
+                        input: inout Tensor, labels: inout [Int]) {
+    let (size, imageSize, count) = (trainSet.rows, trainSet.imageSize, indices.count)
+    if transforms.count < count {
+      transforms = Array(repeating: Augmentation.Transform(rowShift: 0, columnShift: 0, angle: 0), count: count)
+    }
+    for (i, index) in indices.enumerated() {
+      labels[i] = Int(trainSet.labels[index])
+      if let augmentation = recipe.augmentation { transforms[i] = augmentation.draw(using: &generator) }
+    }
+    let (augmented, normalization) = (recipe.augmentation != nil, recipe.normalization)
+    trainSet.pixels.withUnsafeBufferPointer { pixels in
+      table.withUnsafeBufferPointer { table in
+        transforms.withUnsafeBufferPointer { transforms in
+          input.storage.withUnsafeMutableBufferPointer { x in
+            LayerThreads.forEachSlice(count, threads: recipe.threads, work: count * imageSize) { _, range in
+              for i in range {
+                let source = pixels.baseAddress! + indices[indices.startIndex + i] * imageSize
+                let destination = x.baseAddress! + i * imageSize
+                if augmented {
+                  Augmentation.apply(transforms[i], pixels: source, rows: size, columns: size,
+                                     table: table.baseAddress!, normalization: normalization, output: destination)
+                } else {
+                  for p in 0..<imageSize { destination[p] = table[Int(source[p])] }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Restores counters, generator and history (used by `init(resuming:)`).

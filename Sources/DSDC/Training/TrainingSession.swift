@@ -42,7 +42,7 @@ public final class TrainingSession {
     try OutputFolder.create(folder)
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
-    log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), seed \(recipe.seed), \(recipe.threads) thread(s)")
+    log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)")
     if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
     let started = Date()
     try trainer.train(on: train, test: test) { event in
