@@ -54,19 +54,14 @@ extension SafetensorsFile {
   /// The bytes go to a fresh temporary file in the same folder, which is flushed
   /// to disk (`fsync`) and then renamed onto `url` (a rename within one file
   /// system replaces the old file in one step); the folder is flushed too, so the
-  /// new name survives a power cut. On any failure the temporary file is removed.
+  /// new name survives a power cut. On any failure the temporary file is removed
+  /// (see `AtomicFile`; a process killed mid-write leaves it, and the next training
+  /// run into the folder removes it).
   /// ```
   /// try file.write(to: URL(fileURLWithPath: "Output/model.safetensors"))
   /// ```
   /// - Throws: `CheckpointError.cannotWrite` with the system's reason.
   public func write(to url: URL) throws(CheckpointError) {
-    try write(to: url, beforeRename: {})
-  }
-
-  /// `write(to:)` with a step run after the temporary file is complete and before
-  /// the rename; tests make it throw to check that a failed write leaves the
-  /// previous file and no temporary file behind.
-  func write(to url: URL, beforeRename: () throws -> Void) throws(CheckpointError) {
     let path = url.path
     let bytes = encoded()
     let headerLength = bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -75,39 +70,10 @@ extension SafetensorsFile {
         path: path,
         message: "its header would be \(headerLength) bytes, more than the \(Self.maxHeaderLength) that readers accept")
     }
-    let folder = url.deletingLastPathComponent().path
-    let temporary = "\(folder)/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
-    func failure(_ step: String) -> CheckpointError {
-      .cannotWrite(path: path, message: "\(step): \(String(cString: strerror(errno)))")
-    }
-
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(folder)") }
-    var isOpen = true
-    var renamed = false
-    defer {
-      if isOpen { close(descriptor) }
-      if !renamed { unlink(temporary) }
-    }
-
-    guard writeAll(bytes, to: descriptor) else { throw failure("write failed") }
-    guard fsync(descriptor) == 0 else { throw failure("fsync failed") }
-    isOpen = false
-    guard close(descriptor) == 0 else { throw failure("close failed") }
     do {
-      try beforeRename()
+      try AtomicFile.replace(path, with: bytes)
     } catch {
-      throw .cannotWrite(path: path, message: "\(error)")
-    }
-    guard rename(temporary, path) == 0 else { throw failure("cannot rename the temporary file onto it") }
-    renamed = true
-
-    // Flush the folder so that the rename itself is on disk; the new file is
-    // complete either way, so a folder that cannot be flushed is not an error.
-    let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
-    if folderDescriptor >= 0 {
-      _ = fsync(folderDescriptor)
-      close(folderDescriptor)
+      throw .cannotWrite(path: path, message: error.message)
     }
   }
 
@@ -141,19 +107,5 @@ extension SafetensorsFile {
     #else
       for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
     #endif
-  }
-}
-
-/// Writes all of `bytes` to an open file, retrying short and interrupted writes;
-/// `false` (with `errno` set) when the system refuses.
-private func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-  bytes.withUnsafeBytes { raw in
-    var written = 0
-    while written < raw.count {
-      let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
-      if result < 0 && errno != EINTR { return false }
-      written += max(result, 0)
-    }
-    return true
   }
 }

@@ -40,10 +40,14 @@ public final class TrainingSession {
   /// - Parameter lessonDigit: a test image index whose activations are drawn.
   public func run(train: LabeledImages, test: LabeledImages, lessonDigit: Int) throws {
     try OutputFolder.create(folder)
+    // A run killed while writing a checkpoint leaves its temporary file; the last
+    // complete checkpoint is intact, the temporary one is garbage.
+    let leftovers = AtomicFile.removeLeftovers(of: checkpointURL.path) + AtomicFile.removeLeftovers(of: modelURL.path)
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
     log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)")
     if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
+    if leftovers > 0 { log("Removed \(leftovers) temporary file(s) left by an interrupted checkpoint write.") }
     let started = Date()
     try trainer.train(on: train, test: test) { event in
       switch event {
