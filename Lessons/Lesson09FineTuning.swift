@@ -162,8 +162,8 @@ public enum Lesson09FineTuning: Lesson {
     lesson.say("  weights by \(Format.fixed(pointwiseMoved, 1))% (kernels-before-after.png: the same shapes, slightly retouched)\(depthwiseMoved < pointwiseMoved ? " — the spatial filters" : ".")")
     if depthwiseMoved < pointwiseMoved { lesson.say("  need the least change, the channel mixing more.") }
     if (accuracy[.full] ?? 0) < (accuracy[.pointwise] ?? 0) {
-      lesson.say("  In \(runs[3].trainer.step) steps that gentleness costs accuracy: full ends below pointwise, which retrains the mixing at the")
-      lesson.say("  full rate. With more data or epochs (see `dsdc finetune`) the slow backbone has time to catch up.")
+      lesson.say("  In \(runs[3].trainer.step) steps that caution costs accuracy: full ends below pointwise, which retrains the mixing")
+      lesson.say("  at the full rate while keeping MNIST's spatial filters exactly.")
     }
     lesson.say("• scratch has to find everything in \(Format.grouped(budgetImages * budgetEpochs)) image-steps: \((accuracy[.scratch] ?? 0) < (accuracy[best] ?? 0) ? "it ends below \(best.rawValue), the price of reusing nothing" : "here it kept up — the parent taught little this budget could not")" + ".")
     let seconds = runs.map { $0.trainer.history.reduce(0) { $0 + $1.trainSeconds } }

@@ -69,7 +69,7 @@ struct FineTuneCommand: ParsableCommand {
     func say(_ line: String) { lines.append(line); emit(line) }
     let model = run.model
     say("Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)) — strategy \(strategy.rawValue): \(strategy.summary)")
-    say("Trainable parameters: \(model.trainableParameterCount) of \(model.parameterCount); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate), seed \(seed)")
+    say("Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate), seed \(seed)")
     try run.train(on: train, test: test) { event in
       switch event {
       case .batch(let p): ProgressLine.update(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
