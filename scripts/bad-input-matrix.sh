@@ -245,6 +245,11 @@ fi
 if has model; then
   run_case "model: unknown flag" "--bogus" -- model --bogus
 fi
+if has finetune; then
+  run_case "finetune: unknown strategy" "--strategy" -- finetune --strategy everything --output out
+  run_case "finetune: Fashion-MNIST folder missing" "dataset-fashion-mnist" -- finetune --finetune-data "$work/no-fashion" --output out
+  run_case "finetune: parent checkpoint missing" "missing.safetensors" -- finetune --checkpoint missing.safetensors --output out
+fi
 
 echo "| # | command | bad input | exit | standard error (one line) | result |"
 echo "|---|---|---|---|---|---|"

@@ -83,7 +83,9 @@ struct LessonsCommand: ParsableCommand {
   }
 }
 
-/// Settings the training lesson passes on to the trainer (quick runs for smoke tests).
+/// Settings the training lesson passes on to the trainer (quick runs for smoke tests),
+/// and where the fine-tuning lesson finds its dataset. The fine-tuning lesson keeps
+/// its own fixed budget whatever --epochs and --train-limit say.
 struct LessonTrainingOptions: ParsableArguments {
   @Option(name: .long, help: "Training epochs for the training lesson (default: the recipe's).")
   var epochs: Int?
@@ -91,6 +93,11 @@ struct LessonTrainingOptions: ParsableArguments {
   @Option(name: .customLong("train-limit"), help: ArgumentHelp(
     "Train on the first N training images only (quick runs).", valueName: "n"))
   var trainLimit: Int?
+
+  @Option(name: .customLong("finetune-data"), help: ArgumentHelp(
+    "Fashion-MNIST folder for the fine-tuning lesson (default: $\(FineTuningTask.fashionMNIST.environmentVariable), else \(FineTuningTask.fashionMNIST.defaultDirectory)).",
+    valueName: "dir"))
+  var finetuneData: String?
 
   func validate() throws {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
@@ -101,6 +108,7 @@ struct LessonTrainingOptions: ParsableArguments {
     var result: [String: String] = [:]
     if let epochs { result["epochs"] = String(epochs) }
     if let trainLimit { result["train-limit"] = String(trainLimit) }
+    if let finetuneData { result["finetune-data"] = finetuneData }
     return result
   }
 }

@@ -19,9 +19,14 @@ struct CheckpointOption: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A model.safetensors or checkpoint.safetensors (default: OUTPUT/train/model.safetensors).", valueName: "file"))
   var checkpoint: String?
 
-  func load(outputDirectory: URL) throws -> (model: DSDCNet, metadata: [String: String], url: URL) {
-    let url = checkpoint.map { URL(fileURLWithPath: $0) }
+  /// The file named, or lesson 8's model in `outputDirectory`.
+  func url(outputDirectory: URL) -> URL {
+    checkpoint.map { URL(fileURLWithPath: $0) }
       ?? outputDirectory.appendingPathComponent("train").appendingPathComponent(TrainingCheckpoint.modelFileName)
+  }
+
+  func load(outputDirectory: URL) throws -> (model: DSDCNet, metadata: [String: String], url: URL) {
+    let url = url(outputDirectory: outputDirectory)
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw CheckpointError.cannotRead(path: url.path, message: checkpoint == nil
         ? "no trained model yet — train one with: swift run -c release dsdc train"
@@ -42,16 +47,21 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
-    let test = try MNISTDataset.loadSplit(.test, directory: common.dataDirectory)
+    // A fine-tuned model is evaluated on its own task's test set unless --data says otherwise.
+    let task = FineTuningMetadata.task(from: metadata)
+    let dataDirectory = common.data == nil ? task?.resolve(option: nil) ?? common.dataDirectory : common.dataDirectory
+    let test = try task.map { try $0.loadSplit(.test, directory: dataDirectory) }
+      ?? MNISTDataset.loadSplit(.test, directory: dataDirectory)
     let normalization = TrainingCheckpoint.normalization(from: metadata)
     let evaluation = Evaluation(model: model, images: test, normalization: normalization, batchSize: 500)
+    let names = FineTuningMetadata.classNames(from: metadata)
     print("Model: \(url.path)")
-    print("Test set: \(test.count) images from \(common.dataDirectory.path)")
+    print("Test set: \(test.count) images from \(dataDirectory.path)")
     print("Accuracy: \(Format.fixed(evaluation.accuracy * 100, 2))% (\(evaluation.correct)/\(evaluation.count)), loss \(Format.fixed(evaluation.loss, 4))")
     print("")
     print("Per class:")
     for (c, accuracy) in evaluation.perClassAccuracy.enumerated() {
-      print("  \(c): \(Format.fixed(accuracy * 100, 2))%")
+      print("  \(c): \(Format.fixed(accuracy * 100, 2))%" + (names.flatMap { c < $0.count ? "  " + $0[c] : nil } ?? ""))
     }
     print("")
     print("Confusion matrix (rows: true class, columns: predicted):")
@@ -92,8 +102,10 @@ struct PredictCommand: ParsableCommand {
     let ranked = exps.enumerated().map { ($0.offset, $0.element / total) }.sorted { $0.1 > $1.1 }
     var lines = ["Model: \(url.path)",
                  "Image: \(image) (\(picture.width)×\(picture.height)), preprocessed to 28×28 the MNIST way"]
+    let names = FineTuningMetadata.classNames(from: metadata)
     for (rank, (c, p)) in ranked.prefix(3).enumerated() {
-      lines.append("  \(rank + 1). \(c)  \(Format.fixed(p * 100, 1))%")
+      let name = names.flatMap { c < $0.count ? " " + $0[c] : nil } ?? ""
+      lines.append("  \(rank + 1). \(c)\(name)  \(Format.fixed(p * 100, 1))%")
     }
     lines.forEach(emit)
     let folder = common.outputDirectory.appendingPathComponent("predict")

@@ -38,6 +38,10 @@ public final class BatchNorm2d {
   /// When true, the layer computes `max(0, BN(x))` in the same pass (a BatchNorm
   /// followed by a ReLU, saving one trip through memory each way).
   public var fusedReLU: Bool
+  /// When true, training-mode passes normalise with the running statistics and leave
+  /// them unchanged, exactly as eval mode does: a frozen feature extractor (fine-tuning
+  /// the head only) whose features must not drift with the new task's batches.
+  public var usesRunningStatistics = false
 
   /// `μ_c` and `1/√(σ²_c + ε)` used by the most recent forward pass (batch statistics
   /// in training mode, running statistics in eval mode), read by `backward`.
@@ -194,6 +198,7 @@ public final class BatchNorm2d {
   ) {
     let (batch, planeSize, channels) = (input.shape[0], input.shape[2] * input.shape[3], channels)
     let valuesPerChannel = Double(batch * planeSize)
+    let training = training && !usesRunningStatistics
     precondition(!training || batch * planeSize > 1,
       "BatchNorm2d in training mode needs more than one value per channel, got input \(input.shape)")
     let (momentum, epsilon) = (Double(momentum), Double(epsilon))

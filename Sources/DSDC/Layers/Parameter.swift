@@ -14,12 +14,16 @@ public final class Parameter {
   public var gradient: Tensor
   /// When true, no gradient is computed for this tensor and optimisers leave it alone.
   public var isFrozen: Bool
+  /// Multiplies the optimiser's learning rate for this tensor alone (1: the rate
+  /// itself). Fine-tuning gives a pretrained backbone a smaller rate than a new head.
+  public var learningRateScale: Double
 
-  public init(name: String, value: Tensor, isFrozen: Bool = false) {
+  public init(name: String, value: Tensor, isFrozen: Bool = false, learningRateScale: Double = 1) {
     self.name = name
     self.value = value
     self.gradient = Tensor(shape: value.shape)
     self.isFrozen = isFrozen
+    self.learningRateScale = learningRateScale
   }
 
   /// The shape of `value` (and of `gradient`).

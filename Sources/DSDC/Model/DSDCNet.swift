@@ -56,6 +56,9 @@ public final class DSDCNet {
   /// The number of trainable numbers (30,922 for the default configuration).
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
+  /// The number of numbers an optimiser changes: those of unfrozen parameters.
+  public var trainableParameterCount: Int { parameters.filter { !$0.isFrozen }.reduce(0) { $0 + $1.count } }
+
   /// Every BatchNorm layer, in order.
   public var batchNorms: [BatchNorm2d] { [stemBN] + blocks.map(\.bn) }
 

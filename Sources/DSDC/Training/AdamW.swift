@@ -8,7 +8,8 @@
 /// θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 /// ```
 /// Scalars are formed in Double and rounded to Float once, as PyTorch does with
-/// Python numbers.
+/// Python numbers. `lr` is the optimiser's rate times the parameter's
+/// `learningRateScale` (PyTorch: one parameter group per rate).
 public final class AdamW: Optimizer {
   public let parameters: [Parameter]
   public var learningRate: Double
@@ -44,9 +45,10 @@ public final class AdamW: Optimizer {
     for (index, parameter) in parameters.enumerated() where !parameter.isFrozen {
       steps[index] += 1
       let t = Double(steps[index])
-      let decay = Float(1 - learningRate * weightDecay)
+      let lr = learningRate * parameter.learningRateScale
+      let decay = Float(1 - lr * weightDecay)
       let (oneMinusBeta1, beta2, oneMinusBeta2) = (Float(1 - beta1), Float(beta2), Float(1 - self.beta2))
-      let stepSize = Float(learningRate / (1 - pow(beta1, t)))
+      let stepSize = Float(lr / (1 - pow(beta1, t)))
       let correction2 = Float((1 - pow(self.beta2, t)).squareRoot())
       let eps = Float(epsilon)
       parameter.value.storage.withUnsafeMutableBufferPointer { theta in

@@ -7,6 +7,7 @@
 /// g ← g + μ·b  (Nesterov)     or   g ← b
 /// θ ← θ − lr·g
 /// ```
+/// `lr` is the optimiser's rate times the parameter's `learningRateScale`.
 public final class SGD: Optimizer {
   public let parameters: [Parameter]
   public var learningRate: Double
@@ -33,8 +34,9 @@ public final class SGD: Optimizer {
   }
 
   public func step() {
-    let (lr, mu, decay, nesterov) = (Float(learningRate), Float(momentum), Float(weightDecay), self.nesterov)
+    let (mu, decay, nesterov) = (Float(momentum), Float(weightDecay), self.nesterov)
     for (index, parameter) in parameters.enumerated() where !parameter.isFrozen {
+      let lr = Float(learningRate * parameter.learningRateScale)
       let first = steps[index] == 0
       steps[index] += 1
       parameter.value.storage.withUnsafeMutableBufferPointer { theta in

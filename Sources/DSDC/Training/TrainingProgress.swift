@@ -47,3 +47,14 @@ public struct EpochSummary: Sendable, Codable, Equatable {
   /// Training throughput, images per second.
   public var imagesPerSecond: Double
 }
+
+extension BatchProgress {
+  /// The in-place progress line: epoch, a bar, images/s, time left in the epoch, and
+  /// the running loss and accuracy.
+  public func line(epochs: Int, batchSize: Int) -> String {
+    let left = Double((batchesPerEpoch - batch) * batchSize) / max(imagesPerSecond, 1)
+    let width = 24
+    let filled = width * batch / batchesPerEpoch
+    return "epoch \(epoch)/\(epochs) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: width - filled))] \(batch)/\(batchesPerEpoch)  \(Int(imagesPerSecond)) img/s  ETA \(Int(left))s  loss \(Format.fixed(runningLoss, 4))  acc \(Format.fixed(runningAccuracy * 100, 2))%"
+  }
+}

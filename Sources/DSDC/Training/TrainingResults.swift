@@ -15,12 +15,8 @@ extension TrainingSession {
     }
 
     // Metrics.
-    var csv = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,train_seconds,images_per_second\n"
-    for e in history {
-      csv += "\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testLoss ?? .nan),\(e.testAccuracy ?? .nan),\(e.trainSeconds),\(e.imagesPerSecond)\n"
-    }
     let csvURL = folder.appendingPathComponent("metrics.csv")
-    try OutputFolder.writeAtomically(Data(csv.utf8), to: csvURL)
+    try OutputFolder.writeAtomically(Data(EpochSummary.csv(history).utf8), to: csvURL)
     files.append(csvURL)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -68,5 +64,16 @@ extension TrainingSession {
       try write(ActivationFigure.make(model.activations(image: image)), "activations.png")
     }
     for url in files { record(url) }
+  }
+}
+
+extension EpochSummary {
+  /// A run's history as `metrics.csv`: a header line, then one line per epoch.
+  public static func csv(_ history: [EpochSummary]) -> String {
+    var csv = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,train_seconds,images_per_second\n"
+    for e in history {
+      csv += "\(e.epoch),\(e.trainLoss),\(e.trainAccuracy),\(e.testLoss ?? .nan),\(e.testAccuracy ?? .nan),\(e.trainSeconds),\(e.imagesPerSecond)\n"
+    }
+    return csv
   }
 }

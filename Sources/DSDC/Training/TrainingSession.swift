@@ -52,10 +52,7 @@ public final class TrainingSession {
     try trainer.train(on: train, test: test) { event in
       switch event {
       case .batch(let p):
-        let left = Double((p.batchesPerEpoch - p.batch) * recipe.batchSize) / max(p.imagesPerSecond, 1)
-        let width = 24
-        let filled = width * p.batch / p.batchesPerEpoch
-        progressLine("epoch \(p.epoch)/\(recipe.epochs) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: width - filled))] \(p.batch)/\(p.batchesPerEpoch)  \(Int(p.imagesPerSecond)) img/s  ETA \(Int(left))s  loss \(Format.fixed(p.runningLoss, 4))  acc \(Format.fixed(p.runningAccuracy * 100, 2))%")
+        progressLine(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
       case .epochEnded(let summary, let evaluation):
         progressLine("")
         lastEvaluation = evaluation

@@ -1,0 +1,17 @@
+/// What can stop a fine-tuning run before it starts. Each description is one line
+/// naming the file or folder and the fix.
+public enum FineTuningError: Error, CustomStringConvertible, Equatable {
+  /// The new task's dataset is not installed where dsdc looked.
+  case datasetMissing(task: String, path: String, aptPackage: String)
+  /// There is no trained model to start from.
+  case parentMissing(path: String)
+
+  public var description: String {
+    switch self {
+    case .datasetMissing(let task, let path, let aptPackage):
+      return "\(task) not found in \(path) — install it with: sudo apt-get install \(aptPackage) (or pass --finetune-data DIR)"
+    case .parentMissing(let path):
+      return "no trained model at \(path) — HINT: run lesson 8 (`dsdc lesson 8`) or `dsdc train` first, or pass --checkpoint FILE"
+    }
+  }
+}

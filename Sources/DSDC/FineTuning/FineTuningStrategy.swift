@@ -1,0 +1,75 @@
+/// How much of a trained DSDC-Net a fine-tuning run may change, from nothing reused
+/// to everything trained:
+///
+/// | strategy    | trained                                   | frozen                          |
+/// |-------------|-------------------------------------------|---------------------------------|
+/// | `scratch`   | everything, from a random initialisation  | —                               |
+/// | `head`      | the classifier (a linear probe)           | stem, blocks, every BatchNorm   |
+/// | `pointwise` | pointwise 1×1 kernels, BatchNorms, head   | stem 3×3 and depthwise kernels  |
+/// | `full`      | everything, backbone at 0.1× the rate     | —                               |
+///
+/// Frozen means no gradient is computed or applied (`Parameter.isFrozen`), and the
+/// backward pass stops below the earliest trainable layer — `head` runs no backward
+/// pass through the backbone at all, which is where its speed comes from.
+///
+/// In `head` the BatchNorms also keep their MNIST running statistics
+/// (`BatchNorm2d.usesRunningStatistics`): a frozen backbone is a fixed function, and
+/// batch statistics from the new images would change its features (and its stored
+/// statistics) without any weight moving. In `pointwise` and `full` BatchNorm trains
+/// as usual: its `γ`, `β` are trainable, and renormalising to the new images is the
+/// cheapest adaptation there is.
+///
+/// `pointwise` freezes the stem too: it is a standard 3×3 convolution, i.e. spatial
+/// filters like the depthwise ones, so the strategy asks one clean question — can new
+/// channel mixing on top of MNIST's spatial filters learn the new task?
+public enum FineTuningStrategy: String, Sendable, CaseIterable, Codable {
+  /// The same network, randomly initialised: the baseline that reuses nothing.
+  case scratch
+  /// Only the classifier learns; the backbone is a fixed feature extractor.
+  case head
+  /// Spatial filters (stem, depthwise) frozen; channel mixing, BatchNorm and head learn.
+  case pointwise
+  /// Everything learns, the pretrained backbone at `backboneLearningRateScale`.
+  case full
+
+  /// The backbone's learning rate in `full`, as a fraction of the head's. The head
+  /// starts from scratch (its MNIST weights name digits, not clothes) and needs the
+  /// full rate; the backbone already holds useful filters that a full-rate step
+  /// would scramble while the head's early gradients are still noise. 0.1× is the
+  /// usual discriminative-fine-tuning choice: the backbone moves, but an order of
+  /// magnitude more gently than the classifier.
+  public static let backboneLearningRateScale = 0.1
+
+  /// Whether `parent`'s weights are loaded (false only for `scratch`).
+  public var reusesParent: Bool { self != .scratch }
+
+  /// One line for tables and help.
+  public var summary: String {
+    switch self {
+    case .scratch: return "same network, random initialisation, everything trained"
+    case .head: return "backbone frozen (BatchNorm statistics too), classifier trained: a linear probe"
+    case .pointwise: return "stem and depthwise kernels frozen; pointwise, BatchNorm and classifier trained"
+    case .full: return "everything trained, backbone at \(Self.backboneLearningRateScale)× the classifier's rate"
+    }
+  }
+
+  /// Whether the parameter named `name` (a `state_dict` name) is frozen.
+  public func freezes(_ name: String) -> Bool {
+    switch self {
+    case .scratch, .full: return false
+    case .head: return !name.hasPrefix("classifier.")
+    case .pointwise: return name.hasPrefix("stem.") || name.contains(".depthwise.")
+    }
+  }
+
+  /// Sets every parameter's `isFrozen` and `learningRateScale`, and each BatchNorm's
+  /// use of running statistics, for this strategy (undoing any earlier strategy).
+  public func apply(to model: DSDCNet) {
+    for parameter in model.parameters {
+      parameter.isFrozen = freezes(parameter.name)
+      parameter.learningRateScale =
+        self == .full && !parameter.name.hasPrefix("classifier.") ? Self.backboneLearningRateScale : 1
+    }
+    for bn in model.batchNorms { bn.usesRunningStatistics = self == .head }
+  }
+}

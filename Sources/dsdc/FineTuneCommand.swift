@@ -1,0 +1,98 @@
+import ArgumentParser
+import DSDC
+import Foundation
+
+/// `dsdc finetune`: reuse a trained DSDC-Net on Fashion-MNIST with one strategy.
+struct FineTuneCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "finetune",
+    abstract: "Fine-tune a trained DSDC-Net on Fashion-MNIST; the model and metrics go to OUTPUT/finetune/STRATEGY/.",
+    discussion: """
+      Strategies:
+      \(FineTuningStrategy.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+      The result is an ordinary checkpoint: `dsdc evaluate --checkpoint F` and
+      `dsdc predict --checkpoint F IMAGE.png` work on it and print the class names.
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("scratch, head, pointwise or full.", valueName: "strategy"))
+  var strategy: String = "full"
+
+  @OptionGroup var checkpoint: CheckpointOption
+
+  @Option(name: .customLong("finetune-data"), help: ArgumentHelp(
+    "Folder with Fashion-MNIST's four IDX files (default: $\(FineTuningTask.fashionMNIST.environmentVariable), else \(FineTuningTask.fashionMNIST.defaultDirectory)).",
+    valueName: "dir"))
+  var finetuneData: String?
+
+  @Option(name: .long, help: "Passes over the training images (default 3).")
+  var epochs: Int = 3
+
+  @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only (default: all 60,000).", valueName: "n"))
+  var trainLimit: Int?
+
+  @Option(name: .long, help: "Peak learning rate of the classifier (the backbone gets 0.1× in full).")
+  var lr: Double = 3e-3
+
+  @Option(name: .long, help: "Seed of the new classifier (or the whole network for scratch), shuffling and augmentation.")
+  var seed: UInt64 = 0
+
+  @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes.", valueName: "dir"))
+  var output: String = "Output"
+
+  @Option(name: .long, help: "Worker threads (results are bit-identical for the same count).")
+  var threads: Int = 2
+
+  func validate() throws {
+    guard FineTuningStrategy(rawValue: strategy) != nil else {
+      throw ValidationError("--strategy must be scratch, head, pointwise or full, got \(strategy)")
+    }
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }
+    guard lr > 0 && lr < 10 else { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
+    guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64, got \(threads)") }
+  }
+
+  func run() throws {
+    let strategy = FineTuningStrategy(rawValue: self.strategy)!
+    let outputDirectory = URL(fileURLWithPath: output)
+    let task = FineTuningTask.fashionMNIST
+    let dataDirectory = task.resolve(option: finetuneData)
+    let train = try task.loadSplit(.train, directory: dataDirectory)
+    let test = try task.loadSplit(.test, directory: dataDirectory)
+    let recipe = FineTuningRun.recipe(epochs: epochs, trainLimit: trainLimit, seed: seed, learningRate: lr, threads: threads)
+    let run = try FineTuningRun(parent: checkpoint.url(outputDirectory: outputDirectory), strategy: strategy,
+                                task: task, recipe: recipe)
+    let folder = outputDirectory.appendingPathComponent("finetune").appendingPathComponent(strategy.rawValue)
+    try OutputFolder.create(folder)
+
+    var lines: [String] = []
+    func say(_ line: String) { lines.append(line); emit(line) }
+    let model = run.model
+    say("Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)) — strategy \(strategy.rawValue): \(strategy.summary)")
+    say("Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate), seed \(seed)")
+    try run.train(on: train, test: test) { event in
+      switch event {
+      case .batch(let p): ProgressLine.update(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
+      case .epochEnded(let e, _):
+        ProgressLine.update("")
+        say("epoch \(e.epoch)/\(recipe.epochs): train loss \(Format.fixed(e.trainLoss, 4)) acc \(Format.fixed(e.trainAccuracy * 100, 2))%  |  test acc \(Format.fixed((e.testAccuracy ?? 0) * 100, 2))%  |  \(Int(e.imagesPerSecond)) img/s, \(Format.fixed(e.trainSeconds, 1)) s")
+      }
+    }
+    let start = run.startEvaluation?.accuracy ?? 0
+    let final = run.trainer.history.last?.testAccuracy ?? 0
+    say("Test accuracy \(Format.fixed(start * 100, 2))% before (new classifier) → \(Format.fixed(final * 100, 2))% after.")
+
+    let modelURL = folder.appendingPathComponent(TrainingCheckpoint.modelFileName)
+    try run.save(to: modelURL)
+    let csvURL = folder.appendingPathComponent("metrics.csv")
+    try OutputFolder.writeAtomically(Data(EpochSummary.csv(run.trainer.history).utf8), to: csvURL)
+    let files = [modelURL, csvURL]
+    try LessonRecord(number: 0, title: "Fine-tuning (\(strategy.rawValue))", articleSection: "§5", lines: lines,
+                     files: files.map(\.lastPathComponent), error: nil,
+                     settings: ["checkpoint": run.origin.parent, "strategy": strategy.rawValue, "seed": String(seed),
+                                "epochs": String(epochs), "learning rate": String(lr), "threads": String(threads)],
+                     date: ISO8601DateFormatter().string(from: Date()))
+      .save(to: folder.appendingPathComponent("run.json"))
+    listWrittenFiles(files)
+  }
+}
