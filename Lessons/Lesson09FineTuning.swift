@@ -112,7 +112,7 @@ public enum Lesson09FineTuning: Lesson {
     try lesson.write(curves, as: "curves.png")
 
     // MARK: What moved in `full`
-    // ‖Δw‖/‖w‖ per convolution: how far full fine-tuning (backbone at 0.1× the rate)
+    // ‖Δw‖/‖w‖ per convolution: how far full fine-tuning (backbone at a fraction of the rate)
     // carried each layer from its MNIST values.
     lesson.say("full: how far each convolution moved from its MNIST weights, ‖Δw‖ / ‖w‖:")
     var moved: [String: Double] = [:]
@@ -158,12 +158,13 @@ public enum Lesson09FineTuning: Lesson {
     lesson.say("  the spatial filters, a tenth of the parameters, are the general part; the 1×1 mixing is the task-specific part.")
     let depthwiseMoved = moved.filter { $0.key.contains(".depthwise.") }.values.reduce(0, +) / Double(parent.blocks.count)
     let pointwiseMoved = moved.filter { $0.key.contains(".pointwise.") }.values.reduce(0, +) / Double(parent.blocks.count)
-    lesson.say("• full moves every layer gently (0.1× rate): the depthwise kernels by \(Format.fixed(depthwiseMoved, 1))% on average, the pointwise")
-    lesson.say("  weights by \(Format.fixed(pointwiseMoved, 1))% (kernels-before-after.png: the same shapes, slightly retouched)\(depthwiseMoved < pointwiseMoved ? " — the spatial filters" : ".")")
+    lesson.say("• full moves every layer, the backbone at \(FineTuningStrategy.backboneLearningRateScale)× the head's rate: the depthwise kernels by \(Format.fixed(depthwiseMoved, 1))% on average, the pointwise")
+    lesson.say("  weights by \(Format.fixed(pointwiseMoved, 1))% (kernels-before-after.png shows the block-1 kernels before and after)\(depthwiseMoved < pointwiseMoved ? " — the spatial filters" : ".")")
     if depthwiseMoved < pointwiseMoved { lesson.say("  need the least change, the channel mixing more.") }
     if (accuracy[.full] ?? 0) < (accuracy[.pointwise] ?? 0) {
       lesson.say("  In \(runs[3].trainer.step) steps that caution costs accuracy: full ends below pointwise, which retrains the mixing")
-      lesson.say("  at the full rate while keeping MNIST's spatial filters exactly.")
+      lesson.say("  at the full rate while keeping MNIST's spatial filters exactly")
+      lesson.say("  (`dsdc finetune --strategy full --backbone-lr-scale 1` shows what the full rate does).")
     }
     lesson.say("• scratch has to find everything in \(Format.grouped(budgetImages * budgetEpochs)) image-steps: \((accuracy[.scratch] ?? 0) < (accuracy[best] ?? 0) ? "it ends below \(best.rawValue), the price of reusing nothing" : "here it kept up — the parent taught little this budget could not")" + ".")
     let seconds = runs.map { $0.trainer.history.reduce(0) { $0 + $1.trainSeconds } }

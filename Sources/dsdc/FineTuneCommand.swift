@@ -24,14 +24,18 @@ struct FineTuneCommand: ParsableCommand {
     valueName: "dir"))
   var finetuneData: String?
 
-  @Option(name: .long, help: "Passes over the training images (default 3).")
+  @Option(name: .long, help: "Passes over the training images.")
   var epochs: Int = 3
 
   @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only (default: all 60,000).", valueName: "n"))
   var trainLimit: Int?
 
-  @Option(name: .long, help: "Peak learning rate of the classifier (the backbone gets 0.1× in full).")
+  @Option(name: .long, help: "Peak learning rate of the classifier.")
   var lr: Double = 3e-3
+
+  @Option(name: .customLong("backbone-lr-scale"), help: ArgumentHelp(
+    "In full: the backbone's learning rate as a fraction of the classifier's.", valueName: "x"))
+  var backboneScale: Double = FineTuningStrategy.backboneLearningRateScale
 
   @Option(name: .long, help: "Seed of the new classifier (or the whole network for scratch), shuffling and augmentation.")
   var seed: UInt64 = 0
@@ -49,6 +53,9 @@ struct FineTuneCommand: ParsableCommand {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }
     guard lr > 0 && lr < 10 else { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
+    guard backboneScale > 0 && backboneScale <= 10 else {
+      throw ValidationError("--backbone-lr-scale must be in (0, 10], got \(backboneScale)")
+    }
     guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64, got \(threads)") }
   }
 
@@ -61,7 +68,7 @@ struct FineTuneCommand: ParsableCommand {
     let test = try task.loadSplit(.test, directory: dataDirectory)
     let recipe = FineTuningRun.recipe(epochs: epochs, trainLimit: trainLimit, seed: seed, learningRate: lr, threads: threads)
     let run = try FineTuningRun(parent: checkpoint.url(outputDirectory: outputDirectory), strategy: strategy,
-                                task: task, recipe: recipe)
+                                task: task, recipe: recipe, backboneScale: backboneScale)
     let folder = outputDirectory.appendingPathComponent("finetune").appendingPathComponent(strategy.rawValue)
     try OutputFolder.create(folder)
 
@@ -69,7 +76,7 @@ struct FineTuneCommand: ParsableCommand {
     func say(_ line: String) { lines.append(line); emit(line) }
     let model = run.model
     say("Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)) — strategy \(strategy.rawValue): \(strategy.summary)")
-    say("Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate), seed \(seed)")
+    say("Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate)\(strategy == .full ? " (backbone \(backboneScale)×)" : ""), seed \(seed)")
     try run.train(on: train, test: test) { event in
       switch event {
       case .batch(let p): ProgressLine.update(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))

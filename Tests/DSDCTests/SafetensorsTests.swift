@@ -433,7 +433,7 @@ struct SafetensorsAtomicWriteTests {
     var temporaryFiles: [String] = []
     #expect(throws: CheckpointError.self) {
       try sampleFile().write(to: url) {
-        temporaryFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
+        temporaryFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".model.safetensors.tmp-") }
         throw Interrupted()
       }
     }

@@ -62,6 +62,12 @@ extension SafetensorsFile {
   /// ```
   /// - Throws: `CheckpointError.cannotWrite` with the system's reason.
   public func write(to url: URL) throws(CheckpointError) {
+    try write(to: url, beforeRename: {})
+  }
+
+  /// `write(to:)` with a step run after the temporary file is complete and before
+  /// the rename (see `AtomicFile.replace`).
+  func write(to url: URL, beforeRename: () throws -> Void) throws(CheckpointError) {
     let path = url.path
     let bytes = encoded()
     let headerLength = bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -71,7 +77,7 @@ extension SafetensorsFile {
         message: "its header would be \(headerLength) bytes, more than the \(Self.maxHeaderLength) that readers accept")
     }
     do {
-      try AtomicFile.replace(path, with: bytes)
+      try AtomicFile.replace(path, with: bytes, beforeRename: beforeRename)
     } catch {
       throw .cannotWrite(path: path, message: error.message)
     }

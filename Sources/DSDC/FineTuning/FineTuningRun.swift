@@ -46,16 +46,20 @@ public final class FineTuningRun {
 
   /// Loads the parent, applies `strategy`, and prepares the trainer. The recipe's
   /// normalisation is replaced by the parent's.
+  /// - Parameter backboneScale: the backbone's learning rate in `full`, as a fraction
+  ///   of the classifier's.
   public init(parent url: URL, strategy: FineTuningStrategy, task: FineTuningTask = .fashionMNIST,
-              recipe: TrainingRecipe) throws {
+              recipe: TrainingRecipe, backboneScale: Double = FineTuningStrategy.backboneLearningRateScale) throws {
     guard FileManager.default.fileExists(atPath: url.path) else { throw FineTuningError.parentMissing(path: url.path) }
     let (parent, metadata) = try TrainingCheckpoint.loadModel(from: url)
     let bytes: Data
     do { bytes = try Data(contentsOf: url) } catch {
       throw CheckpointError.cannotRead(path: url.path, message: error.localizedDescription)
     }
-    precondition(parent.config.classes == task.classNames.count,
-      "\(task.title) has \(task.classNames.count) classes, the parent network \(parent.config.classes)")
+    guard parent.config.classes == task.classNames.count else {
+      throw FineTuningError.classCountMismatch(path: url.path, parentClasses: parent.config.classes,
+                                               task: task.title, taskClasses: task.classNames.count)
+    }
     var recipe = recipe
     recipe.normalization = TrainingCheckpoint.normalization(from: metadata)
     var generator = SeededGenerator(seed: recipe.seed)
@@ -69,7 +73,7 @@ public final class FineTuningRun {
     } else {
       model = DSDCNet(config: parent.config, using: &generator)
     }
-    strategy.apply(to: model)
+    strategy.apply(to: model, backboneScale: backboneScale)
     self.strategy = strategy
     self.task = task
     origin = FineTuningMetadata(parent: url.path, parentSHA256: Checksums.sha256Hex([UInt8](bytes)), task: task.name,

@@ -17,7 +17,10 @@ import Foundation
 /// removed, so no half-written file is ever left at `path` or beside it.
 enum AtomicFile {
   /// Replaces (or creates) `path` with `bytes`; throws the operating system's message.
-  static func replace(_ path: String, with bytes: [UInt8]) throws(AtomicFileError) {
+  /// `beforeRename` runs once the temporary file is complete; tests make it throw to
+  /// check that a failed write leaves the previous file and no temporary file.
+  static func replace(_ path: String, with bytes: [UInt8],
+                      beforeRename: () throws -> Void = {}) throws(AtomicFileError) {
     let temporary = temporaryPath(for: path)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw AtomicFileError(message: systemMessage(errno)) }
@@ -37,6 +40,9 @@ enum AtomicFile {
     }
     if failure == nil && fsync(fd) != 0 { failure = systemMessage(errno) }
     if close(fd) != 0 && failure == nil { failure = systemMessage(errno) }
+    if failure == nil {
+      do { try beforeRename() } catch { failure = "\(error)" }
+    }
     if failure == nil && rename(temporary, path) != 0 { failure = systemMessage(errno) }
     if let failure {
       unlink(temporary)
