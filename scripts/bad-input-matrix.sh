@@ -249,6 +249,18 @@ if has finetune; then
   run_case "finetune: unknown strategy" "--strategy" -- finetune --strategy everything --output out
   run_case "finetune: Fashion-MNIST folder missing" "dataset-fashion-mnist" -- finetune --finetune-data "$work/no-fashion" --output out
   run_case "finetune: parent checkpoint missing" "missing.safetensors" -- finetune --checkpoint missing.safetensors --output out
+  if [[ -d ${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist} ]]; then
+    # A real fine-tuned (Fashion-MNIST) checkpoint, made once, scored on MNIST; and the
+    # MNIST model scored on Fashion-MNIST.
+    (cd "$template" && "$dsdc" finetune --strategy head --epochs 1 --train-limit 64 --checkpoint out/train/model.safetensors \
+      --output "$work/fashion" >/dev/null 2>"$work/template.err") \
+      || { echo "bad-input-matrix: the clean run 'dsdc finetune' failed: $(cat "$work/template.err")" >&2; exit 2; }
+    cp "$work/fashion/finetune/head/model.safetensors" "$work/files/fashion.safetensors"
+    run_case "evaluate: a Fashion-MNIST model on MNIST's test set" "holds the MNIST test set" -- \
+      evaluate --checkpoint "$work/files/fashion.safetensors" --data "$mnist" --output out
+    run_case "evaluate: the MNIST model on Fashion-MNIST's test set" "holds the Fashion-MNIST test set" -- \
+      evaluate --data "${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist}" --output out
+  fi
 fi
 
 echo "| # | command | bad input | exit | standard error (one line) | result |"

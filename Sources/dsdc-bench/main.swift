@@ -2,6 +2,8 @@
 //
 //   swift run -c release dsdc-bench            a table
 //   swift run -c release dsdc-bench --json     the same numbers as JSON
+//   swift run -c release dsdc-bench throughput --mode train|infer --batch N
+//                                              whole-network images/s as JSON (Throughput.swift)
 //
 // Three parts:
 // 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
@@ -17,8 +19,14 @@ import DSDC
 import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "throughput" { runThroughput(Array(arguments.dropFirst())) }
 if arguments.contains("--help") || arguments.contains("-h") {
-  print("usage: dsdc-bench [--json]\n  Times the matrix multiply and DSDC-Net's convolutions (a few seconds).")
+  print("""
+    usage: dsdc-bench [--json]
+             Times the matrix multiply and DSDC-Net's convolutions (a few seconds).
+           dsdc-bench throughput [--mode train|infer] [--batch N] [--threads T] [--steps S] [--warmup W]
+             Whole-network images/s (training step or inference) as one line of JSON.
+    """)
   exit(0)
 }
 if let unknown = arguments.first(where: { $0 != "--json" }) {

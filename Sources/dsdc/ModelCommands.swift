@@ -52,6 +52,11 @@ struct EvaluateCommand: ParsableCommand {
     let dataDirectory = common.data == nil ? task?.resolve(option: nil) ?? common.dataDirectory : common.dataDirectory
     let test = try task.map { try $0.loadSplit(.test, directory: dataDirectory) }
       ?? MNISTDataset.loadSplit(.test, directory: dataDirectory)
+    let trainedOn = task.flatMap { KnownDataset(rawValue: $0.name) } ?? .mnist
+    if let holds = KnownDataset.identify(test: test), holds != trainedOn {
+      throw FineTuningError.wrongTestSet(checkpoint: url.path, trainedOn: trainedOn.title, data: dataDirectory.path,
+                                         holds: holds.title)
+    }
     let normalization = TrainingCheckpoint.normalization(from: metadata)
     let evaluation = Evaluation(model: model, images: test, normalization: normalization, batchSize: 500)
     let names = FineTuningMetadata.classNames(from: metadata)

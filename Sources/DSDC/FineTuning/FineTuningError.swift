@@ -5,6 +5,8 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
   case datasetMissing(task: String, path: String, aptPackage: String)
   /// There is no trained model to start from.
   case parentMissing(path: String)
+  /// A model is asked to be scored on the test set of another task.
+  case wrongTestSet(checkpoint: String, trainedOn: String, data: String, holds: String)
   /// The parent's classifier has another number of classes than the new task.
   case classCountMismatch(path: String, parentClasses: Int, task: String, taskClasses: Int)
 
@@ -14,6 +16,8 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
       return "\(task) not found in \(path) — install it with: sudo apt-get install \(aptPackage) (or pass --finetune-data DIR)"
     case .parentMissing(let path):
       return "no trained model at \(path) — HINT: run lesson 8 (`dsdc lesson 8`) or `dsdc train` first, or pass --checkpoint FILE"
+    case .wrongTestSet(let checkpoint, let trainedOn, let data, let holds):
+      return "\(checkpoint) was trained on \(trainedOn), but \(data) holds the \(holds) test set — HINT: leave out --data to use \(trainedOn)'s, or pass a checkpoint trained on \(holds)"
     case .classCountMismatch(let path, let parentClasses, let task, let taskClasses):
       return "\(path) classifies \(parentClasses) classes, \(task) has \(taskClasses) — HINT: start from a DSDC-Net trained with \(taskClasses) classes"
     }

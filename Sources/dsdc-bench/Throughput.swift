@@ -1,0 +1,96 @@
+// `dsdc-bench throughput`: whole-network images per second, through the code paths
+// `dsdc train` and `dsdc evaluate` use, in the JSON shape of the PyTorch reference's
+// `bench` command so that scripts/bench-side-by-side.sh can set them side by side.
+//
+//   dsdc-bench throughput --mode train --batch 64      forward, backward, AdamW step
+//   dsdc-bench throughput --mode infer --batch 1000    forward in evaluation mode
+//
+// A training step is `DSDCNet.computeGradients` (forward, softmax cross-entropy,
+// backward into reused buffers) followed by `AdamW.step()`, exactly as `Trainer` runs
+// it for each batch (batch assembly and augmentation, a few percent of an epoch, are
+// left out, as the PyTorch side leaves out its data loading). Inference is
+// `DSDCNet.logits`, as `Evaluation` runs it.
+
+import DSDC
+import Foundation
+
+struct ThroughputResult: Codable {
+  var implementation = "dsdc"
+  var layout = "nchw"
+  var mode: String
+  var batch: Int
+  var threads: Int
+  var steps: Int
+  var seconds: Double
+  var cpu_seconds: Double
+  var images_per_s: Double
+  var images_per_cpu_s: Double
+  /// Peak resident memory of the process so far (`VmHWM`), megabytes.
+  var peak_resident_mb: Double
+}
+
+/// Seconds of CPU time used by the whole process (all threads).
+func processCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// `VmHWM` from /proc/self/status in megabytes (0 where there is no /proc).
+func peakResidentMegabytes() -> Double {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+  return kilobytes / 1024
+}
+
+func runThroughput(_ arguments: [String]) -> Never {
+  func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("dsdc-bench throughput: \(message)\n".utf8))
+    exit(1)
+  }
+  var options = ["--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3"]
+  var rest = arguments[...]
+  while let name = rest.popFirst() {
+    guard options[name] != nil else { fail("unknown option '\(name)' (--mode train|infer, --batch, --threads, --steps, --warmup)") }
+    guard let value = rest.popFirst() else { fail("\(name) needs a value") }
+    options[name] = value
+  }
+  let mode = options["--mode"]!
+  guard mode == "train" || mode == "infer" else { fail("--mode must be train or infer, got \(mode)") }
+  guard let batch = Int(options["--batch"]!), batch >= (mode == "train" ? 2 : 1) else { fail("--batch must be a positive count (≥ 2 to train)") }
+  guard let threads = Int(options["--threads"]!), (1...64).contains(threads) else { fail("--threads must be 1…64") }
+  guard let stepsOption = Int(options["--steps"]!), stepsOption >= 0 else { fail("--steps must be ≥ 0") }
+  guard let warmup = Int(options["--warmup"]!), warmup >= 0 else { fail("--warmup must be ≥ 0") }
+  let steps = stepsOption > 0 ? stepsOption : (mode == "train" ? 20 : 10)
+
+  var generator = SeededGenerator(seed: 0)
+  let model = DSDCNet(using: &generator)
+  model.threads = threads
+  var input = Tensor(shape: model.inputShape(batch: batch))
+  for i in input.storage.indices { input.storage[i] = Float.random(in: -1...1, using: &generator) }
+  let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
+  let optimizer = AdamW(parameters: model.parameters, learningRate: 1e-3)
+
+  let step: () -> Void
+  if mode == "train" {
+    step = {
+      _ = model.computeGradients(input: input, labels: labels)
+      optimizer.step()
+    }
+  } else {
+    step = { _ = model.logits(input: input) }
+  }
+  for _ in 0..<warmup { step() }
+  let (start, startCPU) = (wallSeconds(), processCPUSeconds())
+  for _ in 0..<steps { step() }
+  let (seconds, cpuSeconds) = (wallSeconds() - start, processCPUSeconds() - startCPU)
+  let result = ThroughputResult(
+    mode: mode, batch: batch, threads: threads, steps: steps, seconds: seconds, cpu_seconds: cpuSeconds,
+    images_per_s: Double(batch * steps) / seconds, images_per_cpu_s: Double(batch * steps) / cpuSeconds,
+    peak_resident_mb: peakResidentMegabytes())
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys]
+  print(String(data: try! encoder.encode(result), encoding: .utf8)!)
+  exit(0)
+}
