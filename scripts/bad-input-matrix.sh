@@ -238,6 +238,8 @@ if has predict; then
   run_case "predict: missing file" "missing.png" -- predict "$f/missing.png" --output out
   run_case "predict: truncated PNG" "truncated.png" -- predict "$f/truncated.png" --output out
   run_case "predict: PNG claiming 100000×100000" "claims-100000x100000.png" -- predict "$f/claims-100000x100000.png" --output out
+  run_case "predict: --max-pixels 0" "--max-pixels" -- predict "$f/blank.png" --max-pixels 0 --output out
+  run_case "predict: picture over a lowered --max-pixels" "blank.png" -- predict "$f/blank.png" --max-pixels 16 --output out
   run_case "predict: tEXt chunk claiming 2 GiB" "text-chunk-claims-2gib.png" -- predict "$f/text-chunk-claims-2gib.png" --output out
   run_case "predict: blank picture" "blank.png" -- predict "$f/blank.png" --output out
   run_case "predict: checkpoint not safetensors" "text.safetensors" -- predict "$f/blank.png" --checkpoint "$f/text.safetensors" --output out

@@ -131,6 +131,25 @@ interrupt() {
   wait "$pid"
 }
 
+# SIGKILL to the run (strace's child), repeated every half second until strace has
+# exited; a run alive 20 s later is a failure (and strace is killed too).
+kill_run() {
+  local tries=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((tries % 50 == 0)); then
+      kill -KILL "$child" 2>/dev/null
+      pkill -KILL -P "$pid" 2>/dev/null
+    fi
+    if ((++tries > 2000)); then
+      fail "dsdc train survived SIGKILL for 20 s"
+      kill -KILL "$pid" 2>/dev/null
+      break
+    fi
+    sleep 0.01
+  done
+  wait "$pid" 2>/dev/null
+}
+
 # Hidden temporary files beside the checkpoints (each name is new: a random suffix).
 temporaries() { find "$folder" -name '.*.tmp-*' 2>/dev/null | sort; }
 
@@ -141,8 +160,7 @@ for ((round = 1; round <= kills; round++)); do
   train
   running
   sleep "$((RANDOM % 2)).$(printf '%03d' $((RANDOM % 1000)))"
-  kill -KILL "$child" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  kill_run
   # A temporary file that was not there before the round: the kill cut a write short.
   [[ -n $(comm -13 <(echo "$before") <(temporaries)) ]] && midwrite=$((midwrite + 1))
   check_files "$epoch" "kill $round"

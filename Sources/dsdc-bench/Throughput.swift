@@ -64,6 +64,16 @@ func runThroughput(_ arguments: [String]) -> Never {
   guard let warmup = Int(options["--warmup"]!), warmup >= 0 else { fail("--warmup must be ≥ 0") }
   let steps = stepsOption > 0 ? stepsOption : (mode == "train" ? 20 : 10)
 
+  let result = measureThroughput(mode: mode, batch: batch, threads: threads, steps: steps, warmup: warmup)
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys]
+  print(String(data: try! encoder.encode(result), encoding: .utf8)!)
+  exit(0)
+}
+
+/// Times `steps` training steps (`mode` "train") or inference passes ("infer") of
+/// DSDC-Net on `batch` random images after `warmup` untimed ones.
+func measureThroughput(mode: String, batch: Int, threads: Int, steps: Int, warmup: Int) -> ThroughputResult {
   var generator = SeededGenerator(seed: 0)
   let model = DSDCNet(using: &generator)
   model.threads = threads
@@ -85,12 +95,8 @@ func runThroughput(_ arguments: [String]) -> Never {
   let (start, startCPU) = (wallSeconds(), processCPUSeconds())
   for _ in 0..<steps { step() }
   let (seconds, cpuSeconds) = (wallSeconds() - start, processCPUSeconds() - startCPU)
-  let result = ThroughputResult(
+  return ThroughputResult(
     mode: mode, batch: batch, threads: threads, steps: steps, seconds: seconds, cpu_seconds: cpuSeconds,
     images_per_s: Double(batch * steps) / seconds, images_per_cpu_s: Double(batch * steps) / cpuSeconds,
     peak_resident_mb: peakResidentMegabytes())
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
-  print(String(data: try! encoder.encode(result), encoding: .utf8)!)
-  exit(0)
 }

@@ -1,16 +1,18 @@
-// dsdc-bench: how fast the convolution kernels run on this machine.
+// dsdc-bench: how fast the kernels and the whole network run on this machine.
 //
 //   swift run -c release dsdc-bench            a table
 //   swift run -c release dsdc-bench --json     the same numbers as JSON
 //   swift run -c release dsdc-bench throughput --mode train|infer --batch N
 //                                              whole-network images/s as JSON (Throughput.swift)
 //
-// Three parts:
+// Four parts:
 // 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
 // 2. the matrix multiply at the shapes of DSDC-Net's pointwise layers for a batch of 64
 //    (forward, input gradient, weight gradient), 1 and 2 threads;
 // 3. every DSDC-Net convolution at batch 64, forward and backward: the reference loops
-//    (timed on one image and scaled to 64) against the fast kernels on 1 and 2 threads.
+//    (timed on one image and scaled to 64) against the fast kernels on 1 and 2 threads;
+// 4. the whole network on 2 threads: training steps at batch 64 and 128, inference at
+//    batch 1 and 1000, images/s and peak memory (Throughput.swift).
 // Each figure is the best of a few repeats. One-thread runs are timed in the thread's
 // own CPU time and two-thread runs in wall-clock time, so on a machine busy with other
 // work the two-thread figures suffer and the one-thread ones much less.
@@ -210,6 +212,9 @@ struct Report: Codable {
   /// Forward + backward of all layers for one batch of 64, milliseconds.
   var totalMilliseconds1: Double, totalMilliseconds2: Double
   var referenceTotalMilliseconds: Double
+  /// Whole-network images/s on 2 threads, in order of growing memory, so that each
+  /// case's `peak_resident_mb` is the peak up to and including it.
+  var throughput: [ThroughputResult]
 }
 
 let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
@@ -230,9 +235,13 @@ let results = layers.map(timeLayer)
 let total1 = results.reduce(0) { $0 + $1.forward1 + $1.backward1 }
 let total2 = results.reduce(0) { $0 + $1.forward2 + $1.backward2 }
 let referenceTotal = results.reduce(0) { $0 + $1.referenceForward + $1.referenceBackward }
+let throughput = [("infer", 1, 300), ("train", 64, 30), ("train", 128, 15), ("infer", 1000, 3)].map {
+  measureThroughput(mode: $0.0, batch: $0.1, threads: 2, steps: $0.2, warmup: 2)
+}
 let report = Report(
   loadAverage: load, peakGflopsPerCore: peak, gemm: gemms, layers: results,
-  totalMilliseconds1: total1, totalMilliseconds2: total2, referenceTotalMilliseconds: referenceTotal)
+  totalMilliseconds1: total1, totalMilliseconds2: total2, referenceTotalMilliseconds: referenceTotal,
+  throughput: throughput)
 
 if json {
   let encoder = JSONEncoder()
@@ -263,3 +272,11 @@ for r in results {
 print("  total forward+backward: reference \(format(referenceTotal, 0)) ms, fast \(format(total1, 2)) ms (1 thread), \(format(total2, 2)) ms (2 threads)"
   + " → \(format(referenceTotal / total1, 0))× / \(format(referenceTotal / total2, 0))×; 2 threads \(format(total1 / total2, 2))× 1 thread")
 print("  convolutions alone would allow \(format(Double(batch) / (total2 * 1e-3), 0)) images/s of training on 2 threads")
+
+print("\nWhole network, 2 threads (a training step is forward, backward and an AdamW update, as dsdc train runs it)")
+print("  case                   images/s   ms per batch   peak memory so far")
+for r in throughput {
+  let name = (r.mode == "train" ? "training, batch " : "inference, batch ") + "\(r.batch)"
+  print("  \(name.padding(toLength: 21, withPad: " ", startingAt: 0))\(pad(format(r.images_per_s, 0), 10))"
+    + "\(pad(format(1e3 * r.seconds / Double(r.steps), 2), 15))\(pad(format(r.peak_resident_mb, 0) + " MB", 21))")
+}

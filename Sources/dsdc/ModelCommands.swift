@@ -88,12 +88,25 @@ struct PredictCommand: ParsableCommand {
   @OptionGroup var common: CommonOptions
   @OptionGroup var checkpoint: CheckpointOption
 
+  @Option(name: .customLong("max-pixels"), help: ArgumentHelp(
+    "Refuse pictures with more pixels than this (guards against hostile files).", valueName: "n"))
+  var maxPixels: Int = PNGFile.defaultPixelLimit
+
+  func validate() throws {
+    guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive, got \(maxPixels)") }
+  }
+
   func run() throws {
     let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
-    let picture = try PNGFile.read(image, channels: 1)
+    let picture = try PNGFile.read(image, channels: 1, pixelLimit: maxPixels)
+    // A fine-tuned model's task says how its pictures were framed (Fashion-MNIST: the
+    // object fills the 28×28 square); MNIST digits sit in 20×20, centred by mass.
+    let task = FineTuningMetadata.task(from: metadata)
+    let framing = task?.framing ?? .digit
     let pixels: [UInt8]
     do {
-      pixels = try DigitPreprocessor.mnistStyle(gray: picture.pixels, width: picture.width, height: picture.height)
+      pixels = try DigitPreprocessor.mnistStyle(gray: picture.pixels, width: picture.width, height: picture.height,
+                                                framing: framing)
     } catch {
       DSDCCommand.fail("\(image) shows no digit: nothing stands out from its background — HINT: use a picture of one dark digit on a light background, or light on dark")
     }
@@ -106,7 +119,7 @@ struct PredictCommand: ParsableCommand {
     let total = exps.reduce(0, +)
     let ranked = exps.enumerated().map { ($0.offset, $0.element / total) }.sorted { $0.1 > $1.1 }
     var lines = ["Model: \(url.path)",
-                 "Image: \(image) (\(picture.width)×\(picture.height)), preprocessed to 28×28 the MNIST way"]
+                 "Image: \(image) (\(picture.width)×\(picture.height)), preprocessed to 28×28 the \(task?.title ?? "MNIST") way"]
     let names = FineTuningMetadata.classNames(from: metadata)
     for (rank, (c, p)) in ranked.prefix(3).enumerated() {
       let name = names.flatMap { c < $0.count ? " " + $0[c] : nil } ?? ""

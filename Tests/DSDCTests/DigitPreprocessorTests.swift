@@ -25,6 +25,17 @@ struct DigitPreprocessorTests {
     #expect(image[0] == 0 && image.max() == 255)
   }
 
+  /// Fashion-MNIST's framing: the 30-tall bar fills all 28 rows, its width becomes
+  /// 28·10/30 = 9.3 → 9 columns, and the box is centred: columns (28 − 9)/2 = 9 …17.
+  @Test func objectFramingFillsTheSquareAndCentresTheBox() throws {
+    let image = try DigitPreprocessor.mnistStyle(gray: darkOnLight(), width: 60, height: 40, framing: .object)
+    let inkRows = (0..<28).filter { r in (0..<28).contains { image[r * 28 + $0] > 127 } }
+    let inkColumns = (0..<28).filter { c in (0..<28).contains { image[$0 * 28 + c] > 127 } }
+    #expect(inkRows == Array(0..<28))
+    #expect(inkColumns == Array(9..<18))
+    #expect(FineTuningTask.fashionMNIST.framing == .object)
+  }
+
   @Test func lightOnDarkIsNotInverted() throws {
     let inverted = darkOnLight().map { 255 - $0 }
     let a = try DigitPreprocessor.mnistStyle(gray: inverted, width: 60, height: 40)

@@ -7,7 +7,21 @@
 /// 4. crop to the ink's bounding box;
 /// 5. scale to fit a 20×20 box, keeping the aspect ratio (area averaging);
 /// 6. paste into 28×28 so that the centre of mass lands on the centre (14, 14).
+///
+/// With `framing: .object`, steps 5–6 are those Fashion-MNIST's pictures went through
+/// instead: the longer side fills all 28 pixels and the box, not the mass, is centred.
 public enum DigitPreprocessor {
+  /// How the cropped ink is placed in 28×28.
+  public enum Framing: Sendable, Equatable {
+    /// MNIST: fit into 20×20, centre of mass at (14, 14).
+    case digit
+    /// Fashion-MNIST: fit into 28×28, bounding box centred.
+    case object
+
+    /// The side of the box the ink is scaled to fit.
+    var box: Int { self == .digit ? 20 : 28 }
+  }
+
   /// Why a picture cannot become a digit.
   public enum Failure: Error, Equatable, Sendable {
     /// Nothing stands out from the background.
@@ -17,7 +31,8 @@ public enum DigitPreprocessor {
   }
 
   /// The MNIST-style image, 28 × 28 bytes, row-major, 0 = background.
-  public static func mnistStyle(gray pixels: [UInt8], width: Int, height: Int) throws(Failure) -> [UInt8] {
+  public static func mnistStyle(gray pixels: [UInt8], width: Int, height: Int,
+                                framing: Framing = .digit) throws(Failure) -> [UInt8] {
     guard width > 0, height > 0, pixels.count == width * height else { throw .empty }
 
     // 2–3: background level from the border, inversion if it is light, contrast stretch.
@@ -43,8 +58,8 @@ public enum DigitPreprocessor {
     guard bottom >= 0 else { throw .noInk }
     let (boxW, boxH) = (right - left + 1, bottom - top + 1)
 
-    // 5: area-average into a box whose longer side is 20.
-    let factor = 20 / Float(max(boxW, boxH))
+    // 5: area-average into a box whose longer side is 20 (28 for an object).
+    let factor = Float(framing.box) / Float(max(boxW, boxH))
     let outW = max(1, Int((Float(boxW) * factor).rounded()))
     let outH = max(1, Int((Float(boxH) * factor).rounded()))
     var small = [Float](repeating: 0, count: outW * outH)
@@ -65,7 +80,7 @@ public enum DigitPreprocessor {
       }
     }
 
-    // 6: centre of mass to (14, 14).
+    // 6: centre of mass to (14, 14) (for an object: centre the box).
     var (mass, my, mx): (Float, Float, Float) = (0, 0, 0)
     for y in 0..<outH {
       for x in 0..<outW {
@@ -73,8 +88,9 @@ public enum DigitPreprocessor {
         mass += v; my += v * (Float(y) + 0.5); mx += v * (Float(x) + 0.5)
       }
     }
-    let offsetY = min(28 - outH, max(0, Int((14 - my / mass).rounded())))
-    let offsetX = min(28 - outW, max(0, Int((14 - mx / mass).rounded())))
+    var offsetY = min(28 - outH, max(0, Int((14 - my / mass).rounded())))
+    var offsetX = min(28 - outW, max(0, Int((14 - mx / mass).rounded())))
+    if framing == .object { (offsetY, offsetX) = ((28 - outH) / 2, (28 - outW) / 2) }
     var result = [UInt8](repeating: 0, count: 28 * 28)
     for y in 0..<outH {
       for x in 0..<outW {

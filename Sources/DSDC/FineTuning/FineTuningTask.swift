@@ -21,6 +21,8 @@ public struct FineTuningTask: Sendable, Hashable {
   public var environmentVariable: String
   /// The Debian package that installs the files.
   public var aptPackage: String
+  /// How `dsdc predict` frames a picture for this task, as the dataset's own were made.
+  public var framing: DigitPreprocessor.Framing
 
   /// Zalando's Fashion-MNIST: 28×28 gray pictures of clothing, 60,000 for training
   /// and 10,000 for testing, in MNIST's file names and format.
@@ -28,7 +30,7 @@ public struct FineTuningTask: Sendable, Hashable {
     name: "fashion-mnist", title: "Fashion-MNIST",
     classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
     defaultDirectory: "/usr/share/datasets/fashion-mnist", environmentVariable: "DSDC_FINETUNE_DATA",
-    aptPackage: "dataset-fashion-mnist")
+    aptPackage: "dataset-fashion-mnist", framing: .object)
 
   /// Every task dsdc knows.
   public static let all = [fashionMNIST]

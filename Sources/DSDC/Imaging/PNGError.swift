@@ -44,7 +44,7 @@ public enum PNGError: Error, Equatable, Sendable, CustomStringConvertible {
       return "cannot read \(path): not a PNG file (no PNG signature) — HINT: pass a .png image"
     case .tooLarge(let path, let width, let height, let limit):
       return "cannot read \(path): \(width)×\(height) = \(width * height) pixels exceeds the limit of \(limit)"
-        + " — HINT: pass a larger pixelLimit if the image is genuine"
+        + " — HINT: if the image is genuine, shrink it or raise the limit (dsdc predict --max-pixels N)"
     }
   }
 }
