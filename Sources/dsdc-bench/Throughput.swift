@@ -74,13 +74,7 @@ func runThroughput(_ arguments: [String]) -> Never {
 /// Times `steps` training steps (`mode` "train") or inference passes ("infer") of
 /// DSDC-Net on `batch` random images after `warmup` untimed ones.
 func measureThroughput(mode: String, batch: Int, threads: Int, steps: Int, warmup: Int) -> ThroughputResult {
-  var generator = SeededGenerator(seed: 0)
-  let model = DSDCNet(using: &generator)
-  model.threads = threads
-  var input = Tensor(shape: model.inputShape(batch: batch))
-  for i in input.storage.indices { input.storage[i] = Float.random(in: -1...1, using: &generator) }
-  let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
-  let optimizer = AdamW(parameters: model.parameters, learningRate: 1e-3)
+  let (model, input, labels, optimizer) = benchmarkSetup(batch: batch, threads: threads)
 
   let step: () -> Void
   if mode == "train" {
@@ -99,4 +93,49 @@ func measureThroughput(mode: String, batch: Int, threads: Int, steps: Int, warmu
     mode: mode, batch: batch, threads: threads, steps: steps, seconds: seconds, cpu_seconds: cpuSeconds,
     images_per_s: Double(batch * steps) / seconds, images_per_cpu_s: Double(batch * steps) / cpuSeconds,
     peak_resident_mb: peakResidentMegabytes())
+}
+
+/// One layer's share of a training step.
+struct StepLayerTime: Codable {
+  var name: String
+  var forwardMilliseconds: Double
+  var backwardMilliseconds: Double
+}
+
+/// Where one training step's time goes: each layer's forward and backward pass
+/// (mean over `steps` steps, wall clock, `threads` threads), and the whole step
+/// (layers, loss, gradient zeroing and the AdamW update).
+func measureStepLayers(batch: Int, threads: Int, steps: Int) -> (layers: [StepLayerTime], stepMilliseconds: Double) {
+  let (model, input, labels, optimizer) = benchmarkSetup(batch: batch, threads: threads)
+  let clock = LayerClock()
+  model.layerClock = clock
+  for _ in 0..<2 {
+    _ = model.computeGradients(input: input, labels: labels)
+    optimizer.step()
+  }
+  clock.reset()
+  let start = wallSeconds()
+  for _ in 0..<steps {
+    _ = model.computeGradients(input: input, labels: labels)
+    optimizer.step()
+  }
+  let step = (wallSeconds() - start) * 1e3 / Double(steps)
+  let layers = clock.layers.map {
+    StepLayerTime(name: $0, forwardMilliseconds: clock.forward[$0]! * 1e3 / Double(steps),
+                  backwardMilliseconds: clock.backward[$0]! * 1e3 / Double(steps))
+  }
+  return (layers, step)
+}
+
+/// A default DSDC-Net with seed-0 weights on `threads` threads, a batch of `batch`
+/// random inputs and labels, and an AdamW optimiser over its parameters.
+func benchmarkSetup(batch: Int, threads: Int) -> (model: DSDCNet, input: Tensor, labels: [Int], optimizer: AdamW) {
+  var generator = SeededGenerator(seed: 0)
+  let model = DSDCNet(using: &generator)
+  model.threads = threads
+  var input = Tensor(shape: model.inputShape(batch: batch))
+  for i in input.storage.indices { input.storage[i] = Float.random(in: -1...1, using: &generator) }
+  let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
+  let optimizer = AdamW(parameters: model.parameters, learningRate: 1e-3)
+  return (model, input, labels, optimizer)
 }

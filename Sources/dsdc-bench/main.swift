@@ -5,14 +5,15 @@
 //   swift run -c release dsdc-bench throughput --mode train|infer --batch N
 //                                              whole-network images/s as JSON (Throughput.swift)
 //
-// Four parts:
+// Five parts:
 // 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
 // 2. the matrix multiply at the shapes of DSDC-Net's pointwise layers for a batch of 64
 //    (forward, input gradient, weight gradient), 1 and 2 threads;
 // 3. every DSDC-Net convolution at batch 64, forward and backward: the reference loops
 //    (timed on one image and scaled to 64) against the fast kernels on 1 and 2 threads;
 // 4. the whole network on 2 threads: training steps at batch 64 and 128, inference at
-//    batch 1 and 1000, images/s and peak memory (Throughput.swift).
+//    batch 1 and 1000, images/s and peak memory (Throughput.swift);
+// 5. one training step at batch 64 on 2 threads, layer by layer (`LayerClock`).
 // Each figure is the best of a few repeats. One-thread runs are timed in the thread's
 // own CPU time and two-thread runs in wall-clock time, so on a machine busy with other
 // work the two-thread figures suffer and the one-thread ones much less.
@@ -215,6 +216,9 @@ struct Report: Codable {
   /// Whole-network images/s on 2 threads, in order of growing memory, so that each
   /// case's `peak_resident_mb` is the peak up to and including it.
   var throughput: [ThroughputResult]
+  /// One training step at batch 64 on 2 threads, layer by layer (milliseconds).
+  var stepLayers: [StepLayerTime]
+  var stepMilliseconds: Double
 }
 
 let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
@@ -238,10 +242,11 @@ let referenceTotal = results.reduce(0) { $0 + $1.referenceForward + $1.reference
 let throughput = [("infer", 1, 300), ("train", 64, 30), ("train", 128, 15), ("infer", 1000, 3)].map {
   measureThroughput(mode: $0.0, batch: $0.1, threads: 2, steps: $0.2, warmup: 2)
 }
+let (stepLayers, stepMilliseconds) = measureStepLayers(batch: batch, threads: 2, steps: 20)
 let report = Report(
   loadAverage: load, peakGflopsPerCore: peak, gemm: gemms, layers: results,
   totalMilliseconds1: total1, totalMilliseconds2: total2, referenceTotalMilliseconds: referenceTotal,
-  throughput: throughput)
+  throughput: throughput, stepLayers: stepLayers, stepMilliseconds: stepMilliseconds)
 
 if json {
   let encoder = JSONEncoder()
@@ -280,3 +285,13 @@ for r in throughput {
   print("  \(name.padding(toLength: 21, withPad: " ", startingAt: 0))\(pad(format(r.images_per_s, 0), 10))"
     + "\(pad(format(1e3 * r.seconds / Double(r.steps), 2), 15))\(pad(format(r.peak_resident_mb, 0) + " MB", 21))")
 }
+
+print("\nOne training step, batch \(batch), 2 threads, by layer (BatchNorm rows include the ReLU, and max-pooling where the block pools)")
+print("  layer               forward ms   backward ms   share of the step")
+for r in stepLayers {
+  print("  \(r.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(pad(format(r.forwardMilliseconds, 2), 11))"
+    + "\(pad(format(r.backwardMilliseconds, 2), 14))\(pad(format(100 * (r.forwardMilliseconds + r.backwardMilliseconds) / stepMilliseconds, 1) + "%", 20))")
+}
+let layerTotal = stepLayers.reduce(0) { $0 + $1.forwardMilliseconds + $1.backwardMilliseconds }
+print("  loss, zeroing gradients, AdamW\(pad(format(stepMilliseconds - layerTotal, 2), 25))\(pad(format(100 * (stepMilliseconds - layerTotal) / stepMilliseconds, 1) + "%", 20))")
+print("  whole step \(format(stepMilliseconds, 2)) ms = \(format(Double(batch) / (stepMilliseconds * 1e-3), 0)) images/s")

@@ -178,6 +178,26 @@ struct PNGLimitTests {
     #expect(peakResidentBytes() - before < 512 << 20)
   }
 
+  /// A file that ends inside a chunk's header-plus-CRC frame (here: the 42-byte input
+  /// the PNG fuzzer found, a zTXt chunk claiming 0x30000000 bytes with 1 byte of data and
+  /// no CRC) is refused by the same check, before libpng allocates 768 MiB for it.
+  @Test func fileEndingInsideAChunkIsRefusedBeforeAllocating() throws {
+    var png = Array(HandMadePNG.file(width: 2, height: 2, bitDepth: 16, colorType: 2, rows: [[0]]).prefix(33))
+    png += [0x30, 0x00, 0x00, 0x00] + Array("zTXt".utf8) + [0x49]
+    let path = try makeTemporaryDirectory().appendingPathComponent("cut-short.png").path
+    try Data(png).write(to: URL(fileURLWithPath: path))
+    for error in [
+      #expect(throws: PNGError.self) { try PNGFile.decode(png, channels: 1, name: path) },
+      #expect(throws: PNGError.self) { try PNGFile.read(path, channels: 3) },
+    ] {
+      guard case .readFailed(path, let message)? = error else {
+        Issue.record("expected readFailed, got \(String(describing: error))")
+        continue
+      }
+      #expect(message == "zTXt: chunk length 805306368 exceeds the 0 bytes that follow")
+    }
+  }
+
   /// Widths or heights beyond libpng's own limit of 1,000,000 (and beyond 2³¹ − 1, which
   /// PNG forbids) fail while reading the header, as a read error.
   @Test(arguments: [(1_000_001, 1), (1, 1_000_001), (Int(UInt32.max), 1)])

@@ -180,15 +180,17 @@ public enum PNGFile {
   /// Refuses a chunk that claims more bytes than follow it in the input. libpng allocates
   /// and zeroes a chunk's claimed length (up to 2 GiB) before reading its data, so without
   /// this an 82-byte file with a damaged tEXt length costs 2 GB of memory.
+  /// A chunk whose 8-byte header is there but whose data and CRC are cut off counts
+  /// too (the file ends inside it: libpng would still allocate the claimed length).
   /// `header(offset)` returns the 8 bytes (length, type) of the chunk at `offset`.
   private static func checkChunkLengths(size: Int, path: String, header: (Int) -> [UInt8]?) throws {
     var offset = 8
-    while offset + 12 <= size, let head = header(offset) {
+    while offset + 8 <= size, let head = header(offset) {
       let length = head.prefix(4).reduce(0) { $0 << 8 | Int($1) }
       let type = String(decoding: head.suffix(4).map { (0x21...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
       guard length <= size - offset - 12 else {
         throw PNGError.readFailed(
-          path: path, message: "\(type): chunk length \(length) exceeds the \(size - offset - 12) bytes that follow")
+          path: path, message: "\(type): chunk length \(length) exceeds the \(max(0, size - offset - 12)) bytes that follow")
       }
       if type == "IEND" { return }
       offset += 12 + length

@@ -141,6 +141,15 @@ public final class DSDCNet {
     return result
   }
 
+  /// Times every layer's passes when set (see `LayerClock`); nil in normal use.
+  public var layerClock: LayerClock?
+
+  /// Runs one layer's pass, timed if a clock is attached.
+  @inline(__always)
+  private func pass(_ name: String, backward: Bool = false, _ body: () -> Void) {
+    if let layerClock { layerClock.measure(name, backward: backward, body) } else { body() }
+  }
+
   /// Forgets the activation buffers (they are rebuilt on the next pass).
   public func releaseWorkspaces() { workspaces = [:] }
 
@@ -155,22 +164,30 @@ public final class DSDCNet {
   }
 
   private func forward(_ input: Tensor, _ ws: DSDCNetWorkspace, training: Bool) {
-    stem.forward(input: input, output: &ws.stemOutput, threads: threads)                      // (N, 32, 28, 28)
-    stemBN.forward(input: ws.stemOutput, output: &ws.stemActivated, training: training, threads: threads)
+    pass(stem.name) { stem.forward(input: input, output: &ws.stemOutput, threads: threads) }   // (N, 32, 28, 28)
+    pass(stemBN.name) {
+      stemBN.forward(input: ws.stemOutput, output: &ws.stemActivated, training: training, threads: threads)
+    }
     var x = ws.stemActivated
     for (block, b) in zip(blocks, ws.blocks) {
-      block.depthwise.forward(input: x, output: &b.depthwiseOutput, threads: threads)         // (N, C, H, W)
-      block.pointwise.forward(input: b.depthwiseOutput, output: &b.pointwiseOutput, threads: threads) // (N, C', H, W)
-      if b.pools {                                                                             // (N, C', H/2, W/2)
-        block.bn.forward(input: b.pointwiseOutput, pooledOutput: &b.output, argmax: &b.argmax,
-                         training: training, threads: threads)
-      } else {                                                                                 // (N, C', H, W)
-        block.bn.forward(input: b.pointwiseOutput, output: &b.output, training: training, threads: threads)
+      pass(block.depthwise.name) {                                                             // (N, C, H, W)
+        block.depthwise.forward(input: x, output: &b.depthwiseOutput, threads: threads)
+      }
+      pass(block.pointwise.name) {                                                             // (N, C', H, W)
+        block.pointwise.forward(input: b.depthwiseOutput, output: &b.pointwiseOutput, threads: threads)
+      }
+      pass(block.bn.name) {
+        if b.pools {                                                                           // (N, C', H/2, W/2)
+          block.bn.forward(input: b.pointwiseOutput, pooledOutput: &b.output, argmax: &b.argmax,
+                           training: training, threads: threads)
+        } else {                                                                               // (N, C', H, W)
+          block.bn.forward(input: b.pointwiseOutput, output: &b.output, training: training, threads: threads)
+        }
       }
       x = b.output
     }
-    globalPool.forward(input: x, output: &ws.features)                                         // (N, C_last)
-    classifier.forward(input: ws.features, output: &ws.logits)                                 // (N, classes)
+    pass("pool") { globalPool.forward(input: x, output: &ws.features) }                        // (N, C_last)
+    pass(classifier.name) { classifier.forward(input: ws.features, output: &ws.logits) }      // (N, classes)
   }
 
   /// Backward from `ws.dLogits`, stopping below the earliest trainable layer (a frozen
@@ -201,38 +218,48 @@ public final class DSDCNet {
 
     guard passesDown(classifierIndex) else {
       var none: Tensor? = nil
-      classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &none)
+      pass(classifier.name, backward: true) { classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &none) }
       return
     }
-    classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &ws.dFeatures)
-    globalPool.backward(dOutput: ws.dFeatures!, dInput: &ws.blocks.last!.dOutput!)
+    pass(classifier.name, backward: true) {
+      classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &ws.dFeatures)
+    }
+    pass("pool", backward: true) { globalPool.backward(dOutput: ws.dFeatures!, dInput: &ws.blocks.last!.dOutput!) }
     for index in blocks.indices.reversed() {
       let (block, b) = (blocks[index], ws.blocks[index])
       let base = 2 + 3 * index
-      if b.pools {
-        block.bn.backward(input: b.pointwiseOutput, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
-                          dInput: &b.dPointwiseOutput, accumulate: false, threads: threads)
-      } else {
-        block.bn.backward(input: b.pointwiseOutput, dOutput: b.dOutput!, dInput: &b.dPointwiseOutput,
-                          accumulate: false, threads: threads)
+      pass(block.bn.name, backward: true) {
+        if b.pools {
+          block.bn.backward(input: b.pointwiseOutput, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
+                            dInput: &b.dPointwiseOutput, accumulate: false, threads: threads)
+        } else {
+          block.bn.backward(input: b.pointwiseOutput, dOutput: b.dOutput!, dInput: &b.dPointwiseOutput,
+                            accumulate: false, threads: threads)
+        }
       }
       guard passesDown(base + 2) else { return }
-      block.pointwise.backward(input: b.depthwiseOutput, dOutput: b.dPointwiseOutput,
-                               dInput: &b.dDepthwiseOutput, threads: threads)
+      pass(block.pointwise.name, backward: true) {
+        block.pointwise.backward(input: b.depthwiseOutput, dOutput: b.dPointwiseOutput,
+                                 dInput: &b.dDepthwiseOutput, threads: threads)
+      }
       guard passesDown(base + 1) else { return }
-      if index == 0 {
-        block.depthwise.backward(input: ws.stemActivated, dOutput: b.dDepthwiseOutput!,
-                                 dInput: &ws.dStemActivated, threads: threads)
-      } else {
-        block.depthwise.backward(input: ws.blocks[index - 1].output, dOutput: b.dDepthwiseOutput!,
-                                 dInput: &ws.blocks[index - 1].dOutput, threads: threads)
+      pass(block.depthwise.name, backward: true) {
+        if index == 0 {
+          block.depthwise.backward(input: ws.stemActivated, dOutput: b.dDepthwiseOutput!,
+                                   dInput: &ws.dStemActivated, threads: threads)
+        } else {
+          block.depthwise.backward(input: ws.blocks[index - 1].output, dOutput: b.dDepthwiseOutput!,
+                                   dInput: &ws.blocks[index - 1].dOutput, threads: threads)
+        }
       }
       guard passesDown(base) else { return }
     }
-    stemBN.backward(input: ws.stemOutput, dOutput: ws.dStemActivated!, dInput: &ws.dStemOutput,
-                    accumulate: false, threads: threads)
+    pass(stemBN.name, backward: true) {
+      stemBN.backward(input: ws.stemOutput, dOutput: ws.dStemActivated!, dInput: &ws.dStemOutput,
+                      accumulate: false, threads: threads)
+    }
     guard passesDown(1) else { return }
     var none: Tensor? = nil
-    stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &none, threads: threads)
+    pass(stem.name, backward: true) { stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &none, threads: threads) }
   }
 }

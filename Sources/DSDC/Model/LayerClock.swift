@@ -1,0 +1,42 @@
+/// Wall-clock time spent in each layer's forward and backward passes, summed over
+/// the passes run while it is attached (`model.layerClock = LayerClock()`); for
+/// benchmarks. Detached (the default), the network does not read the clock at all.
+///
+/// ```swift
+/// let clock = LayerClock()
+/// model.layerClock = clock
+/// _ = model.computeGradients(input: x, labels: y)
+/// for name in clock.layers { print(name, clock.forward[name]!, clock.backward[name]!) }
+/// ```
+public final class LayerClock {
+  /// Layer names in the order their forward passes first ran.
+  public private(set) var layers: [String] = []
+  /// Seconds in each layer's forward passes.
+  public private(set) var forward: [String: Double] = [:]
+  /// Seconds in each layer's backward passes.
+  public private(set) var backward: [String: Double] = [:]
+
+  public init() {}
+
+  /// Runs `body`, adding its wall-clock time to `name`'s forward or backward total.
+  func measure(_ name: String, backward isBackward: Bool, _ body: () -> Void) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    body()
+    let (whole, fraction) = (clock.now - start).components
+    let seconds = Double(whole) + Double(fraction) * 1e-18
+    if forward[name] == nil {
+      layers.append(name)
+      forward[name] = 0
+      backward[name] = 0
+    }
+    if isBackward { backward[name, default: 0] += seconds } else { forward[name, default: 0] += seconds }
+  }
+
+  /// Forgets every total.
+  public func reset() {
+    layers = []
+    forward = [:]
+    backward = [:]
+  }
+}
