@@ -90,11 +90,8 @@ struct TrainCommand: ParsableCommand {
                                       resume: resume.map { URL(fileURLWithPath: $0) })
     session.progressLine = ProgressLine.update
     session.say = emit
-    let checkpoint = session.checkpointURL.path
-    Interruption.onInterrupt {
-      ProgressLine.update("")
-      FileHandle.standardError.write(Data("interrupted — the last complete epoch is saved; continue with: dsdc train --resume \(checkpoint)\n".utf8))
-    }
+    Interruption.onInterrupt(say: (ProgressLine.isTerminal ? "\r\u{1B}[2K" : "")
+      + "interrupted — the last complete epoch is saved; continue with: dsdc train --resume \(session.checkpointURL.path)\n")
     try session.run(train: train, test: test, lessonDigit: common.sample)
     listWrittenFiles(session.writtenFiles)
   }
@@ -110,29 +107,24 @@ enum ProgressLine {
   }
 }
 
-/// Ctrl-C during training: say where to resume, then stop (checkpoints are written
-/// atomically, so the last complete one is intact).
+/// Ctrl-C during training: say where to resume, then stop with status 130
+/// (checkpoints are written atomically, so the last complete one is intact).
+///
+/// A plain signal handler, installed before training starts and in effect at
+/// once, that does only what is safe inside a signal handler: one `write` of a
+/// message prepared beforehand, then `_exit`.
 enum Interruption {
-  static func onInterrupt(_ handler: @escaping @Sendable () -> Void) {
-    signal(SIGINT, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler {
-      handler()
-      exit(130)
-    }
-    source.resume()
-    Holder.shared.keep(source)
-  }
+  /// The message's bytes, prepared before the handler is installed.
+  nonisolated(unsafe) private static var message: UnsafeMutableBufferPointer<UInt8>?
 
-  /// Keeps the signal source alive for the life of the process.
-  final class Holder: @unchecked Sendable {
-    static let shared = Holder()
-    private var sources: [any DispatchSourceSignal] = []
-    private let lock = NSLock()
-    func keep(_ source: any DispatchSourceSignal) {
-      lock.lock()
-      sources.append(source)
-      lock.unlock()
+  static func onInterrupt(say text: String) {
+    let bytes = Array(text.utf8)
+    let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+    _ = buffer.initialize(from: bytes)
+    message = buffer
+    signal(SIGINT) { _ in
+      if let message = Interruption.message { _ = write(STDERR_FILENO, message.baseAddress, message.count) }
+      _exit(130)
     }
   }
 }
