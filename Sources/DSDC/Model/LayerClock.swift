@@ -23,8 +23,7 @@ public final class LayerClock {
     let clock = ContinuousClock()
     let start = clock.now
     body()
-    let (whole, fraction) = (clock.now - start).components
-    let seconds = Double(whole) + Double(fraction) * 1e-18
+    let seconds = DSDC.seconds(clock.now - start)
     if forward[name] == nil {
       layers.append(name)
       forward[name] = 0
