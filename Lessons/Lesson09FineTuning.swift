@@ -16,7 +16,7 @@ import Foundation
 
 public enum Lesson09FineTuning: Lesson {
   public static let info = LessonInfo(
-    number: 9, slug: "finetune", title: "Fine-tuning on a new task", articleSection: "title, §5",
+    number: 10, slug: "finetune", title: "Fine-tuning on a new task", articleSection: "title, §5",
     summary: "lesson 8's network reused on Fashion-MNIST: four strategies, what transfers")
 
   public static func run(_ lesson: LessonContext) throws {
@@ -123,7 +123,7 @@ public enum Lesson09FineTuning: Lesson {
       moved[before.name] = 100 * (delta / max(norm, 1e-30)).squareRoot()
       lesson.say("  \(before.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(Format.fixed(moved[before.name] ?? 0, 2))%")
     }
-    let before = parent.blocks[0].depthwise.weight.value, after = full.blocks[0].depthwise.weight.value  // (C, 1, K, K)
+    let before = parent.blocks[0].depthwise!.weight.value, after = full.blocks[0].depthwise!.weight.value  // (C, 1, K, K)
     let maxAbs = max(before.storage.map(\.magnitude).max() ?? 1, after.storage.map(\.magnitude).max() ?? 1)
     try lesson.write(FigureColumn([
       FeatureMapFigure(title: "block1 depthwise kernels trained on MNIST (lesson 8)",

@@ -206,11 +206,11 @@ struct DSDCNetTests {
     // Pointwise-only: depthwise kernels frozen, the rest trains.
     model.unfreezeAll()
     model.setFrozen(true) { $0.contains("depthwise") || $0.hasPrefix("stem.") }
-    let depthwise = model.blocks.map(\.depthwise.weight.value)
-    let pointwise = model.blocks.map(\.pointwise.weight.value)
+    let depthwise = model.blocks.map(\.depthwise!.weight.value)
+    let pointwise = model.blocks.map(\.pointwise!.weight.value)
     _ = model.computeGradients(input: input, labels: data.labels.map(Int.init))
     optimizer.step()
-    #expect(model.blocks.map(\.depthwise.weight.value) == depthwise)
-    #expect(model.blocks.map(\.pointwise.weight.value) != pointwise)
+    #expect(model.blocks.map(\.depthwise!.weight.value) == depthwise)
+    #expect(model.blocks.map(\.pointwise!.weight.value) != pointwise)
   }
 }

@@ -39,16 +39,14 @@ public final class DSDCNet {
     stemBN = BatchNorm2d(name: "stem_bn", channels: config.stemChannels, fusedReLU: true)
     var blocks: [DSDCBlock] = []
     for b in config.blocks.indices {
-      blocks.append(DSDCBlock(name: "block\(b + 1)", depthwise: config.depthwiseGeometry(b),
-                              pointwise: config.pointwiseGeometry(b), pools: config.blocks[b].pools,
-                              using: &generator))
+      blocks.append(DSDCBlock(name: "block\(b + 1)", config: config, index: b, using: &generator))
     }
     self.blocks = blocks
     classifier = Linear(name: "classifier", inFeatures: config.blocks.last!.channels,
                         outFeatures: config.classes, using: &generator)
     var parameters = [stem.weight, stemBN.weight, stemBN.bias]
     for block in blocks {
-      parameters += [block.depthwise.weight, block.pointwise.weight, block.bn.weight, block.bn.bias]
+      parameters += block.convolutions.map(\.weight) + [block.bn.weight, block.bn.bias]
     }
     self.parameters = parameters + [classifier.weight, classifier.bias]
   }
@@ -141,6 +139,38 @@ public final class DSDCNet {
     return result
   }
 
+  /// The gradient of one position of the last block's output, summed over its
+  /// channels, with respect to every input pixel, in eval mode (running BatchNorm
+  /// statistics), one map per image:
+  /// ```
+  /// g[n, 0, r, s] = ∂(Σ_c y[n, c, i, j]) / ∂x[n, 0, r, s]        y: the last block's output
+  /// ```
+  /// Its magnitude, averaged over images, is the effective receptive field (Luo et al.
+  /// 2016). Parameter gradients are left at zero.
+  /// - Parameters:
+  ///   - input: `(N, 1, 28, 28)`, normalised images
+  ///   - row: the output row `i`, from 0
+  ///   - column: the output column `j`, from 0
+  /// - Returns: `(N, 1, 28, 28)`
+  public func inputGradient(input: Tensor, row: Int, column: Int) -> Tensor {
+    let ws = workspace(for: input)
+    ws.allocateGradients()
+    if ws.dInput == nil { ws.dInput = Tensor(shape: input.shape) }
+    forward(input, ws, training: false)
+    zeroGradients()
+    ws.zeroAccumulatedGradients(threads: threads)
+    let last = ws.blocks[ws.blocks.count - 1]
+    let (channels, height, width) = (last.output.shape[1], last.output.shape[2], last.output.shape[3])
+    precondition(row >= 0 && row < height && column >= 0 && column < width,
+      "output position (\(row), \(column)) is outside the last block's \(height)×\(width) maps")
+    for plane in 0..<(input.shape[0] * channels) {                                             // (N·C', h, w)
+      last.dOutput!.storage[(plane * height + row) * width + column] = 1
+    }
+    backward(input, ws, fromLastBlock: true, inputGradient: true)
+    zeroGradients()
+    return ws.dInput!
+  }
+
   /// Times every layer's passes when set (see `LayerClock`); nil in normal use.
   public var layerClock: LayerClock?
 
@@ -170,18 +200,23 @@ public final class DSDCNet {
     }
     var x = ws.stemActivated
     for (block, b) in zip(blocks, ws.blocks) {
-      pass(block.depthwise.name) {                                                             // (N, C, H, W)
-        block.depthwise.forward(input: x, output: &b.depthwiseOutput, threads: threads)
-      }
-      pass(block.pointwise.name) {                                                             // (N, C', H, W)
-        block.pointwise.forward(input: b.depthwiseOutput, output: &b.pointwiseOutput, threads: threads)
+      if let depthwise = block.depthwise, let pointwise = block.pointwise {
+        pass(depthwise.name) {                                                                 // (N, C, H, W)
+          depthwise.forward(input: x, output: &b.depthwiseOutput, threads: threads)
+        }
+        pass(pointwise.name) {                                                                 // (N, C', H, W)
+          pointwise.forward(input: b.depthwiseOutput, output: &b.convolved, threads: threads)
+        }
+      } else {
+        let conv = block.convolutions[0]
+        pass(conv.name) { conv.forward(input: x, output: &b.convolved, threads: threads) }     // (N, C', H, W)
       }
       pass(block.bn.name) {
         if b.pools {                                                                           // (N, C', H/2, W/2)
-          block.bn.forward(input: b.pointwiseOutput, pooledOutput: &b.output, argmax: &b.argmax,
+          block.bn.forward(input: b.convolved, pooledOutput: &b.output, argmax: &b.argmax,
                            training: training, threads: threads)
         } else {                                                                               // (N, C', H, W)
-          block.bn.forward(input: b.pointwiseOutput, output: &b.output, training: training, threads: threads)
+          block.bn.forward(input: b.convolved, output: &b.output, training: training, threads: threads)
         }
       }
       x = b.output
@@ -190,76 +225,85 @@ public final class DSDCNet {
     pass(classifier.name) { classifier.forward(input: ws.features, output: &ws.logits) }      // (N, classes)
   }
 
-  /// Backward from `ws.dLogits`, stopping below the earliest trainable layer (a frozen
-  /// prefix of the network needs no input gradients).
-  private func backward(_ input: Tensor, _ ws: DSDCNetWorkspace) {
-    // Layers in forward order: stem 0, stem_bn 1, block b at 2 + 3b (depthwise),
-    // 3 + 3b (pointwise), 4 + 3b (bn), classifier last.
-    let classifierIndex = 2 + 3 * blocks.count
-    func isTrainable(_ index: Int) -> Bool {
-      switch index {
-      case 0: return !stem.isFrozen
-      case 1: return !stemBN.isFrozen
-      case classifierIndex: return !classifier.isFrozen
-      default:
-        let block = blocks[(index - 2) / 3]
-        switch (index - 2) % 3 {
-        case 0: return !block.depthwise.isFrozen
-        case 1: return !block.pointwise.isFrozen
-        default: return !block.bn.isFrozen
-        }
-      }
+  /// Backward from `ws.dLogits` (or, with `fromLastBlock`, from the last block's
+  /// `dOutput`), walking the layers in reverse. A layer passes a gradient down only
+  /// when a layer below it trains, or when `inputGradient` asks for `∂/∂input`
+  /// (into `ws.dInput`); so a frozen prefix of the network costs nothing.
+  private func backward(_ input: Tensor, _ ws: DSDCNetWorkspace, fromLastBlock: Bool = false,
+                        inputGradient: Bool = false) {
+    // Whether each layer trains, in forward order: stem, stem_bn, every block's
+    // convolutions and BatchNorm, classifier.
+    var trains = [!stem.isFrozen, !stemBN.isFrozen]
+    for block in blocks { trains += block.convolutions.map { !$0.isFrozen } + [!block.bn.isFrozen] }
+    trains.append(!classifier.isFrozen)
+    guard let earliest = inputGradient ? -1 : trains.firstIndex(of: true) else { return }
+    var layer = trains.count - 1              // the layer whose backward pass runs next
+    /// Whether the layer just run must hand a gradient to the one below it.
+    func passesDown() -> Bool {
+      layer -= 1
+      return layer >= earliest
     }
-    var earliest = 0
-    while earliest <= classifierIndex && !isTrainable(earliest) { earliest += 1 }
-    guard earliest <= classifierIndex else { return }
-    // Layer `index` must pass a gradient down when some earlier layer is trainable.
-    func passesDown(_ index: Int) -> Bool { index > earliest }
 
-    guard passesDown(classifierIndex) else {
-      var none: Tensor? = nil
-      pass(classifier.name, backward: true) { classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &none) }
-      return
+    if fromLastBlock {
+      layer -= 1
+    } else {
+      guard layer - 1 >= earliest else {
+        var none: Tensor? = nil
+        pass(classifier.name, backward: true) { classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &none) }
+        return
+      }
+      pass(classifier.name, backward: true) {
+        classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &ws.dFeatures)
+      }
+      layer -= 1
+      pass("pool", backward: true) { globalPool.backward(dOutput: ws.dFeatures!, dInput: &ws.blocks.last!.dOutput!) }
     }
-    pass(classifier.name, backward: true) {
-      classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &ws.dFeatures)
-    }
-    pass("pool", backward: true) { globalPool.backward(dOutput: ws.dFeatures!, dInput: &ws.blocks.last!.dOutput!) }
     for index in blocks.indices.reversed() {
       let (block, b) = (blocks[index], ws.blocks[index])
-      let base = 2 + 3 * index
       pass(block.bn.name, backward: true) {
         if b.pools {
-          block.bn.backward(input: b.pointwiseOutput, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
-                            dInput: &b.dPointwiseOutput, accumulate: false, threads: threads)
+          block.bn.backward(input: b.convolved, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
+                            dInput: &b.dConvolved, accumulate: false, threads: threads)
         } else {
-          block.bn.backward(input: b.pointwiseOutput, dOutput: b.dOutput!, dInput: &b.dPointwiseOutput,
+          block.bn.backward(input: b.convolved, dOutput: b.dOutput!, dInput: &b.dConvolved,
                             accumulate: false, threads: threads)
         }
       }
-      guard passesDown(base + 2) else { return }
-      pass(block.pointwise.name, backward: true) {
-        block.pointwise.backward(input: b.depthwiseOutput, dOutput: b.dPointwiseOutput,
-                                 dInput: &b.dDepthwiseOutput, threads: threads)
+      guard passesDown() else { return }
+      // The block's input, and where its gradient goes.
+      let blockInput = index == 0 ? ws.stemActivated : ws.blocks[index - 1].output
+      func intoBlockInput(_ body: (inout Tensor?) -> Void) {
+        if index == 0 { body(&ws.dStemActivated) } else { body(&ws.blocks[index - 1].dOutput) }
       }
-      guard passesDown(base + 1) else { return }
-      pass(block.depthwise.name, backward: true) {
-        if index == 0 {
-          block.depthwise.backward(input: ws.stemActivated, dOutput: b.dDepthwiseOutput!,
-                                   dInput: &ws.dStemActivated, threads: threads)
-        } else {
-          block.depthwise.backward(input: ws.blocks[index - 1].output, dOutput: b.dDepthwiseOutput!,
-                                   dInput: &ws.blocks[index - 1].dOutput, threads: threads)
+      if let depthwise = block.depthwise, let pointwise = block.pointwise {
+        pass(pointwise.name, backward: true) {
+          pointwise.backward(input: b.depthwiseOutput, dOutput: b.dConvolved,
+                             dInput: &b.dDepthwiseOutput, threads: threads)
+        }
+        guard passesDown() else { return }
+        pass(depthwise.name, backward: true) {
+          intoBlockInput { depthwise.backward(input: blockInput, dOutput: b.dDepthwiseOutput!, dInput: &$0, threads: threads) }
+        }
+      } else {
+        let conv = block.convolutions[0]
+        pass(conv.name, backward: true) {
+          intoBlockInput { conv.backward(input: blockInput, dOutput: b.dConvolved, dInput: &$0, threads: threads) }
         }
       }
-      guard passesDown(base) else { return }
+      guard passesDown() else { return }
     }
     pass(stemBN.name, backward: true) {
       stemBN.backward(input: ws.stemOutput, dOutput: ws.dStemActivated!, dInput: &ws.dStemOutput,
                       accumulate: false, threads: threads)
     }
-    guard passesDown(1) else { return }
-    var none: Tensor? = nil
-    pass(stem.name, backward: true) { stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &none, threads: threads) }
+    guard passesDown() else { return }
+    if inputGradient {
+      pass(stem.name, backward: true) {
+        stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &ws.dInput, threads: threads)
+      }
+    } else {
+      var none: Tensor? = nil
+      pass(stem.name, backward: true) { stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &none, threads: threads) }
+    }
   }
 }

@@ -9,20 +9,45 @@
 /// head    global average pool; linear 128→10                            10
 /// ```
 public struct DSDCNetConfig: Sendable, Hashable, Codable {
-  /// One depthwise-separable block: depthwise K×K (dilated) → pointwise 1×1 →
-  /// BatchNorm → ReLU → optional 2×2 max-pool.
+  /// What a block's convolution is. DSDC-Net's blocks are separable; the comparison
+  /// lesson's sibling networks put a standard convolution in the same place.
+  public enum Convolution: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Depthwise K×K (dilated), then pointwise 1×1: `C·K² + C·N` weights.
+    case separable
+    /// One standard K×K (dilated) convolution, C → N: `C·N·K²` weights.
+    case standard
+  }
+
+  /// One block: its convolution (depthwise K×K then pointwise 1×1, or one standard
+  /// K×K) → BatchNorm → ReLU → optional 2×2 max-pool.
   public struct Block: Sendable, Hashable, Codable {
-    /// Output channels of the pointwise convolution (the block's width).
+    /// Output channels of the block's convolution (the block's width).
     public var channels: Int
-    /// Dilation `D` of the depthwise convolution; padding `D·(K−1)/2` keeps H and W.
+    /// Dilation `D` of the K×K convolution; padding `D·(K−1)/2` keeps H and W.
     public var dilation: Int
     /// Whether the block ends with a 2×2, stride-2 max-pool that halves H and W.
     public var pools: Bool
+    /// Separable (DSDC-Net) or standard.
+    public var convolution: Convolution
 
-    public init(channels: Int, dilation: Int, pools: Bool) {
+    public init(channels: Int, dilation: Int, pools: Bool, convolution: Convolution = .separable) {
       self.channels = channels
       self.dilation = dilation
       self.pools = pools
+      self.convolution = convolution
+    }
+
+    private enum CodingKeys: String, CodingKey { case channels, dilation, pools, convolution }
+
+    /// Reads a block as `encode(to:)` writes it; checkpoints written before blocks
+    /// could be standard lack `convolution` and read as separable.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      self.init(
+        channels: try c.decode(Int.self, forKey: .channels),
+        dilation: try c.decode(Int.self, forKey: .dilation),
+        pools: try c.decode(Bool.self, forKey: .pools),
+        convolution: try c.decodeIfPresent(Convolution.self, forKey: .convolution) ?? .separable)
     }
   }
 
@@ -68,6 +93,11 @@ public struct DSDCNetConfig: Sendable, Hashable, Codable {
   /// Input channels of block `index` (the previous block's width, or the stem's).
   public func blockInputChannels(_ index: Int) -> Int {
     index == 0 ? stemChannels : blocks[index - 1].channels
+  }
+
+  /// The standard K×K geometry of block `index` (blocks whose convolution is `.standard`).
+  public func standardGeometry(_ index: Int) -> Conv2DGeometry {
+    .standard(blockInputChannels(index), blocks[index].channels, kernel: kernel, dilation: blocks[index].dilation)
   }
 
   /// The depthwise geometry of block `index`.

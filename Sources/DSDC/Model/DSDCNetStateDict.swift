@@ -11,7 +11,7 @@ extension DSDCNet {
   /// block1.depthwise.weight                            (32, 1, 3, 3)
   /// block1.pointwise.weight                            (64, 32, 1, 1)
   /// block1.bn.{weight, bias, running_mean, running_var} (64)
-  /// …  block2, block3
+  /// …  block2, block3  (a standard block has blockN.conv.weight (N, C, K, K) instead)
   /// classifier.weight                                  (10, 128)
   /// classifier.bias                                    (10)
   /// ```
@@ -23,8 +23,7 @@ extension DSDCNet {
     }
     add(stemBN)
     for block in blocks {
-      result.append((block.depthwise.weight.name, block.depthwise.weight.value))
-      result.append((block.pointwise.weight.name, block.pointwise.weight.value))
+      result += block.convolutions.map { ($0.weight.name, $0.weight.value) }
       add(block.bn)
     }
     result.append((classifier.weight.name, classifier.weight.value))
@@ -62,8 +61,7 @@ extension DSDCNet {
     }
     load(stemBN)
     for block in blocks {
-      block.depthwise.weight.assign(given[block.depthwise.weight.name]!)
-      block.pointwise.weight.assign(given[block.pointwise.weight.name]!)
+      for conv in block.convolutions { conv.weight.assign(given[conv.weight.name]!) }
       load(block.bn)
     }
     classifier.weight.assign(given[classifier.weight.name]!)

@@ -6,21 +6,21 @@
 /// that is how the convolution kernels take them. Pooling blocks keep no
 /// full-resolution activation: BatchNorm, ReLU and max-pool run fused.
 final class DSDCNetWorkspace {
-  /// Buffers of one separable block.
+  /// Buffers of one block.
   final class Block {
     let pools: Bool
-    var depthwiseOutput: Tensor            // (N, C, H, W)
-    var pointwiseOutput: Tensor            // (N, C', H, W)
+    var depthwiseOutput: Tensor            // (N, C, H, W) for a separable block; empty for a standard one
+    var convolved: Tensor                  // (N, C', H, W) the block's convolution output, BatchNorm's input
     var output: Tensor                     // (N, C', H/2, W/2) pooled, or (N, C', H, W)
     var argmax: [UInt8]                    // one per pooled element (pooling blocks)
-    var dDepthwiseOutput: Tensor? = nil    // (N, C, H, W)  = pointwise dInput
-    var dPointwiseOutput = emptyTensor     // (N, C', H, W) = BatchNorm dInput
-    var dOutput: Tensor? = nil             // like output; from the next block's depthwise, or the head
+    var dDepthwiseOutput: Tensor? = nil    // (N, C, H, W)  = pointwise dInput (separable)
+    var dConvolved = emptyTensor           // (N, C', H, W) = BatchNorm dInput
+    var dOutput: Tensor? = nil             // like output; from the next block, or the head
 
-    init(batch: Int, inChannels: Int, outChannels: Int, size: Int, pools: Bool) {
+    init(batch: Int, inChannels: Int, outChannels: Int, size: Int, pools: Bool, separable: Bool) {
       self.pools = pools
-      depthwiseOutput = Tensor(shape: [batch, inChannels, size, size])
-      pointwiseOutput = Tensor(shape: [batch, outChannels, size, size])
+      depthwiseOutput = separable ? Tensor(shape: [batch, inChannels, size, size]) : emptyTensor
+      convolved = Tensor(shape: [batch, outChannels, size, size])
       output = Tensor(shape: pools ? [batch, outChannels, size / 2, size / 2] : [batch, outChannels, size, size])
       argmax = [UInt8](repeating: 0, count: pools ? output.count : 0)
     }
@@ -38,6 +38,7 @@ final class DSDCNetWorkspace {
   var dStemActivated: Tensor? = nil       // (N, 32, 28, 28)  = block 1 depthwise dInput
   var dFeatures: Tensor? = nil            // (N, C_last)      = classifier dInput
   var dLogits = emptyTensor               // (N, classes)
+  var dInput: Tensor? = nil               // (N, 1, 28, 28)   = stem dInput, only for `inputGradient`
 
   init(config: DSDCNetConfig, batch: Int) {
     self.batch = batch
@@ -46,7 +47,8 @@ final class DSDCNetWorkspace {
     stemActivated = Tensor(shape: [batch, config.stemChannels, size, size])
     blocks = config.blocks.indices.map { b in
       Block(batch: batch, inChannels: config.blockInputChannels(b), outChannels: config.blocks[b].channels,
-            size: config.featureSize(beforeBlock: b), pools: config.blocks[b].pools)
+            size: config.featureSize(beforeBlock: b), pools: config.blocks[b].pools,
+            separable: config.blocks[b].convolution == .separable)
     }
     features = Tensor(shape: [batch, config.blocks.last!.channels])
     logits = Tensor(shape: [batch, config.classes])
@@ -62,14 +64,14 @@ final class DSDCNetWorkspace {
     dFeatures = Tensor(shape: features.shape)
     dLogits = Tensor(shape: logits.shape)
     for block in blocks {
-      block.dDepthwiseOutput = Tensor(shape: block.depthwiseOutput.shape)
-      block.dPointwiseOutput = Tensor(shape: block.pointwiseOutput.shape)
+      if block.depthwiseOutput.count > 0 { block.dDepthwiseOutput = Tensor(shape: block.depthwiseOutput.shape) }
+      block.dConvolved = Tensor(shape: block.convolved.shape)
       block.dOutput = Tensor(shape: block.output.shape)
     }
   }
 
   /// Sets to 0 the gradient buffers that backward passes accumulate into. The
-  /// BatchNorm input gradients (`dStemOutput`, `dPointwiseOutput`) are overwritten
+  /// BatchNorm input gradients (`dStemOutput`, `dConvolved`) are overwritten
   /// instead and need no zeroing.
   func zeroAccumulatedGradients(threads: Int) {
     func zero(_ t: inout Tensor?) {
@@ -85,6 +87,7 @@ final class DSDCNetWorkspace {
     zero(&dStemActivated)
     zero(&dFeatures)
     zero(&dLogits)
+    zero(&dInput)
     for block in blocks {
       zero(&block.dDepthwiseOutput)
       zero(&block.dOutput)

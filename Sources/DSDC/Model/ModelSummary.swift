@@ -81,8 +81,13 @@ extension DSDCNet {
     conv(stem, "conv")
     norm(stemBN)
     for block in blocks {
-      conv(block.depthwise, "depthwise")
-      conv(block.pointwise, "pointwise")
+      switch block.kind {
+      case .separable:
+        conv(block.convolutions[0], "depthwise")
+        conv(block.convolutions[1], "pointwise")
+      case .standard:
+        conv(block.convolutions[0], "conv")
+      }
       norm(block.bn)
       if block.pool != nil {
         size /= 2

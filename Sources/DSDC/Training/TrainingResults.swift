@@ -51,10 +51,10 @@ extension TrainingSession {
 
     // Learned depthwise kernels of the first block.
     let model = trainer.model
-    if let first = model.blocks.first {
-      let w = first.depthwise.weight.value                                    // (C, 1, K, K)
+    if let first = model.blocks.first, let depthwise = first.depthwise {
+      let w = depthwise.weight.value                                          // (C, 1, K, K)
       let tiles = (0..<w.shape[0]).map { c in (label: "c\(c)", plane: w.plane(n: c, c: 0)) }
-      try write(FeatureMapFigure(title: "Learned depthwise kernels of \(first.name) (3x3, D = \(first.depthwise.geometry.dilation))",
+      try write(FeatureMapFigure(title: "Learned depthwise kernels of \(first.name) (3x3, D = \(depthwise.geometry.dilation))",
                                  tiles: tiles, style: .diverging, range: .perTile, scale: 12, columns: 8), "depthwise-kernels.png")
     }
 

@@ -1,0 +1,147 @@
+/// The comparison's results as text: the tables and the claims' verdicts that lesson 9
+/// and `dsdc compare` print, computed from `VariantResult`s.
+public struct ComparisonReport: Sendable {
+  /// One measured variant per row, in run order.
+  public var results: [VariantResult]
+  /// The settings the results were measured with.
+  public var settings: ComparisonSettings
+  /// Test images the final accuracy was measured on.
+  public var testImages: Int
+  /// Training images each epoch used.
+  public var trainImages: Int
+
+  public init(results: [VariantResult], settings: ComparisonSettings, testImages: Int, trainImages: Int) {
+    self.results = results
+    self.settings = settings
+    self.testImages = testImages
+    self.trainImages = trainImages
+  }
+
+  /// The result of `variant`, if it was run.
+  public func result(_ variant: ComparisonVariant) -> VariantResult? { results.first { $0.variant == variant } }
+
+  /// `3 epochs of 10,000 training images, 3 seeds`.
+  public var budget: String {
+    let seeds = settings.seeds.count
+    return "\(settings.recipe.epochs) epoch(s) of \(Format.grouped(trainImages)) training images,"
+      + " \(seeds) seed\(seeds == 1 ? "" : "s")"
+  }
+
+  /// Whether every network learned enough for accuracy and field conclusions.
+  public var readiness: Readiness {
+    let worst = results.map(\.accuracy.mean).min() ?? 0
+    return Readiness.accuracy(
+      worst / 100, atLeast: ComparisonClaims.requiredAccuracy,
+      what: "the least accurate network's mean test accuracy",
+      fix: "run a larger budget, e.g. `dsdc compare --epochs 9` (all 60,000 images)")
+  }
+
+  // MARK: - Tables
+
+  /// Cost: parameters, multiply-adds, file size, theoretical receptive field, and each
+  /// network's multiply-adds as a multiple of DSDC-Net's.
+  public var costTable: [String] {
+    let dsdc = result(.dsdc)?.multiplyAdds
+    let rows = results.map { r in
+      [r.variant.rawValue, Format.grouped(r.parameters), Format.grouped(r.multiplyAdds),
+       dsdc.map { Format.fixed(Double(r.multiplyAdds) / Double($0), 2) + "×" } ?? "—",
+       Format.fixed(Double(r.fileBytes) / 1_000, 1) + " kB", "\(r.theoreticalField)×\(r.theoreticalField)"]
+    }
+    return Self.table(["network", "params", "mult-adds/image", "÷ dsdc", "file", "RF (theory)"], rows)
+  }
+
+  /// Accuracy over seeds and the measured speeds.
+  public var resultTable: [String] {
+    let rows = results.map { r in
+      [r.variant.rawValue, r.accuracy.formatted(2), Format.grouped(Int(r.trainImagesPerSecond.mean.rounded())),
+       Format.fixed(r.batch1Milliseconds, 2), Format.grouped(Int(r.batch1000ImagesPerSecond.rounded())),
+       Format.fixed(r.effectiveField.mean, 1) + (r.effectiveField.count > 1 ? " ± " + Format.fixed(r.effectiveField.standardDeviation, 1) : "")]
+    }
+    return Self.table(
+      ["network", "test accuracy % (mean ± SD, min–max)", "train img/s", "ms/img b1", "img/s b1000", "ERF 90%"], rows)
+  }
+
+  /// One line per variant on how busy the machine was while it was timed.
+  public var disturbanceLines: [String] {
+    let shares = results.compactMap { r in r.otherCPUShare.map { (r.variant.rawValue, $0) } }
+    guard !shares.isEmpty else { return ["(other processes' CPU use cannot be read on this system)"] }
+    let worst = shares.max { $0.1 < $1.1 }!
+    let line = "other processes' CPU use while timing: at most \(Format.fixed(worst.1 * 100, 0))% of the machine"
+      + " (\(worst.0))"
+    return worst.1 > 0.10 ? ["⚠ " + line + ": speeds are disturbed, compare them with care"] : [line]
+  }
+
+  // MARK: - Claims
+
+  /// The counts of a variant for the claim rules.
+  func counts(_ variant: ComparisonVariant) -> ComparisonClaims.Counts? {
+    result(variant).map {
+      .init(name: variant.rawValue, parameters: $0.parameters, multiplyAdds: $0.multiplyAdds, field: $0.theoreticalField)
+    }
+  }
+
+  /// §1.3 on the pairs that were run: separable vs standard, dsdc vs dilated.
+  public var cheaperWithSameField: Verdict {
+    let pairs = [(ComparisonVariant.separable, ComparisonVariant.standard), (.dsdc, .dilated)].compactMap { s, t in
+      counts(s).flatMap { a in counts(t).map { (separable: a, standard: $0) } }
+    }
+    return ComparisonClaims.cheaperWithSameField(pairs)
+  }
+
+  /// §2.3, theoretical: dilated vs standard, dsdc vs separable.
+  public var dilationWidensField: Verdict {
+    ComparisonClaims.dilationWidensField(dilationPairs.compactMap { d, u in
+      counts(d).flatMap { a in counts(u).map { (dilated: a, undilated: $0) } }
+    })
+  }
+
+  /// §2.3, effective field of the trained networks.
+  public var dilationWidensEffectiveField: Verdict {
+    ComparisonClaims.dilationWidensEffectiveField(
+      dilationPairs.compactMap { d, u in
+        result(d).flatMap { a in
+          result(u).map { (dilated: d.rawValue, dilatedSide: a.effectiveField, undilated: u.rawValue, undilatedSide: $0.effectiveField) }
+        }
+      }, ready: readiness.isReady)
+  }
+
+  /// §2.4: dsdc's accuracy against standard's.
+  public var betterFeatures: Verdict {
+    guard let dsdc = result(.dsdc), let standard = result(.standard) else {
+      return Verdict(.notShown, rule: "needs both dsdc and standard", sentence: "dsdc or standard was not run")
+    }
+    return ComparisonClaims.betterFeatures(dsdc: dsdc.accuracy, standard: standard.accuracy, testImages: testImages,
+                                           budget: budget, ready: readiness.isReady)
+  }
+
+  /// DSDC-Net against the standard network of the same parameter budget.
+  public var equalBudget: Difference? {
+    guard let dsdc = result(.dsdc), let small = result(.standardSmall) else { return nil }
+    return Difference.judge("dsdc", dsdc.accuracy, "standard-small", small.accuracy,
+                            resolution: 100 / Double(Swift.max(testImages, 1)), unit: "pt")
+  }
+
+  /// Training speed of dsdc against standard, set beside their multiply-adds.
+  public var speedFollowsMultiplyAdds: Verdict? {
+    guard let dsdc = result(.dsdc), let standard = result(.standard) else { return nil }
+    let share = [dsdc.otherCPUShare, standard.otherCPUShare].compactMap { $0 }.max()
+    return ComparisonClaims.speedFollowsMultiplyAdds(
+      cheap: "dsdc", costly: "standard",
+      multiplyAddRatio: Double(standard.multiplyAdds) / Double(dsdc.multiplyAdds),
+      speedRatio: dsdc.trainImagesPerSecond.mean / standard.trainImagesPerSecond.mean, otherCPUShare: share)
+  }
+
+  private var dilationPairs: [(ComparisonVariant, ComparisonVariant)] { [(.dilated, .standard), (.dsdc, .separable)] }
+
+  /// Columns padded to their widest cell; the first column left-aligned, numbers right.
+  static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+    let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
+    func line(_ row: [String]) -> String {
+      row.indices.map { c in
+        let pad = String(repeating: " ", count: widths[c] - row[c].count)
+        return c == 0 ? row[c] + pad : pad + row[c]
+      }.joined(separator: "  ")
+    }
+    return [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)
+  }
+}
