@@ -89,6 +89,23 @@ class SeparableBlock(nn.Module):
         return self.pool(F.relu(self.bn(self.pointwise(self.depthwise(x)))))
 
 
+class StandardBlock(nn.Module):
+    """One standard 3×3 (dilated) convolution, BatchNorm, ReLU, optional 2×2 max-pool: the block of
+    the comparison's standard variants (lesson 9), in the place of SeparableBlock.
+
+    conv: (N, C, H, W) -> (N, O, H, W)   padding = dilation keeps H and W
+    """
+
+    def __init__(self, in_channels, out_channels, dilation, pool):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, 3, padding=dilation, dilation=dilation, bias=False)
+        self.bn = nn.BatchNorm2d(out_channels)
+        self.pool = nn.MaxPool2d(2) if pool else nn.Identity()
+
+    def forward(self, x):
+        return self.pool(F.relu(self.bn(self.conv(x))))
+
+
 class DSDCNet(nn.Module):
     """DSDC-Net: a 3×3 stem and three depthwise separable dilated blocks, then average pool and a linear classifier.
 
@@ -98,20 +115,31 @@ class DSDCNet(nn.Module):
     block3 depthwise 3×3 D1 P1; pointwise 128 -> 128; BN; ReLU              (N, 128, 7, 7)
     head   global average pool; linear 128 -> 10                             (N, 10)
 
-    With the defaults it has 30,922 trainable parameters.
+    With the defaults it has 30,922 trainable parameters. `convolutions` makes any block a
+    StandardBlock ("standard") instead: the sibling networks of lesson 9 (see VARIANTS).
     """
 
     def __init__(self, stem_width=32, widths=(64, 128, 128), dilations=(2, 2, 1),
-                 pools=(True, True, False), num_classes=10):
+                 pools=(True, True, False), num_classes=10, convolutions=("separable",) * 3):
         super().__init__()
-        assert len(widths) == len(dilations) == len(pools) == 3, "DSDCNet has three blocks"
+        assert len(widths) == len(dilations) == len(pools) == len(convolutions) == 3, "DSDCNet has three blocks"
         self.stem = nn.Conv2d(1, stem_width, 3, padding=1, bias=False)
         self.stem_bn = nn.BatchNorm2d(stem_width)
         channels = [stem_width, *widths]
-        self.block1 = SeparableBlock(channels[0], channels[1], dilations[0], pools[0])
-        self.block2 = SeparableBlock(channels[1], channels[2], dilations[1], pools[1])
-        self.block3 = SeparableBlock(channels[2], channels[3], dilations[2], pools[2])
+        blocks = [(SeparableBlock if kind == "separable" else StandardBlock)(channels[i], channels[i + 1],
+                                                                               dilations[i], pools[i])
+                  for i, kind in enumerate(convolutions)]
+        self.block1, self.block2, self.block3 = blocks
         self.classifier = nn.Linear(channels[3], num_classes)
+
+    @classmethod
+    def from_config(cls, config):
+        """The network a dsdc checkpoint's `dsdc.config` metadata (JSON) describes."""
+        blocks = config["blocks"]
+        return cls(stem_width=config["stemChannels"], widths=[b["channels"] for b in blocks],
+                   dilations=[b["dilation"] for b in blocks], pools=[b["pools"] for b in blocks],
+                   num_classes=config["classes"],
+                   convolutions=[b.get("convolution", "separable") for b in blocks])
 
     def features(self, x):
         """The activations after the stem and after each block, for debugging."""
@@ -126,6 +154,36 @@ class DSDCNet(nn.Module):
         x = F.relu(self.stem_bn(self.stem(x)))
         x = self.block3(self.block2(self.block1(x)))
         return self.classifier(x.mean(dim=(2, 3)))
+
+
+# The five networks lesson 9 compares: DSDC-Net's skeleton, each block's convolution changed.
+VARIANTS = ["standard", "dilated", "separable", "dsdc", "standard-small"]
+
+
+def variant(name, stem_width=32, widths=(64, 128, 128), dilations=(2, 2, 1)):
+    """The variant `name` built on a base DSDC-Net shape, as dsdc's ComparisonVariant builds it.
+
+    standard-small: the standard network with widths scaled by k / widths[0] (k = 1 … widths[0],
+    each rounded half away from zero), the k whose parameter count is closest to the base's.
+    """
+    if name == "dsdc":
+        return DSDCNet(stem_width, widths, dilations)
+    if name == "separable":
+        return DSDCNet(stem_width, widths, (1, 1, 1))
+    if name == "dilated":
+        return DSDCNet(stem_width, widths, dilations, convolutions=("standard",) * 3)
+    if name == "standard":
+        return DSDCNet(stem_width, widths, (1, 1, 1), convolutions=("standard",) * 3)
+    if name == "standard-small":
+        target = trainable_parameter_count(DSDCNet(stem_width, widths, dilations))
+        best = None
+        for k in range(1, widths[0] + 1):
+            scaled = [max(1, math.floor(w * k / widths[0] + 0.5)) for w in widths]
+            count = trainable_parameter_count(DSDCNet(stem_width, scaled, (1, 1, 1), convolutions=("standard",) * 3))
+            if best is None or abs(count - target) < best[1]:
+                best = (scaled, abs(count - target))
+        return DSDCNet(stem_width, best[0], (1, 1, 1), convolutions=("standard",) * 3)
+    raise ValueError(f"unknown variant {name}")
 
 
 def trainable_parameter_count(model):
@@ -463,11 +521,54 @@ def network_fixture():
     }
 
 
+def variants_fixture():
+    """Each of lesson 9's variants on a narrow base (stem 4, widths 6/8/8, dilations 2/2/1) and the
+    first 4 MNIST test images: training-mode logits, loss and gradients, and the eval-mode gradient
+    of the last block's centre output (summed over channels) with respect to the input."""
+    images, labels = load_mnist(MNIST_DIRECTORY, "test")
+    x, y = images[:4].contiguous(), labels[:4]
+    cases = {}
+    for index, name in enumerate(VARIANTS):
+        torch.manual_seed(index)
+        model = variant(name, stem_width=4, widths=(6, 8, 8), dilations=(2, 2, 1))
+        initial = copy.deepcopy(model)
+        model.train()
+        logits = model(x)
+        loss = F.cross_entropy(logits, y)
+        loss.backward()
+        grads = {k: p.grad.detach().clone() for k, p in model.named_parameters()}
+
+        evaluation = copy.deepcopy(initial).eval()
+        probe = x.clone().requires_grad_(True)
+        block3 = evaluation.features(probe)["block3"]         # (N, 8, 7, 7)
+        centre = block3.shape[2] // 2
+        block3[:, :, centre, centre].sum().backward()
+        cases[name] = {
+            "widths": [model.block1.bn.num_features, model.block2.bn.num_features, model.block3.bn.num_features],
+            "trainable_parameters": trainable_parameter_count(model),
+            "state_dict": {k: tensor_json(v) for k, v in checkpoint_state_dict(initial).items()},
+            "train": {"logits": tensor_json(logits), "loss": number(loss.item()),
+                      "grads": {k: tensor_json(g) for k, g in grads.items()}},
+            "input_gradient": {"position": [centre, centre], "gradient": tensor_json(probe.grad)},
+        }
+    return {
+        "description": "lesson 9's variants on base stem 4, widths (6, 8, 8), dilations (2, 2, 1); "
+                       "torch.manual_seed(i) before building variant i; the first 4 MNIST test images",
+        "normalization": {"mean": MNIST_MEAN, "std": MNIST_STD},
+        "input": tensor_json(x),
+        "labels": y.tolist(),
+        "note": "train: training mode, mean cross-entropy, grads d loss / d parameter; input_gradient: "
+                "eval mode (running stats mean 0, var 1), d(sum over channels of block3[n, :, i, j]) / d input",
+        "variants": cases,
+    }
+
+
 def command_fixtures(args):
     torch.set_num_threads(args.threads)
     generator = torch.Generator().manual_seed(args.seed)
     write_json("conv_cases.json", [conv_case(spec, generator) for spec in CONV_CASES])
     write_json("layers.json", layer_fixtures(generator))
+    write_json("variants_batch.json", variants_fixture())
     write_json("dsdcnet_batch.json", network_fixture())
 
 
@@ -478,6 +579,11 @@ def command_check_checkpoint(args):
     torch.set_num_threads(args.threads)
     model = DSDCNet()
     try:
+        from safetensors import safe_open
+        with safe_open(str(args.checkpoint), framework="pt") as f:
+            config = (f.metadata() or {}).get("dsdc.config")
+        if config:
+            model = DSDCNet.from_config(json.loads(config))
         missing, unexpected, metadata = load_dsdc_checkpoint(model, args.checkpoint)
     except (OSError, RuntimeError, ValueError) as error:
         print(f"error: cannot load {args.checkpoint}: {error}", file=sys.stderr)
