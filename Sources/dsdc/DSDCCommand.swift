@@ -15,7 +15,8 @@ struct DSDCCommand: ParsableCommand {
       """,
     subcommands: [
       OverviewCommand.self, LessonCommand.self, LessonsCommand.self, DataCommand.self, ReportCommand.self,
-      ModelCommand.self, TrainCommand.self, FineTuneCommand.self, EvaluateCommand.self, PredictCommand.self,
+      ModelCommand.self, TrainCommand.self, CompareCommand.self, FineTuneCommand.self, EvaluateCommand.self,
+      PredictCommand.self,
     ],
     defaultSubcommand: OverviewCommand.self
   )

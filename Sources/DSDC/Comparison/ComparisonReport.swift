@@ -5,16 +5,28 @@ public struct ComparisonReport: Sendable {
   public var results: [VariantResult]
   /// The settings the results were measured with.
   public var settings: ComparisonSettings
-  /// Test images the final accuracy was measured on.
-  public var testImages: Int
   /// Training images each epoch used.
   public var trainImages: Int
+  /// Test images the final accuracy was measured on.
+  public var testImages: Int
+  /// Test images of the learning curves.
+  public var curveImages: Int
 
-  public init(results: [VariantResult], settings: ComparisonSettings, testImages: Int, trainImages: Int) {
+  public init(results: [VariantResult], settings: ComparisonSettings, trainImages: Int, testImages: Int,
+              curveImages: Int) {
     self.results = results
     self.settings = settings
-    self.testImages = testImages
     self.trainImages = trainImages
+    self.testImages = testImages
+    self.curveImages = curveImages
+  }
+
+  /// The figures, with their file names: effective receptive fields, accuracy against
+  /// multiply-adds, learning curves.
+  public var figures: [(name: String, figure: any Figure)] {
+    [("effective-rf.png", ComparisonFigures.effectiveFields(results)),
+     ("accuracy-vs-cost.png", ComparisonFigures.accuracyVersusCost(results)),
+     ("curves.png", ComparisonFigures.curves(results, testImages: curveImages))]
   }
 
   /// The result of `variant`, if it was run.
@@ -38,27 +50,39 @@ public struct ComparisonReport: Sendable {
 
   // MARK: - Tables
 
-  /// Cost: parameters, multiply-adds, file size, theoretical receptive field, and each
-  /// network's multiply-adds as a multiple of DSDC-Net's.
+  /// Cost: parameters, multiply-adds per image and model file size.
   public var costTable: [String] {
-    let dsdc = result(.dsdc)?.multiplyAdds
     let rows = results.map { r in
       [r.variant.rawValue, Format.grouped(r.parameters), Format.grouped(r.multiplyAdds),
-       dsdc.map { Format.fixed(Double(r.multiplyAdds) / Double($0), 2) + "×" } ?? "—",
-       Format.fixed(Double(r.fileBytes) / 1_000, 1) + " kB", "\(r.theoreticalField)×\(r.theoreticalField)"]
+       Format.fixed(Double(r.fileBytes) / 1_000, 1) + " kB"]
     }
-    return Self.table(["network", "params", "mult-adds/image", "÷ dsdc", "file", "RF (theory)"], rows)
+    return Self.table(["network", "parameters", "mult-adds/image", "model file"], rows)
   }
 
-  /// Accuracy over seeds and the measured speeds.
-  public var resultTable: [String] {
+  /// Test accuracy over seeds and the effective receptive field's 90% side.
+  public var accuracyTable: [String] {
     let rows = results.map { r in
-      [r.variant.rawValue, r.accuracy.formatted(2), Format.grouped(Int(r.trainImagesPerSecond.mean.rounded())),
-       Format.fixed(r.batch1Milliseconds, 2), Format.grouped(Int(r.batch1000ImagesPerSecond.rounded())),
-       Format.fixed(r.effectiveField.mean, 1) + (r.effectiveField.count > 1 ? " ± " + Format.fixed(r.effectiveField.standardDeviation, 1) : "")]
+      [r.variant.rawValue, r.accuracy.formatted(2), r.effectiveField.formatted(1), "\(r.theoreticalField)"]
     }
-    return Self.table(
-      ["network", "test accuracy % (mean ± SD, min–max)", "train img/s", "ms/img b1", "img/s b1000", "ERF 90%"], rows)
+    return Self.table(["network", "test accuracy, % (mean ± SD, range)", "ERF 90%, px", "RF, px"], rows)
+  }
+
+  /// Measured speeds, with training speed as a multiple of DSDC-Net's beside the
+  /// multiply-add ratio, so the two can be compared.
+  public var speedTable: [String] {
+    let dsdc = result(.dsdc)
+    let rows = results.map { r in
+      [r.variant.rawValue, Format.grouped(Int(r.trainImagesPerSecond.mean.rounded())),
+       dsdc.map { Format.fixed(r.trainImagesPerSecond.mean / $0.trainImagesPerSecond.mean, 2) + "×" } ?? "—",
+       dsdc.map { Format.fixed(Double(r.multiplyAdds) / Double($0.multiplyAdds), 2) + "×" } ?? "—",
+       Format.fixed(r.batch1Milliseconds, 2), Format.grouped(Int(r.batch1000ImagesPerSecond.rounded()))]
+    }
+    return Self.table(["network", "train img/s", "÷ dsdc", "mult-adds ÷ dsdc", "ms/img, batch 1", "img/s, batch 1000"], rows)
+  }
+
+  /// Whether the run trained as long as the default recipe on the whole training set.
+  public var isFullBudget: Bool {
+    settings.recipe.epochs >= TrainingRecipe().epochs && trainImages >= 60_000
   }
 
   /// One line per variant on how busy the machine was while it was timed.
@@ -66,9 +90,9 @@ public struct ComparisonReport: Sendable {
     let shares = results.compactMap { r in r.otherCPUShare.map { (r.variant.rawValue, $0) } }
     guard !shares.isEmpty else { return ["(other processes' CPU use cannot be read on this system)"] }
     let worst = shares.max { $0.1 < $1.1 }!
-    let line = "other processes' CPU use while timing: at most \(Format.fixed(worst.1 * 100, 0))% of the machine"
+    let line = "other processes used at most \(Format.fixed(worst.1 * 100, 0))% of the machine while timing"
       + " (\(worst.0))"
-    return worst.1 > 0.10 ? ["⚠ " + line + ": speeds are disturbed, compare them with care"] : [line]
+    return worst.1 > 0.10 ? ["⚠ " + line + ": the speeds are disturbed"] : [line]
   }
 
   // MARK: - Claims
@@ -129,6 +153,33 @@ public struct ComparisonReport: Sendable {
       cheap: "dsdc", costly: "standard",
       multiplyAddRatio: Double(standard.multiplyAdds) / Double(dsdc.multiplyAdds),
       speedRatio: dsdc.trainImagesPerSecond.mean / standard.trainImagesPerSecond.mean, otherCPUShare: share)
+  }
+
+  /// The claims, each with its quotation and verdict.
+  public var claims: [(quote: String, verdict: Verdict)] {
+    [("§1.3 fewer computations and parameters, same receptive field (counted)", cheaperWithSameField),
+     ("§2.3 dilation enlarges the receptive field at no parameter cost (counted)", dilationWidensField),
+     ("§2.3 … and the effective receptive field of the trained networks", dilationWidensEffectiveField),
+     ("§2.4 better feature extraction (test accuracy, dsdc against standard)", betterFeatures)]
+  }
+
+  /// Everything concluded, as printed: whether the networks learned, the budget the
+  /// verdicts describe, each claim's verdict and rule, and the two comparisons beside
+  /// them (equal parameter budget; speed against multiply-adds).
+  public var verdictLines: [String] {
+    var lines = [readiness.line]
+    if !isFullBudget {
+      lines += ["These verdicts describe this budget; the README's table has the full one (9 epochs of",
+                "all 60,000 images, 3 seeds: `dsdc compare --epochs 9 --seeds 3`)."]
+    }
+    for (quote, verdict) in claims { lines += [quote] + verdict.lines.map { "  " + $0 } }
+    if let equalBudget {
+      lines += ["At the same parameter budget: \(equalBudget.sentence)", "  rule: \(equalBudget.rule)"]
+    }
+    if let speed = speedFollowsMultiplyAdds {
+      lines += ["Fewer multiply-adds, faster? \(speed.sentence)", "  rule: \(speed.rule)"]
+    }
+    return lines
   }
 
   private var dilationPairs: [(ComparisonVariant, ComparisonVariant)] { [(.dilated, .standard), (.dsdc, .separable)] }

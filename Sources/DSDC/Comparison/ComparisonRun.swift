@@ -8,9 +8,10 @@ public struct ComparisonSettings: Sendable, Equatable {
   public var seeds: [UInt64]
   /// The recipe every variant trains with (epochs, batch, training-set limit, threads).
   public var recipe: TrainingRecipe
-  /// Test images evaluated after each epoch for the learning curves (the final
-  /// accuracy always uses the whole test set); nil: all of them.
+  /// Test images evaluated after each epoch for the learning curves; nil: all of them.
   public var curveTestLimit: Int?
+  /// Test images the final accuracy is measured on (the first ones); nil: all of them.
+  public var testLimit: Int?
   /// Test digits the effective receptive field is averaged over.
   public var fieldImages: Int
   /// Repetitions of each inference timing (the median is reported).
@@ -18,13 +19,14 @@ public struct ComparisonSettings: Sendable, Equatable {
 
   public init(
     variants: [ComparisonVariant] = ComparisonVariant.allCases, seeds: [UInt64] = [0, 1, 2],
-    recipe: TrainingRecipe = TrainingRecipe(), curveTestLimit: Int? = nil, fieldImages: Int = 500,
-    timingRepeats: Int = 5
+    recipe: TrainingRecipe = TrainingRecipe(), curveTestLimit: Int? = nil, testLimit: Int? = nil,
+    fieldImages: Int = 500, timingRepeats: Int = 3
   ) {
     self.variants = variants
     self.seeds = seeds
     self.recipe = recipe
     self.curveTestLimit = curveTestLimit
+    self.testLimit = testLimit
     self.fieldImages = fieldImages
     self.timingRepeats = timingRepeats
   }
@@ -44,7 +46,7 @@ public struct VariantResult: Sendable {
   public var fileBytes: Int
   /// Side of the theoretical receptive field of the last block's centre output.
   public var theoreticalField: Int
-  /// Final test accuracy on the whole test set, in percent, one per seed.
+  /// Final test accuracy (percent) on the settings' test images, one per seed.
   public var accuracy: SeedSpread
   /// Test accuracy (percent) after each epoch on the curve subset, one list per seed.
   public var curves: [[Double]]
@@ -81,9 +83,10 @@ public final class ComparisonRun {
   }
 
   /// Runs everything; writes each variant's seed-0 model as `<variant>.safetensors`
-  /// into `folder` and returns the results in `settings.variants` order.
-  public func run(train: LabeledImages, test: LabeledImages, folder: URL) throws -> [VariantResult] {
-    let curveSet = test.prefix(settings.curveTestLimit)
+  /// into `folder` and returns the report of the results (in `settings.variants` order).
+  public func run(train: LabeledImages, test fullTest: LabeledImages, folder: URL) throws -> ComparisonReport {
+    let curveSet = fullTest.prefix(settings.curveTestLimit)
+    let test = fullTest.prefix(settings.testLimit)
     var accuracy: [ComparisonVariant: [Double]] = [:]
     var curves: [ComparisonVariant: [[Double]]] = [:]
     var speed: [ComparisonVariant: [Double]] = [:]
@@ -135,7 +138,7 @@ public final class ComparisonRun {
         }
       }
     }
-    return settings.variants.map { variant in
+    let results = settings.variants.map { variant in
       let config = variant.config()
       var scratch = SeededGenerator(seed: 0)
       let model = DSDCNet(config: config, using: &scratch)
@@ -149,6 +152,8 @@ public final class ComparisonRun {
         batch1000ImagesPerSecond: timings[variant]!.batch1000, effectiveField: SeedSpread(fields[variant]!),
         fieldMap: maps[variant]!, otherCPUShare: others[variant])
     }
+    return ComparisonReport(results: results, settings: settings, trainImages: Swift.min(settings.recipe.trainLimit ?? train.count, train.count),
+                            testImages: test.count, curveImages: curveSet.count)
   }
 
   /// A trainer for `variant` whose weights are drawn from `recipe.seed` and whose
