@@ -91,3 +91,12 @@ struct VerdictLineTests {
     #expect(v.lines == ["verdict: not shown at this budget — s", "rule: r"])
   }
 }
+
+@Suite("Format.wrap")
+struct WrapTests {
+  @Test func breaksAtSpacesKeepingTheIndent() {
+    #expect(Format.wrap("  rule: a b c", width: 10, continuation: "      ") == ["  rule: a", "      b c"])
+    #expect(Format.wrap("short", width: 10) == ["short"])
+    #expect(Format.wrap("averyveryverylongword x", width: 8, continuation: "") == ["averyveryverylongword", "x"])
+  }
+}

@@ -62,9 +62,11 @@ public struct ComparisonReport: Sendable {
   /// Test accuracy over seeds and the effective receptive field's 90% side.
   public var accuracyTable: [String] {
     let rows = results.map { r in
-      [r.variant.rawValue, r.accuracy.formatted(2), r.effectiveField.formatted(1), "\(r.theoreticalField)"]
+      [r.variant.rawValue, r.accuracy.formatted(2),
+       Format.fixed(r.effectiveField.mean, 1) + " ± " + Format.fixed(r.effectiveField.standardDeviation, 1),
+       "\(r.theoreticalField)"]
     }
-    return Self.table(["network", "test accuracy, % (mean ± SD, range)", "ERF 90%, px", "RF, px"], rows)
+    return Self.table(["network", "test accuracy, % (mean ± SD, range)", "ERF 90%, px (mean ± SD)", "RF, px"], rows)
   }
 
   /// Measured speeds, with training speed as a multiple of DSDC-Net's beside the
@@ -163,9 +165,10 @@ public struct ComparisonReport: Sendable {
      ("§2.4 better feature extraction (test accuracy, dsdc against standard)", betterFeatures)]
   }
 
-  /// Everything concluded, as printed: whether the networks learned, the budget the
-  /// verdicts describe, each claim's verdict and rule, and the two comparisons beside
-  /// them (equal parameter budget; speed against multiply-adds).
+  /// Everything concluded, as printed (within 100 columns): whether the networks
+  /// learned, the budget the verdicts describe, each claim's verdict and rule, and the
+  /// two comparisons beside them (equal parameter budget, only when the networks have
+  /// learned; speed against multiply-adds).
   public var verdictLines: [String] {
     var lines = [readiness.line]
     if !isFullBudget {
@@ -173,13 +176,16 @@ public struct ComparisonReport: Sendable {
                 "all 60,000 images, 3 seeds: `dsdc compare --epochs 9 --seeds 3`)."]
     }
     for (quote, verdict) in claims { lines += [quote] + verdict.lines.map { "  " + $0 } }
-    if let equalBudget {
+    if let equalBudget, readiness.isReady {
       lines += ["At the same parameter budget: \(equalBudget.sentence)", "  rule: \(equalBudget.rule)"]
     }
     if let speed = speedFollowsMultiplyAdds {
       lines += ["Fewer multiply-adds, faster? \(speed.sentence)", "  rule: \(speed.rule)"]
     }
-    return lines
+    return lines.flatMap { line in
+      let indent = String(line.prefix { $0 == " " })
+      return Format.wrap(line, width: 100, continuation: indent + "    ")
+    }
   }
 
   private var dilationPairs: [(ComparisonVariant, ComparisonVariant)] { [(.dilated, .standard), (.dsdc, .separable)] }

@@ -27,4 +27,23 @@ public enum Format {
     }
     return (value < 0 ? "-" : "") + out
   }
+
+  /// `text` broken at spaces into lines of at most `width` characters (a word longer
+  /// than a line stands alone). The first line keeps `text`'s leading spaces; the others
+  /// start with `continuation`: `wrap("  rule: a b c", width: 10, continuation: "      ")`
+  /// → `["  rule: a", "      b c"]`.
+  public static func wrap(_ text: String, width: Int = 100, continuation: String = "  ") -> [String] {
+    let indent = String(text.prefix { $0 == " " })
+    var (lines, line, hasWord) = ([String](), indent, false)
+    for word in text.dropFirst(indent.count).split(separator: " ") {
+      if hasWord && line.count + 1 + word.count > width {
+        lines.append(line)
+        (line, hasWord) = (continuation, false)
+      }
+      line += (hasWord ? " " : "") + word
+      hasWord = true
+    }
+    lines.append(line)
+    return lines
+  }
 }
