@@ -4,6 +4,9 @@
 //
 //   dsdc-bench throughput --mode train --batch 64      forward, backward, AdamW step
 //   dsdc-bench throughput --mode infer --batch 1000    forward in evaluation mode
+//   dsdc-bench throughput --mode layers --variant standard
+//                                                      one training step layer by layer
+// `--variant` times one of lesson 9's sibling networks instead of DSDC-Net.
 //
 // A training step is `DSDCNet.computeGradients` (forward, softmax cross-entropy,
 // backward into reused buffers) followed by `AdamW.step()`, exactly as `Trainer` runs
@@ -49,32 +52,46 @@ func runThroughput(_ arguments: [String]) -> Never {
     FileHandle.standardError.write(Data("dsdc-bench throughput: \(message)\n".utf8))
     exit(1)
   }
-  var options = ["--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3"]
+  var options = ["--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3",
+                 "--variant": "dsdc"]
   var rest = arguments[...]
   while let name = rest.popFirst() {
-    guard options[name] != nil else { fail("unknown option '\(name)' (--mode train|infer, --batch, --threads, --steps, --warmup)") }
+    guard options[name] != nil else {
+      fail("unknown option '\(name)' (--mode train|infer|layers, --batch, --threads, --steps, --warmup, --variant)")
+    }
     guard let value = rest.popFirst() else { fail("\(name) needs a value") }
     options[name] = value
   }
   let mode = options["--mode"]!
-  guard mode == "train" || mode == "infer" else { fail("--mode must be train or infer, got \(mode)") }
+  guard ["train", "infer", "layers"].contains(mode) else { fail("--mode must be train, infer or layers, got \(mode)") }
+  guard let variant = ComparisonVariant(rawValue: options["--variant"]!) else {
+    fail("--variant must be one of \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+  }
   guard let batch = Int(options["--batch"]!), batch >= (mode == "train" ? 2 : 1) else { fail("--batch must be a positive count (≥ 2 to train)") }
   guard let threads = Int(options["--threads"]!), (1...64).contains(threads) else { fail("--threads must be 1…64") }
   guard let stepsOption = Int(options["--steps"]!), stepsOption >= 0 else { fail("--steps must be ≥ 0") }
   guard let warmup = Int(options["--warmup"]!), warmup >= 0 else { fail("--warmup must be ≥ 0") }
-  let steps = stepsOption > 0 ? stepsOption : (mode == "train" ? 20 : 10)
-
-  let result = measureThroughput(mode: mode, batch: batch, threads: threads, steps: steps, warmup: warmup)
+  let steps = stepsOption > 0 ? stepsOption : (mode == "infer" ? 10 : 20)
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys]
+  if mode == "layers" {
+    let (layers, step) = measureStepLayers(batch: batch, threads: threads, steps: steps, config: variant.config())
+    for layer in layers { print(String(data: try! encoder.encode(layer), encoding: .utf8)!) }
+    print("{\"step_ms\":\(step)}")
+    exit(0)
+  }
+  let result = measureThroughput(mode: mode, batch: batch, threads: threads, steps: steps, warmup: warmup,
+                                 config: variant.config())
   print(String(data: try! encoder.encode(result), encoding: .utf8)!)
   exit(0)
 }
 
 /// Times `steps` training steps (`mode` "train") or inference passes ("infer") of
 /// DSDC-Net on `batch` random images after `warmup` untimed ones.
-func measureThroughput(mode: String, batch: Int, threads: Int, steps: Int, warmup: Int) -> ThroughputResult {
-  let (model, input, labels, optimizer) = benchmarkSetup(batch: batch, threads: threads)
+func measureThroughput(
+  mode: String, batch: Int, threads: Int, steps: Int, warmup: Int, config: DSDCNetConfig = DSDCNetConfig()
+) -> ThroughputResult {
+  let (model, input, labels, optimizer) = benchmarkSetup(batch: batch, threads: threads, config: config)
 
   let step: () -> Void
   if mode == "train" {
@@ -105,8 +122,10 @@ struct StepLayerTime: Codable {
 /// Where one training step's time goes: each layer's forward and backward pass
 /// (mean over `steps` steps, wall clock, `threads` threads), and the whole step
 /// (layers, loss, gradient zeroing and the AdamW update).
-func measureStepLayers(batch: Int, threads: Int, steps: Int) -> (layers: [StepLayerTime], stepMilliseconds: Double) {
-  let (model, input, labels, optimizer) = benchmarkSetup(batch: batch, threads: threads)
+func measureStepLayers(
+  batch: Int, threads: Int, steps: Int, config: DSDCNetConfig = DSDCNetConfig()
+) -> (layers: [StepLayerTime], stepMilliseconds: Double) {
+  let (model, input, labels, optimizer) = benchmarkSetup(batch: batch, threads: threads, config: config)
   let clock = LayerClock()
   model.layerClock = clock
   for _ in 0..<2 {
@@ -127,11 +146,13 @@ func measureStepLayers(batch: Int, threads: Int, steps: Int) -> (layers: [StepLa
   return (layers, step)
 }
 
-/// A default DSDC-Net with seed-0 weights on `threads` threads, a batch of `batch`
-/// random inputs and labels, and an AdamW optimiser over its parameters.
-func benchmarkSetup(batch: Int, threads: Int) -> (model: DSDCNet, input: Tensor, labels: [Int], optimizer: AdamW) {
+/// A DSDC-Net (or `config`'s network) with seed-0 weights on `threads` threads, a
+/// batch of `batch` random inputs and labels, and an AdamW optimiser over its parameters.
+func benchmarkSetup(batch: Int, threads: Int, config: DSDCNetConfig = DSDCNetConfig())
+  -> (model: DSDCNet, input: Tensor, labels: [Int], optimizer: AdamW)
+{
   var generator = SeededGenerator(seed: 0)
-  let model = DSDCNet(using: &generator)
+  let model = DSDCNet(config: config, using: &generator)
   model.threads = threads
   var input = Tensor(shape: model.inputShape(batch: batch))
   for i in input.storage.indices { input.storage[i] = Float.random(in: -1...1, using: &generator) }

@@ -27,8 +27,10 @@ if arguments.contains("--help") || arguments.contains("-h") {
   print("""
     usage: dsdc-bench [--json]
              Times the matrix multiply and DSDC-Net's convolutions (a few seconds).
-           dsdc-bench throughput [--mode train|infer] [--batch N] [--threads T] [--steps S] [--warmup W]
-             Whole-network images/s (training step or inference) as one line of JSON.
+           dsdc-bench throughput [--mode train|infer|layers] [--batch N] [--threads T] [--steps S]
+                                 [--warmup W] [--variant NAME]
+             Whole-network images/s (training step or inference) as one line of JSON, or one
+             training step layer by layer; --variant: one of lesson 9's networks.
     """)
   exit(0)
 }
