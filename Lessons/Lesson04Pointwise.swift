@@ -22,10 +22,23 @@ public enum Lesson04Pointwise: Lesson {
     lesson.say("Article §3.2 (逐点卷积, pointwise convolution), as written:")
     lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
     lesson.say("    G ∈ ℝ^{H×W×C} is the input, P ∈ ℝ^{1×1×C×N} the weights, H ∈ ℝ^{H×W×N} the output.")
-    lesson.say("This one is right as written: no window, so no offsets and no padding. (Only the letter H does")
-    lesson.say("double duty, as the output map and as the height.) The program stores P as w ∈ ℝ^{N×C×1×1}")
-    lesson.say("(PyTorch's order) and computes, counting from 0:")
-    lesson.say("    out[n, o, i, j] = Σ_c w[o, c, 0, 0] · x[n, c, i, j]")
+    lesson.say("Its arithmetic is right: no window, so no offsets and no padding. Its letters are not:")
+    for line in FormulaPrinter.erratum(
+      section: "§3.1–§3.2", "i, j change meaning, and H does double duty",
+      article: [
+        "§3.1: G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}      (i, j: offsets in the kernel, summed)",
+        "§3.2: H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}   (i, j: the pixel's position, fixed)",
+      ],
+      corrected: [
+        "offsets u, v ∈ 0…K−1, positions i, j: never the same letters (lesson 2's notation):",
+        "out[n, o, i, j] = Σ_c w[o, c, 0, 0] · x[n, c, i, j]",
+      ],
+      why: [
+        "two formulas in a row use i, j for different things; and H names the output map and",
+        "the height in \"H ∈ ℝ^{H×W×N}\". The program stores the article's P as w ∈ ℝ^{N×C×1×1}",
+        "(PyTorch's order).",
+      ])
+    { lesson.say(line) }
     lesson.say()
 
     // MARK: A small case by hand
@@ -70,8 +83,18 @@ public enum Lesson04Pointwise: Lesson {
     lesson.say(
       "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's four kernels, then \(pointwise):")
     lesson.say(
-      "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed)"
+      "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed),"
     )
+    lesson.say("    each drawn from a normal distribution, mean 0, σ = 1/√C = 1/2.")
+    // One random stream for all lessons: these 32 draws are lesson 2's first 32, times 3.
+    var lesson2Stream = SeededGenerator(seed: lesson.settings.seed)
+    let lesson2Weights = Tensor.randomNormal(shape: [8, 4, 3, 3], std: 1.0 / 6, using: &lesson2Stream)
+    let streamDifference = zip(weight.storage, lesson2Weights.storage.prefix(32)).map { abs($0 - 3 * $1) }.max() ?? 0
+    lesson.check(
+      streamDifference <= 1e-6,
+      "one random stream: these weights are 3 × lesson 2's first 32 (σ 1/2 vs 1/6), "
+        + "|Δ| ≤ \(FormulaPrinter.scientific(streamDifference))")
+    let (i, j) = ProbePosition.strongestEdge(in: x)
     try lesson.write(
       FeatureMapFigure(
         title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
@@ -82,17 +105,16 @@ public enum Lesson04Pointwise: Lesson {
         title: "Pointwise weights as a matrix W (8×4)\nrow o = output channel, column c = input channel",
         tiles: [(label: "W = w[o, c, 0, 0]", plane: weight.reshaped([8, 4]))],
         style: .diverging, scale: 64, printsValues: true), as: "weights.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel",
+        title: "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel\n(framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "maps.png")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
+        style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
     let terms = ReferenceConvolution.terms(input: maps, weight: weight, geometry: pointwise, n: 0, o: 0, i: i, j: j)
     let element = "out[0,0,\(i),\(j)]"
     let filled = FormulaPrinter.writtenOut(terms, result: element)
     lesson.say(
-      "At row \(i), column \(j) (the digit's strongest edge), output channel 0 reads the four channels there, nothing else:"
+      "At row \(i), column \(j) (from 0; the strongest edge, as in lesson 2) output 0 reads 4 channels only:"
     )
     for line in filled.lines { lesson.say("    " + line) }
     let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)

@@ -62,7 +62,7 @@ public enum Lesson08Training: Lesson {
     let centre = outputs / 2
     lesson.say("Block 3's outputs each have a \(field.size)×\(field.size) window (r = \(field.size)), but only the centre")
     lesson.say("output (\(centre), \(centre)) has all of it on the image. Real pixels (not padding) read along one axis,")
-    lesson.say("output position i = 0…\(outputs - 1) (counting from 0; window s + i·j … s + i·j + r − 1, s = \(field.start), j = \(field.jump)):")
+    lesson.say("output position i = 0…\(outputs - 1) (counting from 0; window s + i·J … s + i·J + r − 1, s = \(field.start), J = \(field.jump)):")
     lesson.say("    " + coverage.map(String.init).joined(separator: "  "))
     lesson.say("Output (a, b) sees coverage[a] × coverage[b] pixels: the corner \(coverage[0])×\(coverage[0]), the centre "
       + "\(coverage[centre])×\(coverage[centre]).")

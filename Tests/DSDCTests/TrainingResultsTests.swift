@@ -35,7 +35,7 @@ struct TrainingResultsTests {
     let smoothed = try TrainingSession(recipe: TrainingRecipe(), folder: folder).lossExplanation()
     #expect(smoothed.joined().contains("label-smoothed cross-entropy (ε = 0.10) on augmented"))
     #expect(smoothed.joined().contains("= 0.5003 (K = 10)"))
-    #expect(smoothed.allSatisfy { $0.count <= 98 }  // 100 columns with the lesson's indent)
+    #expect(smoothed.allSatisfy { $0.count <= 98 })  // 100 columns with the lesson's indent
     var plain = TrainingRecipe()
     plain.labelSmoothing = 0
     plain.augmentation = nil

@@ -19,7 +19,7 @@ extension TrainingSession {
   public static func readiness(finalTestAccuracy accuracy: Double) -> Readiness {
     Readiness.accuracy(
       accuracy, atLeast: learnedAccuracy, what: "the final test accuracy",
-      fix: "train longer (\(quickSetting) is a quick setting that learns; the default recipe is the full run)")
+      fix: "train longer, e.g. \(quickSetting)")
   }
 
   /// Why the training loss and the test loss differ, for the recipe's smoothing and
