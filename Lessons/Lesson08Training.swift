@@ -29,9 +29,10 @@ public enum Lesson08Training: Lesson {
     lesson.say("DSDC-Net and its training recipe are this program's design, not the article's: §5 stops")
     lesson.say("mid-sentence after the module's code (lesson 7), with no network, training or results.")
     lesson.say("Each block is §5's module (depthwise dilated 3×3, then pointwise 1×1) followed by BatchNorm and")
-    lesson.say("ReLU. Unlike §5's nn.Conv2d (bias=True, lesson 7), its convolutions carry no bias: BatchNorm")
-    lesson.say("subtracts each channel's batch mean right after, which removes any constant a bias adds, and")
-    lesson.say("its own shift β takes the bias's place.")
+    lesson.say("ReLU. Unlike §5's nn.Conv2d (bias=True, lesson 7), its convolutions carry no bias: the")
+    lesson.say("BatchNorm after them subtracts each channel's batch mean, which removes any constant a bias")
+    lesson.say("adds (a depthwise bias too: the 1×1 step turns it into one constant per channel), and its")
+    lesson.say("own shift β takes the bias's place.")
     lesson.say()
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let preview = DSDCNet(using: &generator)
@@ -74,7 +75,7 @@ public enum Lesson08Training: Lesson {
     lesson.say("Dilation's share of the growth: with the dilations r = \(field.size), with D = 1 in every block")
     lesson.say("r = \(undilated.size) (same parameters). Of the \(growth.with) pixels r grows by, dilation adds "
       + "\(growth.with - growth.without) (\(Format.fixed(share * 100, 0))%);")
-    lesson.say("the stem, the pools and the undilated block 3 add the other \(growth.without).")
+    lesson.say("the other \(growth.without) are what the same layers reach with D = 1.")
     lesson.check(summary.rows.first { $0.name == "block3.bn" }?.receptiveField == field.size,
                  "the table's block-3 RF equals lesson 6's walk, \(field.size)")
     lesson.say()
