@@ -84,6 +84,14 @@ struct LessonOutputTests {
     #expect(lines.contains { $0.contains("Σ weight·input, term by term") })
     #expect(lines.contains { $0.contains("= sum of") })
     #expect(lines.contains { $0.hasPrefix("  ✓ written-out sum") && $0.contains("|Δ| = ") })
+    // One notation (lesson 2's): worked examples say indices count from 0, and the
+    // earlier lesson-specific names (K_dw, K_std, x and y as row and column) are gone.
+    #expect(lines.contains { $0.contains("term by term (from 0;") })
+    #expect(!lines.contains { $0.contains("K_dw") || $0.contains("K_std") || $0.contains("G_{x,y") })
+    if expected.number == 2 {
+      #expect(lines.contains { $0.hasPrefix("The program's notation") })
+      #expect(lines.contains { $0.contains("counting every index counts from 0") })
+    }
     // Exactly the expected errata, each once (no more, no fewer ERRATUM blocks).
     let errata = lines.filter { $0.hasPrefix("ERRATUM") }
     #expect(errata.count == expected.errata.count, "errata printed: \(errata)")
