@@ -27,7 +27,9 @@ public enum Lesson02Standard: Lesson {
     for line in FormulaPrinter.erratum(
       section: "§4.1", "the letter n names two different things",
       article: ["G_{i,j,n} = Σ_c Σ_{m,n} K_{m,n,c,n} · F_{i+m−1, j+n−1, c}"],
-      corrected: ["out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]", "(the notation below)"],
+      corrected: [
+        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]", "(the notation below)",
+      ],
       why: [
         "the article's n is the output channel (fixed on the left) and also the kernel column",
         "(summed on the right), so K_{m,n,c,n} would only read the kernel column equal to the",
@@ -191,7 +193,9 @@ public enum Lesson02Standard: Lesson {
         style: .diverging, range: .shared, scale: 30, columns: 4, textScale: 2), as: "mixed-kernels.png")
     try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Standard convolution 4→8, K=3: the eight output maps\n(each reads all four input maps; framed: row \(i), column \(j))",
+        title:
+          "Standard convolution 4→8, K=3: the eight output maps\n"
+          + "(each reads all four input maps; framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: mixed.plane(n: 0, c: $0)) },
         style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)),
       as: "mixed-maps.png")

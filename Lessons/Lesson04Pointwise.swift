@@ -107,7 +107,9 @@ public enum Lesson04Pointwise: Lesson {
         style: .diverging, scale: 64, printsValues: true), as: "weights.png")
     try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel\n(framed: row \(i), column \(j))",
+        title:
+          "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel\n"
+          + "(framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
         style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
     let terms = ReferenceConvolution.terms(input: maps, weight: weight, geometry: pointwise, n: 0, o: 0, i: i, j: j)

@@ -215,9 +215,14 @@ public enum Lesson05Separable: Lesson {
     )
     for line in FormulaPrinter.erratum(
       section: "§2.2", "separable convolution is not a split of the standard one",
-      article: ["深度可分离卷积将标准卷积操作拆分为两个步骤", "(\"depthwise separable convolution splits the standard convolution into two steps\")"],
-      corrected: ["depthwise then pointwise is a restricted standard convolution,",
-                  "w[o, c] = p[o, c] · k[c]; most standard kernels cannot be split that way"],
+      article: [
+        "深度可分离卷积将标准卷积操作拆分为两个步骤",
+        "(\"depthwise separable convolution splits the standard convolution into two steps\")",
+      ],
+      corrected: [
+        "depthwise then pointwise is a restricted standard convolution,",
+        "w[o, c] = p[o, c] · k[c]; most standard kernels cannot be split that way",
+      ],
       why: [
         "every w[o, c] must be a multiple of one k[c]: a 4→8 3×3 weight has \(parameters.standard) free",
         "numbers, the split only \(parameters.separable). Lesson 2's 1→4 bank (one input channel, so one",

@@ -45,7 +45,8 @@ public enum Lesson06Dilated: Lesson {
     // Which rows one output reads, for the article's output row 17 (counting from 1), K = 3, d = 2:
     let (row, d) = (17, 2)
     lesson.say(
-      "    e.g. the article's output row \(row) (row \(row - 1) counting from 0), d = \(d): counting from 1, §3.3 reads")
+      "    e.g. the article's output row \(row) (row \(row - 1) counting from 0), d = \(d): counting from 1, §3.3 reads"
+    )
     lesson.say(
       "    rows \((1...3).map { String(row + d * $0) }.joined(separator: ", ")), §4.3 reads "
         + "\((1...3).map { String(row + d * ($0 - 1)) }.joined(separator: ", ")), the program "

@@ -40,8 +40,9 @@ public enum Lesson08Training: Lesson {
     lesson.say("DSDC-Net, per image (RF = receptive field: the input span one output can see):")
     for line in summary.table.split(separator: "\n") { lesson.say("  " + line) }
     lesson.check(summary.totalParameters == 30_922, "30,922 trainable parameters, counted layer by layer")
-    lesson.check(summary.totalParameters == preview.parameterCount,
-                 "the table's total equals the model's own parameter count")
+    lesson.check(
+      summary.totalParameters == preview.parameterCount,
+      "the table's total equals the model's own parameter count")
     // The RF column grows by lesson 6's formula up to block 3; the global pool is no
     // window: it averages all of block 3's outputs, whose windows together span the image.
     let config = preview.config
@@ -52,8 +53,9 @@ public enum Lesson08Training: Lesson {
     lesson.say("  RF of pool and classifier: not grown by the formula. The pool averages all \(outputs)×\(outputs)")
     lesson.say("  block-3 outputs, whose windows together span rows and columns \(span), so every class score")
     lesson.say("  depends on all \(size)×\(size) pixels.")
-    lesson.check(NetworkReach.wholeImage(field, outputs: outputs, length: size),
-                 "the \(outputs) windows along each axis together cover all \(size) pixels")
+    lesson.check(
+      NetworkReach.wholeImage(field, outputs: outputs, length: size),
+      "the \(outputs) windows along each axis together cover all \(size) pixels")
     lesson.say()
 
     // MARK: How far one output sees
@@ -61,23 +63,31 @@ public enum Lesson08Training: Lesson {
     // the zero padding. Count the real pixels each output position reads along one axis.
     let coverage = (0..<outputs).map { NetworkReach.coverage(field, index: $0, length: size) }
     let centre = outputs / 2
-    lesson.say("Block 3's outputs each have a \(field.size)×\(field.size) window (r = \(field.size)), but only the centre")
-    lesson.say("output (\(centre), \(centre)) has all of it on the image. Real pixels (not padding) read along one axis,")
-    lesson.say("output position i = 0…\(outputs - 1) (counting from 0; window s + i·J … s + i·J + r − 1, s = \(field.start), J = \(field.jump)):")
+    lesson.say(
+      "Block 3's outputs each have a \(field.size)×\(field.size) window (r = \(field.size)), but only the centre")
+    lesson.say(
+      "output (\(centre), \(centre)) has all of it on the image. Real pixels (not padding) read along one axis,")
+    lesson.say(
+      "output position i = 0…\(outputs - 1) (counting from 0; window s + i·J … s + i·J + r − 1, s = \(field.start), J = \(field.jump)):"
+    )
     lesson.say("    " + coverage.map(String.init).joined(separator: "  "))
-    lesson.say("Output (a, b) sees coverage[a] × coverage[b] pixels: the corner \(coverage[0])×\(coverage[0]), the centre "
-      + "\(coverage[centre])×\(coverage[centre]).")
-    lesson.check(coverage[0] == 15 && coverage[centre] == 26,
-                 "by hand: output 0 reads −11…14, of which 0…14 (15) are real; output 3 reads 1…26 (26)")
+    lesson.say(
+      "Output (a, b) sees coverage[a] × coverage[b] pixels: the corner \(coverage[0])×\(coverage[0]), the centre "
+        + "\(coverage[centre])×\(coverage[centre]).")
+    lesson.check(
+      coverage[0] == 15 && coverage[centre] == 26,
+      "by hand: output 0 reads −11…14, of which 0…14 (15) are real; output 3 reads 1…26 (26)")
     let undilated = NetworkReach.lastBlock(NetworkReach.undilated(config))
     let growth = (with: field.size - 1, without: undilated.size - 1)
     let share = Double(growth.with - growth.without) / Double(growth.with)
     lesson.say("Dilation's share of the growth: with the dilations r = \(field.size), with D = 1 in every block")
-    lesson.say("r = \(undilated.size) (same parameters). Of the \(growth.with) pixels r grows by, dilation adds "
-      + "\(growth.with - growth.without) (\(Format.fixed(share * 100, 0))%);")
+    lesson.say(
+      "r = \(undilated.size) (same parameters). Of the \(growth.with) pixels r grows by, dilation adds "
+        + "\(growth.with - growth.without) (\(Format.fixed(share * 100, 0))%);")
     lesson.say("the other \(growth.without) are what the same layers reach with D = 1.")
-    lesson.check(summary.rows.first { $0.name == "block3.bn" }?.receptiveField == field.size,
-                 "the table's block-3 RF equals lesson 6's walk, \(field.size)")
+    lesson.check(
+      summary.rows.first { $0.name == "block3.bn" }?.receptiveField == field.size,
+      "the table's block-3 RF equals lesson 6's walk, \(field.size)")
     lesson.say()
 
     // MARK: Training
@@ -98,8 +108,9 @@ public enum Lesson08Training: Lesson {
     lesson.check(history.count == recipe.epochs, "trained \(recipe.epochs) epoch(s)")
     let learned = session.readiness?.isReady ?? false
     if learned {
-      lesson.check((history.last?.trainLoss ?? .infinity) < log(10.0),
-                   "the training loss fell below ln 10 = 2.3026, the loss of guessing uniformly")
+      lesson.check(
+        (history.last?.trainLoss ?? .infinity) < log(10.0),
+        "the training loss fell below ln 10 = 2.3026, the loss of guessing uniformly")
     } else {
       lesson.say("No conclusions are drawn from this run (the ⚠ line above says why).")
     }
@@ -111,8 +122,10 @@ public enum Lesson08Training: Lesson {
     let (loaded, metadata) = try TrainingCheckpoint.loadModel(from: session.modelURL)
     let again = Evaluation(model: loaded, images: try lesson.testSet(), normalization: recipe.normalization)
     let final = history.last?.testAccuracy ?? 0
-    lesson.say("Loaded \(TrainingCheckpoint.modelFileName) back: test accuracy \(Format.fixed(again.accuracy * 100, 2))%")
-    lesson.say("(its metadata, written after the last epoch, says \(metadata[TrainingCheckpoint.testAccuracyKey] ?? "?"))")
+    lesson.say(
+      "Loaded \(TrainingCheckpoint.modelFileName) back: test accuracy \(Format.fixed(again.accuracy * 100, 2))%")
+    lesson.say(
+      "(its metadata, written after the last epoch, says \(metadata[TrainingCheckpoint.testAccuracyKey] ?? "?"))")
     lesson.check(abs(again.accuracy - final) < 1e-9, "the saved model reproduces the final test accuracy exactly")
     lesson.say()
 
@@ -126,10 +139,14 @@ public enum Lesson08Training: Lesson {
       return
     }
     let digit = try lesson.sampleDigit()
-    let image = recipe.normalization.tensor(try lesson.testSet(), indices: lesson.settings.sample..<lesson.settings.sample + 1)
+    let image = recipe.normalization.tensor(
+      try lesson.testSet(), indices: lesson.settings.sample..<lesson.settings.sample + 1)
     let probabilities = loaded.evaluate(input: image, labels: [digit.label]).probabilities.storage
     let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-    lesson.say("The lesson digit (test image \(lesson.settings.sample), a \(digit.label)): predicted \(predicted) with probability \(Format.fixed(probabilities[predicted] * 100, 1))%")
-    lesson.say("See Output/train/depthwise-kernels.png and activations.png; `dsdc predict your-digit.png` tries your own.")
+    lesson.say(
+      "The lesson digit (test image \(lesson.settings.sample), a \(digit.label)): predicted \(predicted) with probability \(Format.fixed(probabilities[predicted] * 100, 1))%"
+    )
+    lesson.say(
+      "See Output/train/depthwise-kernels.png and activations.png; `dsdc predict your-digit.png` tries your own.")
   }
 }

@@ -17,7 +17,8 @@ struct SeparabilityTestTests {
   /// has 0 where Sobel y has −2). Sobel x beside 3·Sobel x is.
   @Test func handKernelsAreNot() {
     #expect(!SeparabilityTest.isSeparable(HandKernel.bank))
-    let multiples = Tensor(shape: [2, 1, 3, 3], storage: HandKernel.sobelX.weights + HandKernel.sobelX.weights.map { 3 * $0 })
+    let sobelX = HandKernel.sobelX.weights
+    let multiples = Tensor(shape: [2, 1, 3, 3], storage: sobelX + sobelX.map { 3 * $0 })
     #expect(SeparabilityTest.isSeparable(multiples))
   }
 }

@@ -47,7 +47,8 @@ struct TrainingResultsTests {
   /// flat line at 0.5003 across the epochs.
   @Test func lossPlotLabelsCurvesAndDrawsTheFloor() throws {
     let plot = TrainingSession.lossPlot(try Self.history(), recipe: TrainingRecipe(), classes: 10)
-    #expect(plot.series.map(\.name) == ["train (smoothed eps 0.10, augmented)", "test (plain CE)", "train floor 0.500"])
+    #expect(
+      plot.series.map(\.name) == ["train (smoothed eps 0.10, augmented)", "test (plain CE)", "train floor 0.500"])
     #expect(plot.series[2].x == [1, 2])
     #expect(plot.series[2].y.allSatisfy { abs($0 - 0.500288) < 1e-5 })
     #expect(plot.title.contains("label-smoothed CE on augmented training images; test: plain CE"))

@@ -14,11 +14,13 @@ import Foundation
 /// learns, while the test loss (plain cross-entropy, ε = 0) can approach 0.
 public enum LabelSmoothing {
   /// The smallest value the label-smoothed cross-entropy can take; see the type.
-  public static func lossFloor(epsilon: Double, classes K: Int) -> Double {
-    precondition(epsilon >= 0 && epsilon <= 1 && K >= 2, "lossFloor needs 0 ≤ ε ≤ 1 and K ≥ 2, got ε = \(epsilon), K = \(K)")
-    let onLabel = 1 - epsilon + epsilon / Double(K)
-    let offLabel = epsilon / Double(K)
+  public static func lossFloor(epsilon: Double, classes: Int) -> Double {
+    precondition(
+      epsilon >= 0 && epsilon <= 1 && classes >= 2,
+      "lossFloor needs 0 ≤ ε ≤ 1 and K ≥ 2, got ε = \(epsilon), K = \(classes)")
+    let onLabel = 1 - epsilon + epsilon / Double(classes)
+    let offLabel = epsilon / Double(classes)
     func entropyTerm(_ q: Double) -> Double { q > 0 ? -q * log(q) : 0 }
-    return entropyTerm(onLabel) + Double(K - 1) * entropyTerm(offLabel)
+    return entropyTerm(onLabel) + Double(classes - 1) * entropyTerm(offLabel)
   }
 }

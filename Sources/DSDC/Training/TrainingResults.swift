@@ -50,14 +50,14 @@ extension TrainingSession {
     let epochs = history.map { Float($0.epoch) }
     let floor = Float(LabelSmoothing.lossFloor(epsilon: recipe.labelSmoothing, classes: classes))
     let smoothing = recipe.labelSmoothing == 0 ? "plain" : "smoothed eps \(Format.fixed(recipe.labelSmoothing, 2))"
+    let augmented = recipe.augmentation == nil ? "" : ", augmented"
     var series: [LinePlot.Series] = [
-      .init(name: "train (\(smoothing)\(recipe.augmentation == nil ? "" : ", augmented"))", x: epochs,
-            y: history.map { Float($0.trainLoss) }),
+      .init(name: "train (\(smoothing)\(augmented))", x: epochs, y: history.map { Float($0.trainLoss) }),
       .init(name: "test (plain CE)", x: epochs, y: history.map { Float($0.testLoss ?? .nan) }),
     ]
     if floor > 0, let first = epochs.first, let last = epochs.last {
-      series.append(.init(name: "train floor \(Format.fixed(Double(floor), 3))", x: [first, last], y: [floor, floor],
-                          color: .mutedInk))
+      let name = "train floor \(Format.fixed(Double(floor), 3))"
+      series.append(.init(name: name, x: [first, last], y: [floor, floor], color: .mutedInk))
     }
     return LinePlot(
       title: "Loss per epoch\ntrain: \(recipe.labelSmoothing == 0 ? "plain" : "label-smoothed") CE on "

@@ -66,9 +66,12 @@ public final class TrainingSession {
     if let last = history.last {
       let images = history.reduce(0.0) { $0 + $1.imagesPerSecond * $1.trainSeconds }
       let trainTime = history.reduce(0.0) { $0 + $1.trainSeconds }
-      log("Done: final test accuracy \(Format.fixed((last.testAccuracy ?? 0) * 100, 2))% (epoch \(last.epoch), the last; "
-        + "no epoch is picked by test accuracy).")
-      log("This run took \(Format.fixed(seconds, 1)) s, training at \(Int(images / max(trainTime, 1e-9))) images/s.")
+      let accuracy = Format.fixed((last.testAccuracy ?? 0) * 100, 2)
+      log(
+        "Done: final test accuracy \(accuracy)% (epoch \(last.epoch), the last; "
+          + "no epoch is picked by test accuracy).")
+      let rate = Int(images / max(trainTime, 1e-9))
+      log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
       if let readiness { log(readiness.line) }
     }
     try writeResults(test: test, lessonDigit: lessonDigit)
