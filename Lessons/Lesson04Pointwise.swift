@@ -48,15 +48,15 @@ public enum Lesson04Pointwise: Lesson {
     let smallWeight = Tensor(shape: [2, 3, 1, 1], storage: [1, 0, -1, 0.5, 2, 0])  // (2, 3, 1, 1)
     let smallGeometry = Conv2DGeometry.pointwise(3, 2)
     let smallOut = Convolution.forward(input: small, weight: smallWeight, geometry: smallGeometry)  // (1, 2, 2, 2)
-    lesson.say("A small case, \(smallGeometry). Flatten each channel into a row: X is C × (H·W) = 3×4,")
-    lesson.say("one column per pixel; the weights are W = w as an N×C = 2×3 matrix; then out = W·X:")
+    lesson.say("A small case, \(smallGeometry). Flatten each channel of x into a row: a C × (H·W) = 3×4")
+    lesson.say("matrix, one column per pixel; w is an N×C = 2×3 matrix; then out = w·x, a matrix product:")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(smallWeight.reshaped([2, 3]), width: 4, decimals: 1),
         TerminalPreview.valueGrid(small.reshaped([3, 4]), width: 2),
         TerminalPreview.valueGrid(smallOut.reshaped([2, 4]), width: 4, decimals: 1),
       ],
-      titles: ["W (2×3)", "X (3×4)", "W·X = out (2×4)"])
+      titles: ["w (2×3)", "x (3×4)", "w·x = out (2×4)"])
     { lesson.say("    " + line) }
     let smallTerms = ReferenceConvolution.terms(
       input: small, weight: smallWeight, geometry: smallGeometry, n: 0, o: 1, i: 1, j: 0)
@@ -102,13 +102,13 @@ public enum Lesson04Pointwise: Lesson {
         style: .diverging, range: .perTile, scale: 6), as: "input-maps.png")
     try lesson.write(
       FeatureMapFigure(
-        title: "Pointwise weights as a matrix W (8×4)\nrow o = output channel, column c = input channel",
-        tiles: [(label: "W = w[o, c, 0, 0]", plane: weight.reshaped([8, 4]))],
+        title: "Pointwise weights as an 8×4 matrix\nrow o = output channel, column c = input channel",
+        tiles: [(label: "w[o, c, 0, 0]", plane: weight.reshaped([8, 4]))],
         style: .diverging, scale: 64, printsValues: true), as: "weights.png")
     try lesson.writeMaps(
       FeatureMapFigure(
         title:
-          "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel\n"
+          "Pointwise 1×1 convolution 4→8: out[o] = Σ_c w[o,c] · x[c], pixel by pixel\n"
           + "(framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
         style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
@@ -123,22 +123,22 @@ public enum Lesson04Pointwise: Lesson {
     lesson.check(agreement.holds, agreement.claim)
     lesson.say()
 
-    // All eight outputs at that pixel are W (8×4) times the pixel's column of X.
+    // All eight outputs at that pixel are w (8×4) times the pixel's column of x.
     let pixel = Tensor(shape: [4, 1], storage: (0..<4).map { maps[n: 0, c: $0, h: i, w: j] })  // (4, 1)
     let column = KernelIdentities.matrixProduct(weight.reshaped([8, 4]), pixel)  // (8, 1)
-    lesson.say("All eight outputs at (\(i), \(j)): W times the pixel's column of X")
+    lesson.say("All eight outputs at (\(i), \(j)): w (8×4) times the pixel's column of x")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(weight.reshaped([8, 4]), width: 8, decimals: 4),
         TerminalPreview.valueGrid(pixel, width: 8, decimals: 4),
         TerminalPreview.valueGrid(column, width: 8, decimals: 4),
       ],
-      titles: ["W (8×4)", "X[:, (\(i),\(j))]", "= out[0, :, \(i), \(j)]"])
+      titles: ["w (8×4)", "x[0, :, \(i), \(j)]", "= out[0, :, \(i), \(j)]"])
     { lesson.say("    " + line) }
     let columnDifference = (0..<8).map { abs(column.storage[$0] - out[n: 0, c: $0, h: i, w: j]) }.max() ?? 0
     lesson.check(
       columnDifference <= FormulaPrinter.tolerance,
-      "W · X[:, (\(i),\(j))] equals the convolution's eight outputs there: max |Δ| = \(FormulaPrinter.scientific(columnDifference))"
+      "w · x[0, :, \(i), \(j)] equals the convolution's eight outputs there: max |Δ| = \(FormulaPrinter.scientific(columnDifference))"
     )
 
     // And over the whole image: (8×4) · (4×784) = (8×784), one matrix product.
