@@ -42,10 +42,11 @@ public enum Lesson02Standard: Lesson {
     for line in FormulaPrinter.erratum(
       section: "§3–§5", "two memory layouts",
       article: ["F ∈ ℝ^{H×W×C}, F_{i,j,c}: channels last (§3–§4)"],
-      corrected: ["x[n, c, h, w]: NCHW, channels first (the §5 PyTorch code, and this program)"],
+      corrected: ["x[n, c, row, col]: NCHW, channels first (the §5 PyTorch code, and this program)"],
       why: [
         "the formulas and the code order the axes differently; the numbers are the same, only the",
-        "indexing differs. This program uses NCHW everywhere: x[n,c,h,w] = storage[((n·C + c)·H + h)·W + w].",
+        "indexing differs. This program uses NCHW everywhere:",
+        "x[n, c, row, col] = storage[((n·C + c)·H + row)·W + col].",
       ])
     { lesson.say(line) }
     lesson.say()
