@@ -4,18 +4,21 @@
 // channel reads every input channel through its own K×K kernel and adds up the
 // products. First a 5×5 picture by hand, then four hand-designed kernels (Sobel x,
 // Sobel y, blur, sharpen) on the digit, then a layer with 4 channels in and 8 out,
-// so that C and N in the formula mean something.
-// Article: §4.1 (standard convolution); the layout of §3–§5.
+// so that C and N in the formula mean something. It defines the program's one
+// notation, which every later lesson uses.
+// Article: §4.1 (standard convolution); the layout of §3–§5; §1.3's claim about
+// resolution.
 // Writes: Output/02-standard/digit.png (the input), kernels.png (the four kernels),
 //         maps.png (their four output maps), mixed-kernels.png (the 8×4 kernels of
-//         the 4→8 layer) and mixed-maps.png (its eight output maps).
+//         the 4→8 layer) and mixed-maps.png (its eight output maps); each maps
+//         figure also as *-shared.png, on one colour scale.
 
 import DSDC
 import Foundation
 
 public enum Lesson02Standard: Lesson {
   public static let info = LessonInfo(
-    number: 2, slug: "standard", title: "Standard convolution", articleSection: "§4.1",
+    number: 2, slug: "standard", title: "Standard convolution", articleSection: "§1.3, §4.1",
     summary: "hand-designed kernels on the digit, then 4 channels in and 8 out, term by term")
 
   public static func run(_ lesson: LessonContext) throws {

@@ -7,7 +7,8 @@
 // the four maps of lesson 2's kernels on the digit.
 // Article: §2.2, §3.1 and §4.2 (the depthwise step).
 // Writes: Output/03-depthwise/input-maps.png (the four input channels),
-//         kernels.png (one 3×3 kernel per channel) and maps.png (the four outputs).
+//         kernels.png (one 3×3 kernel per channel), maps.png (the four outputs) and
+//         maps-shared.png (the same on one colour scale).
 
 import DSDC
 import Foundation

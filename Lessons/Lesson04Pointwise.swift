@@ -7,7 +7,8 @@
 // digit's four maps mixed into eight.
 // Article: §3.2 (the pointwise step).
 // Writes: Output/04-pointwise/input-maps.png (the four input channels),
-//         weights.png (the 8×4 weight matrix) and maps.png (the eight outputs).
+//         weights.png (the 8×4 weight matrix), maps.png (the eight outputs) and
+//         maps-shared.png (the same on one colour scale).
 
 import DSDC
 import Foundation

@@ -7,8 +7,9 @@
 // First two 5×5 channels by hand, then the digit's four maps into eight.
 // Article: §2.2 and §4.2 (depthwise separable convolution).
 // Writes: Output/05-separable/depthwise-kernels.png, depthwise-maps.png (step 1),
-//         pointwise-weights.png, maps.png (step 2) and composed-kernels.png (the
-//         8×4 standard kernels the two steps equal).
+//         pointwise-weights.png, maps.png (step 2), maps-shared.png (the same on one
+//         colour scale) and composed-kernels.png (the 8×4 standard kernels the two
+//         steps equal).
 
 import DSDC
 import Foundation

@@ -8,7 +8,7 @@
 // Article: §1.3, §2.4, §3.4, §4.4 and §5 (the PyTorch module).
 // Writes: Output/07-dsdc/depthwise-kernels.png (the four 3×3 kernels at D = 2, drawn
 //         as 5×5 with zeros), depthwise-maps.png (step 1), pointwise-weights.png and
-//         maps.png (step 2, the eight outputs).
+//         maps.png (step 2, the eight outputs), maps-shared.png (on one colour scale).
 
 import DSDC
 import Foundation
