@@ -18,10 +18,11 @@ public enum NetworkReach {
     return layers
   }
 
-  /// The same network with every block's dilation set to 1 (padding follows).
+  /// The same network with every block's dilation set to 1 (padding follows; every
+  /// other property of a block is kept).
   public static func undilated(_ config: DSDCNetConfig) -> DSDCNetConfig {
     var plain = config
-    plain.blocks = config.blocks.map { DSDCNetConfig.Block(channels: $0.channels, dilation: 1, pools: $0.pools) }
+    for index in plain.blocks.indices { plain.blocks[index].dilation = 1 }
     return plain
   }
 
