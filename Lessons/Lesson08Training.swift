@@ -72,7 +72,7 @@ public enum Lesson08Training: Lesson {
     )
     lesson.say("    " + coverage.map(String.init).joined(separator: "  "))
     lesson.say(
-      "Output (a, b) sees coverage[a] × coverage[b] pixels: the corner \(coverage[0])×\(coverage[0]), the centre "
+      "Output (i, j) sees coverage[i] × coverage[j] pixels: the corner \(coverage[0])×\(coverage[0]), the centre "
         + "\(coverage[centre])×\(coverage[centre]).")
     lesson.check(
       coverage[0] == 15 && coverage[centre] == 26,
