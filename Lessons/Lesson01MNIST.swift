@@ -78,12 +78,17 @@ public enum Lesson01MNIST: Lesson {
     let (row, column) = (brightest / 28, brightest % 28)
     let x = Double(plane.storage[brightest])
     let normalised = (x / 255 - trainStats.mean) / trainStats.std
-    lesson.say("Normalisation: x̂ = (x/255 − μ) / σ")
-    lesson.say("  pixel (\(row), \(column)): x = \(Int(x))")
-    lesson.say("  x̂ = (\(Int(x))/255 − \(Format.fixed(trainStats.mean))) / \(Format.fixed(trainStats.std))")
-    lesson.say("     = (\(Format.fixed(x / 255)) − \(Format.fixed(trainStats.mean))) / \(Format.fixed(trainStats.std)) = \(Format.fixed(normalised))")
+    // μ and σ to 6 decimals here: rounded to 4 as above, they would give −0.4242 for
+    // the background instead of the −0.4241 the normaliser computes.
+    let (mu, sigma) = (Format.fixed(trainStats.mean, 6), Format.fixed(trainStats.std, 6))
+    lesson.say("Normalisation: x̂ = (x/255 − μ) / σ, with μ = \(mu), σ = \(sigma) (6 decimals, as computed)")
+    lesson.say("  pixel (\(row), \(column)) (row, column from 0): x = \(Int(x))")
+    lesson.say("  x̂ = (\(Int(x))/255 − \(mu)) / \(sigma)")
+    lesson.say("     = (\(Format.fixed(x / 255)) − \(mu)) / \(sigma) = \(Format.fixed(normalised))")
     let background = (0 - trainStats.mean) / trainStats.std
-    lesson.say("  and the background, x = 0, becomes \(Format.fixed(background)): most of the input is this one negative number.")
+    lesson.say(
+      "  and the background, x = 0, becomes −\(mu) / \(sigma) = \(Format.fixed(background)): most of the input")
+    lesson.say("  is this one negative number.")
     let normalization = Normalization(trainStats)
     let library = normalization.table[Int(x)]
     lesson.check(abs(Double(library) - normalised) < 1e-5,

@@ -4,18 +4,21 @@
 // channel reads every input channel through its own K×K kernel and adds up the
 // products. First a 5×5 picture by hand, then four hand-designed kernels (Sobel x,
 // Sobel y, blur, sharpen) on the digit, then a layer with 4 channels in and 8 out,
-// so that C and N in the formula mean something.
-// Article: §4.1 (standard convolution); the layout of §3–§5.
+// so that C and N in the formula mean something. It defines the program's one
+// notation, which every later lesson uses.
+// Article: §4.1 (standard convolution); the layout of §3–§5; §1.3's claim about
+// resolution.
 // Writes: Output/02-standard/digit.png (the input), kernels.png (the four kernels),
 //         maps.png (their four output maps), mixed-kernels.png (the 8×4 kernels of
-//         the 4→8 layer) and mixed-maps.png (its eight output maps).
+//         the 4→8 layer) and mixed-maps.png (its eight output maps); each maps
+//         figure also as *-shared.png, on one colour scale.
 
 import DSDC
 import Foundation
 
 public enum Lesson02Standard: Lesson {
   public static let info = LessonInfo(
-    number: 2, slug: "standard", title: "Standard convolution", articleSection: "§4.1",
+    number: 2, slug: "standard", title: "Standard convolution", articleSection: "§1.3, §4.1",
     summary: "hand-designed kernels on the digit, then 4 channels in and 8 out, term by term")
 
   public static func run(_ lesson: LessonContext) throws {
@@ -27,31 +30,45 @@ public enum Lesson02Standard: Lesson {
     for line in FormulaPrinter.erratum(
       section: "§4.1", "the letter n names two different things",
       article: ["G_{i,j,n} = Σ_c Σ_{m,n} K_{m,n,c,n} · F_{i+m−1, j+n−1, c}"],
-      corrected: ["G_{i,j,n} = Σ_{c=1}^{C} Σ_{u=1}^{K} Σ_{v=1}^{K} K_{u,v,c,n} · F'_{i+u−1, j+v−1, c}"],
+      corrected: [
+        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]", "(the notation below)",
+      ],
       why: [
-        "n is the output channel (fixed on the left) and also the kernel column (summed on the right),",
-        "so K_{m,n,c,n} would only read the kernel column equal to the channel number. Call them u, v.",
-        "F' is F with a zero border of P = (K−1)/2: for i = H it reads rows H+1 and H+2, which F lacks.",
+        "the article's n is the output channel (fixed on the left) and also the kernel column",
+        "(summed on the right), so K_{m,n,c,n} would only read the kernel column equal to the",
+        "channel number. The program names the output channel o and the kernel offsets u, v.",
+        "And for the last row the article's F_{i+m−1} reads two rows past the image: the",
+        "program pads P = (K−1)/2 zeros.",
       ])
     { lesson.say(line) }
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§3–§5", "two memory layouts",
       article: ["F ∈ ℝ^{H×W×C}, F_{i,j,c}: channels last (§3–§4)"],
-      corrected: ["x[n, c, i, j]: NCHW, channels first (the §5 PyTorch code, and this program)"],
+      corrected: ["x[n, c, row, col]: NCHW, channels first (the §5 PyTorch code, and this program)"],
       why: [
         "the formulas and the code order the axes differently; the numbers are the same, only the",
-        "indexing differs. This program uses NCHW everywhere: x[n,c,h,w] = storage[((n·C + c)·H + h)·W + w].",
+        "indexing differs. This program uses NCHW everywhere:",
+        "x[n, c, row, col] = storage[((n·C + c)·H + row)·W + col].",
       ])
     { lesson.say(line) }
     lesson.say()
-    // The program counts from 0 and writes the image in the batch first (n, always
-    // 0 here), then the channel. The article's output channel n is the program's o.
-    lesson.say("What the program computes (ReferenceConvolution; counting from 0):")
-    lesson.say("    out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]")
-    lesson.say(
-      "    the article's G_{i,j,o} is out[0, o−1, i−1, j−1]; its K_{u,v,c,o} is w[o−1, c−1, u−1, v−1]; taps outside x read 0."
-    )
+    // The program's one notation, used by every later lesson; the article's own
+    // letters (F, G, H, K, P, m, n) appear only inside quotations of the article.
+    lesson.say("The program's notation, used in every lesson from here on (the article's letters F, G, H, K,")
+    lesson.say("m, n appear only inside quotations of the article):")
+    lesson.say("  sizes    C input channels, N output channels, H×W the image, K kernel size, S stride,")
+    lesson.say("           P padding, D dilation (S = D = 1 until lesson 6)")
+    lesson.say("  tensors  x the input, w the weight, out the output, all stored NCHW")
+    lesson.say("  indices  n the image in the batch (always 0 here), c ∈ 0…C−1 the input channel,")
+    lesson.say("           o ∈ 0…N−1 the output channel, i, j the output row and column,")
+    lesson.say("           u, v ∈ 0…K−1 the kernel row and column (offsets inside the window)")
+    lesson.say("  counting every index counts from 0; the article counts from 1, so its row r is row r − 1 here")
+    lesson.say("  formula  out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i·S + u·D − P, j·S + v·D − P],")
+    lesson.say("           taps outside x read 0 (the zero padding); H_out = ⌊(H + 2P − D·(K−1) − 1)/S⌋ + 1")
+    lesson.say("  later    depthwise (lesson 3): w[c, 0, u, v], output channel o = c; pointwise (lesson 4): K = 1;")
+    lesson.say("           separable (lesson 5): depthwise weight k, map g, then pointwise weight p")
+    lesson.say("An article element at row r, column s, output channel t (counting from 1) is out[0, t−1, r−1, s−1].")
     lesson.say()
 
     // MARK: A small case by hand
@@ -61,7 +78,7 @@ public enum Lesson02Standard: Lesson {
     let sobelX = HandKernel.sobelX.weight  // (1, 1, 3, 3)
     let valid = Conv2DGeometry(inChannels: 1, outChannels: 1, kernel: 3)
     let smallOut = Convolution.forward(input: small, weight: sobelX, geometry: valid)  // (1, 1, 3, 3)
-    lesson.say("A small case: a 5×5 input x (an edge between columns 1 and 2), Sobel x, P = 0.")
+    lesson.say("A small case: a 5×5 input x (an edge between columns 1 and 2, counting from 0), Sobel x, P = 0.")
     lesson.say("Output size ⌊(L + 2P − D·(K−1) − 1)/S⌋ + 1 = ⌊(5 + 0 − 2 − 1)/1⌋ + 1 = \(valid.outputLength(5))")
     for line in FormulaPrinter.sideBySide(
       [
@@ -100,8 +117,11 @@ public enum Lesson02Standard: Lesson {
     let bankGeometry = Conv2DGeometry.standard(1, 4, kernel: 3)  // P = 1 keeps 28×28
     let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: bankGeometry)  // (1, 4, 28, 28)
     lesson.say("\(bankGeometry): \(FormulaPrinter.shape(x)) → \(FormulaPrinter.shape(maps))")
+    // The output position to write out: the digit's strongest edge, the pixel where
+    // |Sobel x| + |Sobel y| is largest (ProbePosition; the first in reading order on a tie).
+    let (i, j) = ProbePosition.strongestEdge(in: x)
     // The input, the kernels (blue negative, white 0, red positive, each with its own
-    // scale) and the four maps they make.
+    // scale) and the four maps they make, the written-out position framed.
     try lesson.write(
       FeatureMapFigure(
         title: "Input: test image \(lesson.settings.sample) (label \(label)), pixels x/255",
@@ -115,17 +135,16 @@ public enum Lesson02Standard: Lesson {
           (label: "o=\($0): \($1.name)", plane: $1.weight.plane(n: 0, c: 0))
         },
         style: .diverging, range: .perTile, scale: 64, printsValues: true), as: "kernels.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Standard convolution 1→4, K=3, P=1: one 28×28 map per kernel",
+        title: "Standard convolution 1→4, K=3, P=1: one 28×28 map per kernel\n(framed: row \(i), column \(j))",
         tiles: HandKernel.allCases.enumerated().map { (label: "o=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6), as: "maps.png")
+        style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "maps.png")
     lesson.say()
 
-    // The output position to write out: the digit's strongest edge.
-    let (i, j) = ProbePosition.strongestEdge(in: x)
-    lesson.say(
-      "At row \(i), column \(j) (the digit's strongest edge; the article's G_{\(i + 1),\(j + 1),·}), every term:")
+    lesson.say("The output written out: the digit's strongest edge, the pixel with the largest |Sobel x| + |Sobel y|")
+    lesson.say("(ProbePosition.strongestEdge), row \(i), column \(j) counting from 0 (row \(i + 1), column \(j + 1)")
+    lesson.say("counting from 1, as the article does). Every term:")
     for (o, kernel) in HandKernel.allCases.enumerated() {
       let terms = ReferenceConvolution.terms(
         input: x, weight: HandKernel.bank, geometry: bankGeometry, n: 0, o: o, i: i, j: j)
@@ -155,6 +174,8 @@ public enum Lesson02Standard: Lesson {
     lesson.say(
       "\(mixedGeometry): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(mixed)), weights \(FormulaPrinter.shape(mixedWeight)) from seed \(lesson.settings.seed)"
     )
+    lesson.say("Each weight is drawn from a normal distribution, mean 0, σ = 1/√(C·K²) = 1/6. Every lesson")
+    lesson.say("restarts the same random stream from the seed, so later lessons' first draws are these, rescaled.")
     lesson.say("Output channel o = 0 reads all four input channels: 4·3·3 = 36 terms.")
     let mixedTerms = ReferenceConvolution.terms(
       input: maps, weight: mixedWeight, geometry: mixedGeometry, n: 0, o: 0, i: i, j: j)
@@ -174,13 +195,39 @@ public enum Lesson02Standard: Lesson {
         tiles: (0..<8).flatMap { o in (0..<4).map { c in (label: "w[\(o),\(c)]", plane: mixedWeight.plane(n: o, c: c)) }
         },
         style: .diverging, range: .shared, scale: 30, columns: 4, textScale: 2), as: "mixed-kernels.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Standard convolution 4→8, K=3: the eight output maps\n(each reads all four input maps)",
+        title:
+          "Standard convolution 4→8, K=3: the eight output maps\n"
+          + "(each reads all four input maps; framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: mixed.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "mixed-maps.png")
+        style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)),
+      as: "mixed-maps.png")
     lesson.say(
       "Cost: parameters \(CostTable.parameterArithmetic(mixedGeometry)), "
         + "multiply-adds \(CostTable.multiplyAddArithmetic(mixedGeometry, height: 28, width: 28))")
+    lesson.say()
+
+    // MARK: What resolution changes
+    // The same layer on larger images: the weights are the same, only the number of
+    // output positions, and with it the multiply-adds, grows with H·W.
+    let sides = [28, 56, 224]
+    for line in FormulaPrinter.erratum(
+      section: "§1.3", "resolution drives computation, not parameters",
+      article: [
+        "传统卷积神经网络在处理高分辨率图像时,计算量和参数量都非常大",
+        "(\"on high-resolution images, traditional CNNs' computation and parameters are huge\")",
+      ],
+      corrected: [
+        "on larger images a convolution's computation grows with H·W;", "its parameter count does not change",
+      ],
+      why: sides.map { side in
+        "this 4→8 layer at \(side)×\(side): parameters \(CostTable.parameterArithmetic(mixedGeometry)), "
+          + "multiply-adds \(Format.grouped(mixedGeometry.multiplyAdds(height: side, width: side)))"
+      } + ["(fully connected layers can grow with the resolution; convolution weights do not)"])
+    { lesson.say(line) }
+    lesson.check(
+      mixedGeometry.multiplyAdds(height: 56, width: 56) == 4 * mixedGeometry.multiplyAdds(height: 28, width: 28),
+      "twice the side, 4 × the multiply-adds (by hand: 8·56·56·4·9 = 903,168 = 4 · 225,792), same 288")
   }
 }

@@ -7,7 +7,8 @@
 // the four maps of lesson 2's kernels on the digit.
 // Article: §2.2, §3.1 and §4.2 (the depthwise step).
 // Writes: Output/03-depthwise/input-maps.png (the four input channels),
-//         kernels.png (one 3×3 kernel per channel) and maps.png (the four outputs).
+//         kernels.png (one 3×3 kernel per channel), maps.png (the four outputs) and
+//         maps-shared.png (the same on one colour scale).
 
 import DSDC
 import Foundation
@@ -28,14 +29,18 @@ public enum Lesson03Depthwise: Lesson {
     for line in FormulaPrinter.erratum(
       section: "§3.1, §4.2", "the output has no position",
       article: ["G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]"],
-      corrected: [
-        "G_{x,y,c} = Σ_{i,j} K_{i,j,c} · F_{x+i, y+j, c}     ∀ x ∈ [1,H], y ∈ [1,W], c ∈ [1,C]",
-        "with i, j ∈ {−(K−1)/2, …, (K−1)/2} (centred on x, y) and F = 0 outside the image",
-      ],
+      corrected: ["out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]", "(lesson 2's notation)"],
       why: [
         "as written, G_c is one number per channel: the kernel times the image's top-left K×K corner.",
-        "A convolution slides the kernel: each output position (x, y) has its own window.",
+        "A convolution slides the kernel: each output position (i, j) has its own window.",
       ])
+    { lesson.say(line) }
+    lesson.say()
+    for line in FormulaPrinter.erratum(
+      section: "§3.1", "one letter K for the kernel and for its size",
+      article: ["卷积核为 K ∈ ℝ^{K×K×C} … K 为卷积核尺寸 (\"the kernel is K ∈ ℝ^{K×K×C} … K is the kernel size\")"],
+      corrected: ["the weight w ∈ ℝ^{C×1×K×K}; K is only the size (3 here)"],
+      why: ["K_{i,j,c} and ℝ^{K×K×C} use one letter for a tensor and a number in one line."])
     { lesson.say(line) }
     lesson.say()
     lesson.say("What the program computes (groups = C: the weight is (C, 1, K, K), one kernel per channel):")
@@ -94,33 +99,40 @@ public enum Lesson03Depthwise: Lesson {
     )
     lesson.say("channels \(HandKernel.allCases.enumerated().map { "\($0) = \($1.name)" }.joined(separator: ", ")).")
     lesson.say(
-      "\(depthwise): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), kernels \(FormulaPrinter.shape(kernels)) from seed \(lesson.settings.seed):"
+      "\(depthwise): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), kernels \(FormulaPrinter.shape(kernels)) from seed \(lesson.settings.seed),"
     )
+    lesson.say("each weight drawn from a normal distribution, mean 0, σ = 1/√(K²) = 1/3:")
     for line in FormulaPrinter.sideBySide(
       (0..<4).map { TerminalPreview.valueGrid(kernels.plane(n: $0, c: 0), width: 7, decimals: 4) },
       titles: (0..<4).map { "w[\($0)] for channel \($0)" })
     { lesson.say("    " + line) }
+    // Lessons share one random stream: each restarts it from the seed, so these 36
+    // draws are lesson 2's first 36 (its w[0, 0…3]) times 2, the ratio of the σs.
+    var lesson2Stream = SeededGenerator(seed: lesson.settings.seed)
+    let lesson2Weights = Tensor.randomNormal(shape: [8, 4, 3, 3], std: 1.0 / 6, using: &lesson2Stream)
+    lesson.check(
+      kernels.storage == lesson2Weights.storage.prefix(36).map { 2 * $0 },
+      "one random stream: these kernels are exactly 2 × lesson 2's w[0, 0…3] (σ 1/3 vs 1/6)")
+    let (i, j) = ProbePosition.strongestEdge(in: x)
     try lesson.write(
       FeatureMapFigure(
         title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
         tiles: HandKernel.allCases.enumerated().map { (label: "c=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6), as: "input-maps.png")
+        style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "input-maps.png")
     try lesson.write(
       FeatureMapFigure(
         title: "Depthwise 3×3 kernels: one per channel (random, seed \(lesson.settings.seed))",
         tiles: (0..<4).map { (label: "w[\($0)] for c=\($0)", plane: kernels.plane(n: $0, c: 0)) },
         style: .diverging, range: .shared, scale: 72, printsValues: true), as: "kernels.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Depthwise convolution, groups = 4: output c reads input c only",
+        title: "Depthwise convolution, groups = 4: output c reads input c only\n(framed: row \(i), column \(j))",
         tiles: (0..<4).map { (label: "out c=\($0)\nreads in c=\($0)", plane: out.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6), as: "maps.png")
+        style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "maps.png")
     lesson.say()
 
-    let (i, j) = ProbePosition.strongestEdge(in: x)
-    lesson.say(
-      "At row \(i), column \(j) (the digit's strongest edge), each output channel is a sum of nine terms of its own channel:"
-    )
+    lesson.say("At row \(i), column \(j) counting from 0 (\(i + 1), \(j + 1) from 1; the digit's strongest edge, as in")
+    lesson.say("lesson 2: largest |Sobel x| + |Sobel y|), each output channel is nine terms of its own channel:")
     for c in 0..<4 {
       let terms = ReferenceConvolution.terms(input: maps, weight: kernels, geometry: depthwise, n: 0, o: c, i: i, j: j)
       let element = "out[0,\(c),\(i),\(j)]"

@@ -7,7 +7,8 @@
 // digit's four maps mixed into eight.
 // Article: §3.2 (the pointwise step).
 // Writes: Output/04-pointwise/input-maps.png (the four input channels),
-//         weights.png (the 8×4 weight matrix) and maps.png (the eight outputs).
+//         weights.png (the 8×4 weight matrix), maps.png (the eight outputs) and
+//         maps-shared.png (the same on one colour scale).
 
 import DSDC
 import Foundation
@@ -22,10 +23,23 @@ public enum Lesson04Pointwise: Lesson {
     lesson.say("Article §3.2 (逐点卷积, pointwise convolution), as written:")
     lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
     lesson.say("    G ∈ ℝ^{H×W×C} is the input, P ∈ ℝ^{1×1×C×N} the weights, H ∈ ℝ^{H×W×N} the output.")
-    lesson.say("This one is right as written: no window, so no offsets and no padding. (Only the letter H does")
-    lesson.say("double duty, as the output map and as the height.) The program stores P as w ∈ ℝ^{N×C×1×1}")
-    lesson.say("(PyTorch's order) and computes, counting from 0:")
-    lesson.say("    out[n, o, i, j] = Σ_c w[o, c, 0, 0] · x[n, c, i, j]")
+    lesson.say("Its arithmetic is right: no window, so no offsets and no padding. Its letters are not:")
+    for line in FormulaPrinter.erratum(
+      section: "§3.1–§3.2", "i, j change meaning, and H does double duty",
+      article: [
+        "§3.1: G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}      (i, j: offsets in the kernel, summed)",
+        "§3.2: H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}   (i, j: the pixel's position, fixed)",
+      ],
+      corrected: [
+        "offsets u, v ∈ 0…K−1, positions i, j: never the same letters (lesson 2's notation):",
+        "out[n, o, i, j] = Σ_c w[o, c, 0, 0] · x[n, c, i, j]",
+      ],
+      why: [
+        "two formulas in a row use i, j for different things; and H names the output map and",
+        "the height in \"H ∈ ℝ^{H×W×N}\". The program stores the article's P as w ∈ ℝ^{N×C×1×1}",
+        "(PyTorch's order).",
+      ])
+    { lesson.say(line) }
     lesson.say()
 
     // MARK: A small case by hand
@@ -35,15 +49,15 @@ public enum Lesson04Pointwise: Lesson {
     let smallWeight = Tensor(shape: [2, 3, 1, 1], storage: [1, 0, -1, 0.5, 2, 0])  // (2, 3, 1, 1)
     let smallGeometry = Conv2DGeometry.pointwise(3, 2)
     let smallOut = Convolution.forward(input: small, weight: smallWeight, geometry: smallGeometry)  // (1, 2, 2, 2)
-    lesson.say("A small case, \(smallGeometry). Flatten each channel into a row: X is C × (H·W) = 3×4,")
-    lesson.say("one column per pixel; the weights are W = w as an N×C = 2×3 matrix; then out = W·X:")
+    lesson.say("A small case, \(smallGeometry). Flatten each channel of x into a row: a C × (H·W) = 3×4")
+    lesson.say("matrix, one column per pixel; w is an N×C = 2×3 matrix; then out = w·x, a matrix product:")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(smallWeight.reshaped([2, 3]), width: 4, decimals: 1),
         TerminalPreview.valueGrid(small.reshaped([3, 4]), width: 2),
         TerminalPreview.valueGrid(smallOut.reshaped([2, 4]), width: 4, decimals: 1),
       ],
-      titles: ["W (2×3)", "X (3×4)", "W·X = out (2×4)"])
+      titles: ["w (2×3)", "x (3×4)", "w·x = out (2×4)"])
     { lesson.say("    " + line) }
     let smallTerms = ReferenceConvolution.terms(
       input: small, weight: smallWeight, geometry: smallGeometry, n: 0, o: 1, i: 1, j: 0)
@@ -70,8 +84,18 @@ public enum Lesson04Pointwise: Lesson {
     lesson.say(
       "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's four kernels, then \(pointwise):")
     lesson.say(
-      "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed)"
+      "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed),"
     )
+    lesson.say("    each drawn from a normal distribution, mean 0, σ = 1/√C = 1/2.")
+    // One random stream for all lessons: these 32 draws are lesson 2's first 32, times 3.
+    var lesson2Stream = SeededGenerator(seed: lesson.settings.seed)
+    let lesson2Weights = Tensor.randomNormal(shape: [8, 4, 3, 3], std: 1.0 / 6, using: &lesson2Stream)
+    let streamDifference = zip(weight.storage, lesson2Weights.storage.prefix(32)).map { abs($0 - 3 * $1) }.max() ?? 0
+    lesson.check(
+      streamDifference <= 1e-6,
+      "one random stream: these weights are 3 × lesson 2's first 32 (σ 1/2 vs 1/6), "
+        + "|Δ| ≤ \(FormulaPrinter.scientific(streamDifference))")
+    let (i, j) = ProbePosition.strongestEdge(in: x)
     try lesson.write(
       FeatureMapFigure(
         title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
@@ -79,42 +103,43 @@ public enum Lesson04Pointwise: Lesson {
         style: .diverging, range: .perTile, scale: 6), as: "input-maps.png")
     try lesson.write(
       FeatureMapFigure(
-        title: "Pointwise weights as a matrix W (8×4)\nrow o = output channel, column c = input channel",
-        tiles: [(label: "W = w[o, c, 0, 0]", plane: weight.reshaped([8, 4]))],
+        title: "Pointwise weights as an 8×4 matrix\nrow o = output channel, column c = input channel",
+        tiles: [(label: "w[o, c, 0, 0]", plane: weight.reshaped([8, 4]))],
         style: .diverging, scale: 64, printsValues: true), as: "weights.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Pointwise 1×1 convolution 4→8: out[o] = Σ_c W[o,c] · in[c], pixel by pixel",
+        title:
+          "Pointwise 1×1 convolution 4→8: out[o] = Σ_c w[o,c] · x[c], pixel by pixel\n"
+          + "(framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "maps.png")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
+        style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
     let terms = ReferenceConvolution.terms(input: maps, weight: weight, geometry: pointwise, n: 0, o: 0, i: i, j: j)
     let element = "out[0,0,\(i),\(j)]"
     let filled = FormulaPrinter.writtenOut(terms, result: element)
     lesson.say(
-      "At row \(i), column \(j) (the digit's strongest edge), output channel 0 reads the four channels there, nothing else:"
+      "At row \(i), column \(j) (from 0; the strongest edge, as in lesson 2) output 0 reads 4 channels only:"
     )
     for line in filled.lines { lesson.say("    " + line) }
     let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)
     lesson.check(agreement.holds, agreement.claim)
     lesson.say()
 
-    // All eight outputs at that pixel are W (8×4) times the pixel's column of X.
+    // All eight outputs at that pixel are w (8×4) times the pixel's column of x.
     let pixel = Tensor(shape: [4, 1], storage: (0..<4).map { maps[n: 0, c: $0, h: i, w: j] })  // (4, 1)
     let column = KernelIdentities.matrixProduct(weight.reshaped([8, 4]), pixel)  // (8, 1)
-    lesson.say("All eight outputs at (\(i), \(j)): W times the pixel's column of X")
+    lesson.say("All eight outputs at (\(i), \(j)): w (8×4) times the pixel's column of x")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(weight.reshaped([8, 4]), width: 8, decimals: 4),
         TerminalPreview.valueGrid(pixel, width: 8, decimals: 4),
         TerminalPreview.valueGrid(column, width: 8, decimals: 4),
       ],
-      titles: ["W (8×4)", "X[:, (\(i),\(j))]", "= out[0, :, \(i), \(j)]"])
+      titles: ["w (8×4)", "x[0, :, \(i), \(j)]", "= out[0, :, \(i), \(j)]"])
     { lesson.say("    " + line) }
     let columnDifference = (0..<8).map { abs(column.storage[$0] - out[n: 0, c: $0, h: i, w: j]) }.max() ?? 0
     lesson.check(
       columnDifference <= FormulaPrinter.tolerance,
-      "W · X[:, (\(i),\(j))] equals the convolution's eight outputs there: max |Δ| = \(FormulaPrinter.scientific(columnDifference))"
+      "w · x[0, :, \(i), \(j)] equals the convolution's eight outputs there: max |Δ| = \(FormulaPrinter.scientific(columnDifference))"
     )
 
     // And over the whole image: (8×4) · (4×784) = (8×784), one matrix product.

@@ -3,12 +3,13 @@
 // What it teaches: a depthwise convolution (neighbours, no mixing) followed by a
 // pointwise one (mixing, no neighbours) does the job of a standard convolution
 // for a fraction of the cost, 1/N + 1/K² of it (MobileNet's ratio) — and it *is*
-// a standard convolution, one whose kernel is K_std[n,c,u,v] = P[n,c]·K_dw[c,u,v].
+// a standard convolution, one whose weight is w[o,c,u,v] = p[o,c]·k[c,u,v].
 // First two 5×5 channels by hand, then the digit's four maps into eight.
 // Article: §2.2 and §4.2 (depthwise separable convolution).
 // Writes: Output/05-separable/depthwise-kernels.png, depthwise-maps.png (step 1),
-//         pointwise-weights.png, maps.png (step 2) and composed-kernels.png (the
-//         8×4 standard kernels the two steps equal).
+//         pointwise-weights.png, maps.png (step 2), maps-shared.png (the same on one
+//         colour scale) and composed-kernels.png (the 8×4 standard kernels the two
+//         steps equal).
 
 import DSDC
 import Foundation
@@ -32,10 +33,10 @@ public enum Lesson05Separable: Lesson {
         "H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}   (reads G_{i,j,c}, which G_c does not define)",
       ],
       corrected: [
-        "G_{x,y,c} = Σ_{i,j} K_{i,j,c} · F_{x+i, y+j, c}     i, j ∈ {−(K−1)/2, …, (K−1)/2}, F = 0 outside",
-        "H_{x,y,n} = Σ_c P_{1,1,c,n} · G_{x,y,c}",
+        "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u − P, j + v − P]",
+        "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]   (lesson 2's notation)",
       ],
-      why: ["the second line needs a map G_{x,y,c}; the first line as written gives one number per channel."])
+      why: ["the article's second line reads a map G_{i,j,c}; its first gives one number a channel."])
     { lesson.say(line) }
     lesson.say()
     lesson.say("What the program computes (counting from 0): step 1 depthwise (groups = C), step 2 pointwise:")
@@ -45,7 +46,7 @@ public enum Lesson05Separable: Lesson {
 
     // MARK: A small case by hand
     // C = 2 channels, N = 3 outputs, K = 3. Depthwise kernels Sobel x and Sobel y;
-    // pointwise weights P = [[1, 2], [0.5, 0], [−1, 1]].
+    // pointwise weights p = [[1, 2], [0.5, 0], [−1, 1]] (row o, column c).
     let small = Tensor(
       shape: [1, 2, 5, 5], storage: (0..<25).map { $0 % 5 >= 2 ? 1 : 0 } + (0..<25).map { $0 / 5 >= 2 ? 1 : 0 })
     let smallDepthwise = Tensor(shape: [2, 1, 3, 3], storage: HandKernel.sobelX.weights + HandKernel.sobelY.weights)
@@ -64,9 +65,9 @@ public enum Lesson05Separable: Lesson {
         + "= \(Format.fixed(CostTable.mobileNetRatio(outChannels: 3, kernel: 3)))")
     lesson.check(
       abs(smallRatio - CostTable.mobileNetRatio(outChannels: 3, kernel: 3)) < 1e-12, "24/54 = 1/3 + 1/9 = 4/9")
-    // The standard kernel the two steps equal: K_std[n, c] = P[n, c] · K_dw[c].
+    // The standard weight the two steps equal: w[o, c] = p[o, c] · k[c].
     let smallComposed = KernelIdentities.separableAsStandard(depthwise: smallDepthwise, pointwise: smallPointwise)  // (3, 2, 3, 3)
-    lesson.say("The standard kernels they equal, K_std[n,c,u,v] = P[n,c]·K_dw[c,u,v], for n = 0 (P[0] = [1, 2]):")
+    lesson.say("The standard weight they equal, w[o,c,u,v] = p[o,c]·k[c,u,v], for o = 0 (p[0] = [1, 2]):")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(smallComposed.plane(n: 0, c: 0), width: 3),
@@ -81,7 +82,7 @@ public enum Lesson05Separable: Lesson {
     let smallDifference = smallViaStandard.maxAbsDifference(smallSeparable)
     lesson.check(
       smallDifference <= FormulaPrinter.tolerance,
-      "on lesson 3's two 5×5 edge channels, separable and K_std give the same (1, 3, 5, 5) output "
+      "on lesson 3's two 5×5 edge channels, separable and that w give the same (1, 3, 5, 5) output "
         + "(max |Δ| = \(FormulaPrinter.scientific(smallDifference)))")
     lesson.say()
 
@@ -103,10 +104,13 @@ public enum Lesson05Separable: Lesson {
     )
     lesson.say("    step 1 \(step1) → g \(FormulaPrinter.shape(g))")
     lesson.say("    step 2 \(step2) → out \(FormulaPrinter.shape(out))   (weights from seed \(lesson.settings.seed))")
+    lesson.say("Weights drawn from normal distributions, mean 0: k with σ = 1/3 (lesson 3's kernels: the same")
+    lesson.say("stream restarted from the seed), then p with σ = 1/2 from the draws that follow.")
+    let (i, j) = ProbePosition.strongestEdge(in: x)
     try lesson.write(
       FeatureMapFigure(
-        title: "Step 1: depthwise 3×3 kernels K_dw, one per channel (random, seed \(lesson.settings.seed))",
-        tiles: (0..<4).map { (label: "K_dw[\($0)] for c=\($0)", plane: depthwiseWeight.plane(n: $0, c: 0)) },
+        title: "Step 1: depthwise 3×3 kernels k, one per channel (random, seed \(lesson.settings.seed))",
+        tiles: (0..<4).map { (label: "k[\($0)] for c=\($0)", plane: depthwiseWeight.plane(n: $0, c: 0)) },
         style: .diverging, range: .shared, scale: 72, printsValues: true), as: "depthwise-kernels.png")
     try lesson.write(
       FeatureMapFigure(
@@ -114,19 +118,19 @@ public enum Lesson05Separable: Lesson {
         tiles: HandKernel.allCases.enumerated().map {
           (label: "g c=\($0)\n(\($1.name) map)", plane: g.plane(n: 0, c: $0))
         },
-        style: .diverging, range: .perTile, scale: 6), as: "depthwise-maps.png")
+        style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "depthwise-maps.png")
     try lesson.write(
       FeatureMapFigure(
-        title: "Step 2: pointwise weights P (8×4)\nrow n = output channel, column c = input channel",
-        tiles: [(label: "P = p[n, c, 0, 0]", plane: pointwiseWeight.reshaped([8, 4]))],
+        title: "Step 2: pointwise weights p (8×4)\nrow o = output channel, column c = input channel",
+        tiles: [(label: "p[o, c, 0, 0]", plane: pointwiseWeight.reshaped([8, 4]))],
         style: .diverging, scale: 64, printsValues: true), as: "pointwise-weights.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
-        title: "Step 2 output: depthwise separable convolution 4→8, K=3",
+        title: "Step 2 output: depthwise separable convolution 4→8, K=3\n(framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "maps.png")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
-    lesson.say("out[0,0,\(i),\(j)] (the digit's strongest edge), every term. Step 1, the four depthwise sums:")
+        style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
+    lesson.say("out[0,0,\(i),\(j)] (indices from 0; the strongest edge, as in lesson 2), every term.")
+    lesson.say("Step 1, the four depthwise sums:")
     for c in 0..<4 {
       let terms = ReferenceConvolution.terms(
         input: maps, weight: depthwiseWeight, geometry: step1, n: 0, o: c, i: i, j: j)
@@ -191,29 +195,44 @@ public enum Lesson05Separable: Lesson {
     // Fold the pointwise weights into the depthwise kernels: an (8, 4, 3, 3) kernel,
     // run as one standard convolution, gives the same eight maps.
     let composed = KernelIdentities.separableAsStandard(depthwise: depthwiseWeight, pointwise: pointwiseWeight)  // (8, 4, 3, 3)
-    lesson.say("K_std[0, c] = P[0, c] · K_dw[c] for the four channels:")
+    lesson.say("w[0, c] = p[0, c] · k[c] for the four channels:")
     for line in FormulaPrinter.sideBySide(
       (0..<4).map { TerminalPreview.valueGrid(composed.plane(n: 0, c: $0), width: 7, decimals: 4) },
-      titles: (0..<4).map { "\(Format.fixed(pointwiseWeight[n: 0, c: $0, h: 0, w: 0]))·K_dw[\($0)]" })
+      titles: (0..<4).map { "\(Format.fixed(pointwiseWeight[n: 0, c: $0, h: 0, w: 0]))·k[\($0)]" })
     { lesson.say("    " + line) }
     try lesson.write(
       FeatureMapFigure(
-        title: "The standard kernels K_std[n,c] = P[n,c] · K_dw[c] that steps 1 and 2 equal\n"
-          + "row n = output channel: each column c holds multiples of the same K_dw[c]",
+        title: "The standard weight w[o,c] = p[o,c] · k[c] that steps 1 and 2 equal\n"
+          + "row o = output channel: each column c holds multiples of the same k[c]",
         tiles: (0..<8).flatMap { n in
-          (0..<4).map { c in (label: "K_std[\(n),\(c)]", plane: composed.plane(n: n, c: c)) }
+          (0..<4).map { c in (label: "w[\(n),\(c)]", plane: composed.plane(n: n, c: c)) }
         },
         style: .diverging, range: .shared, scale: 30, columns: 4, textScale: 2), as: "composed-kernels.png")
     let viaStandard = Convolution.forward(input: maps, weight: composed, geometry: standard)  // (1, 8, 28, 28)
     let difference = viaStandard.maxAbsDifference(out)
     lesson.check(
       difference <= FormulaPrinter.tolerance,
-      "standard convolution with K_std = P·K_dw equals depthwise then pointwise on the digit: max |Δ| = \(FormulaPrinter.scientific(difference))"
+      "standard convolution with w = p·k equals depthwise then pointwise on the digit: max |Δ| = \(FormulaPrinter.scientific(difference))"
     )
-    lesson.say(
-      "The converse fails: a standard 4→8 3×3 kernel has \(parameters.standard) free numbers, K_std only \(parameters.separable) — every K_std[n, c]"
-    )
-    lesson.say("is a multiple of the same K_dw[c]. Separable convolution is a restricted standard convolution.")
+    for line in FormulaPrinter.erratum(
+      section: "§2.2", "separable convolution is not a split of the standard one",
+      article: [
+        "深度可分离卷积将标准卷积操作拆分为两个步骤",
+        "(\"depthwise separable convolution splits the standard convolution into two steps\")",
+      ],
+      corrected: [
+        "depthwise then pointwise is a restricted standard convolution,",
+        "w[o, c] = p[o, c] · k[c]; most standard kernels cannot be split that way",
+      ],
+      why: [
+        "every w[o, c] must be a multiple of one k[c]: a 4→8 3×3 weight has \(parameters.standard) free",
+        "numbers, the split only \(parameters.separable). Lesson 2's 1→4 bank (one input channel, so one",
+        "k[0]) cannot be split: Sobel x is no multiple of Sobel y.",
+      ])
+    { lesson.say(line) }
+    lesson.check(
+      SeparabilityTest.isSeparable(composed) && !SeparabilityTest.isSeparable(HandKernel.bank),
+      "p·k passes the separability test (each w[o, c] a multiple of k[c]); lesson 2's bank fails it")
     lesson.say()
     lesson.say("Output channel 0 (+ # positive, - = negative):")
     for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }

@@ -3,7 +3,7 @@
 // What it teaches: dilation D spreads a kernel's taps D pixels apart, so the same
 // nine weights read a wider window: receptive field D·(K−1)+1 at the cost of a 3×3.
 // A dilated kernel is a dense kernel with D−1 zeros inserted between taps. Through
-// a stack of layers the receptive field grows as r_l = r_{l−1} + D_l·(K_l−1)·j_{l−1};
+// a stack of layers the receptive field grows as r_l = r_{l−1} + D_l·(K_l−1)·J_{l−1};
 // DSDC-Net's stack grows to cover the whole digit. First a 7×7 grid whose values
 // name their position, then Sobel x at D = 1, 2, 3 on the digit.
 // Article: §2.3, §3.3 and §4.3 (dilated convolution).
@@ -31,35 +31,60 @@ public enum Lesson06Dilated: Lesson {
       section: "§3.3, §4.3", "the window is shifted, and outputs near the edge need padding",
       article: ["G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}     ∀ i ∈ [1,H], j ∈ [1,W]"],
       corrected: [
-        "G_{i,j,c} = Σ_{m=1}^{K} Σ_{n=1}^{K} K_{m,n,c} · F_{i+d·(m−1)−P, j+d·(n−1)−P, c}",
-        "with P = d·(K−1)/2 and F = 0 outside the image: for K = 3 the taps are i−d, i, i+d, centred on i",
+        "out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P]",
+        "with P = D·(K−1)/2 and x = 0 outside the image (lesson 2's notation): for K = 3",
+        "the taps are rows i−D, i, i+D, centred on i",
       ],
       why: [
-        "with m counted from 1, F_{i+d·m} reads rows i+d … i+K·d: the window starts d rows below i",
-        "(§4.3's example writes m−1 and so starts at i: the two disagree by d). Either way, outputs for",
-        "every i ∈ [1,H] read past row H; the code pads P = d·(K−1)/2 zeros and centres the window.",
+        "with m counted from 1, F_{i+d·m} reads rows i+d … i+K·d: the window starts d rows",
+        "below i (§4.3's example writes m−1 and so starts at i: the two disagree by d). Either",
+        "way, outputs for every i ∈ [1,H] read past row H; the code pads P = D·(K−1)/2 zeros",
+        "and centres the window.",
       ])
     { lesson.say(line) }
-    // Which rows one output reads, for output row i = 17 (counting from 1), K = 3, d = 2:
+    // Which rows one output reads, for the article's output row 17 (counting from 1), K = 3, d = 2:
     let (row, d) = (17, 2)
     lesson.say(
-      "    e.g. output row i = \(row), d = \(d): §3.3 reads rows \((1...3).map { String(row + d * $0) }.joined(separator: ", ")); "
-        + "§4.3 reads \((1...3).map { String(row + d * ($0 - 1)) }.joined(separator: ", ")); "
-        + "the program reads \((1...3).map { String(row + d * ($0 - 1) - d) }.joined(separator: ", "))")
+      "    e.g. the article's output row \(row) (row \(row - 1) counting from 0), d = \(d): counting from 1, §3.3 reads"
+    )
+    lesson.say(
+      "    rows \((1...3).map { String(row + d * $0) }.joined(separator: ", ")), §4.3 reads "
+        + "\((1...3).map { String(row + d * ($0 - 1)) }.joined(separator: ", ")), the program "
+        + "\((1...3).map { String(row + d * ($0 - 1) - d) }.joined(separator: ", ")) "
+        + "(\((1...3).map { String(row - 1 + d * ($0 - 1) - d) }.joined(separator: ", ")) from 0)")
     lesson.say()
-    lesson.say("Counting D: D = 1 is an ordinary convolution, as in PyTorch (dilation=1) and the article")
-    lesson.say("(当 d=1 时,膨胀卷积退化为标准卷积: \"when d = 1 it reduces to standard convolution\"). Some texts count")
-    lesson.say("the gaps between taps instead, so that 0 is ordinary; their rate r is D = r + 1 here.")
-    lesson.say("What the program computes (counting from 0):")
+    for line in FormulaPrinter.erratum(
+      section: "§3.3, §4.3, §4.4", "this dilated convolution is a depthwise one",
+      article: [
+        "K ∈ ℝ^{K×K×C},  G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{…, c}   (no sum over channels)",
+        "当 d=1 时,膨胀卷积退化为标准卷积",
+        "(\"when d = 1, dilated convolution reduces to standard convolution\")",
+      ],
+      corrected: [
+        "the formula is a depthwise dilated convolution: output channel c reads input",
+        "channel c only, so at d = 1 it is a depthwise convolution (lesson 3), not a",
+        "standard one. A dilated standard convolution also sums over the input channels:",
+        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i·S + u·D − P, j·S + v·D − P]",
+      ],
+      why: [
+        "a standard convolution's output mixes all C input channels (lesson 2); this one",
+        "has a K×K×C kernel and no Σ_c. In §4.4 it is the depthwise step: right there.",
+      ])
+    { lesson.say(line) }
+    lesson.say()
+    lesson.say("Counting D: D = 1 is an ordinary (undilated) convolution, as in PyTorch (dilation=1). Some texts")
+    lesson.say("count the gaps between taps instead, so that 0 is ordinary; their rate r is D = r + 1 here.")
+    lesson.say("What the program computes (the depthwise form, counting from 0):")
     lesson.say("    out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P],   P = D·(K−1)/2")
     lesson.say()
 
     // MARK: A small case by hand
-    // A 7×7 grid whose values name their position, x[r, c] = 10·r + c, and a 3×3
+    // A 7×7 grid whose values name their position, 10·row + column, and a 3×3
     // kernel of ones. Each term of out[3, 3] then shows which pixel it read.
     let grid = Tensor(shape: [1, 1, 7, 7], storage: (0..<49).map { Float(10 * ($0 / 7) + $0 % 7) })  // (1, 1, 7, 7)
     let ones = Tensor(shape: [1, 1, 3, 3], repeating: 1)  // (1, 1, 3, 3)
-    lesson.say("A small case: x[r, c] = 10·r + c on a 7×7 grid, a 3×3 kernel of ones, output (3, 3), P = D:")
+    lesson.say("A small case: a 7×7 grid holding 10·row + column (counting from 0), a 3×3 kernel of ones,")
+    lesson.say("output (3, 3), P = D:")
     for line in TerminalPreview.valueGrid(grid.plane(n: 0, c: 0), width: 3) { lesson.say("    " + line) }
     for D in 1...3 {
       let geometry = Conv2DGeometry.depthwise(1, kernel: 3, dilation: D)
@@ -83,7 +108,10 @@ public enum Lesson06Dilated: Lesson {
     let sobelX = HandKernel.sobelX.weight  // (1, 1, 3, 3)
     let (i, j) = ProbePosition.strongestEdge(in: x)
     lesson.say(
-      "Test image \(lesson.settings.sample) (labelled \(label)), pixels scaled to [0, 1], Sobel x; output (\(i), \(j)), the strongest edge:"
+      "Test image \(lesson.settings.sample) (labelled \(label)), pixels scaled to [0, 1], Sobel x; output (\(i), \(j)) from 0,"
+    )
+    lesson.say(
+      "(\(i + 1), \(j + 1) from 1), the strongest edge (largest |Sobel x| + |Sobel y|, as in lesson 2):"
     )
     var dilatedMaps: [Tensor] = []
     var taps: [Set<[Int]>] = []
@@ -119,9 +147,9 @@ public enum Lesson06Dilated: Lesson {
         }, scale: 10), as: "reads.png")
     try lesson.write(
       FeatureMapFigure(
-        title: "Sobel x output at D = 1, 2, 3 (same nine weights, one shared scale)",
+        title: "Sobel x output at D = 1, 2, 3 (same nine weights, one shared scale)\n(framed: row \(i), column \(j))",
         tiles: (0..<3).map { (label: "D = \($0 + 1)", plane: dilatedMaps[$0].plane(n: 0, c: 0)) },
-        style: .diverging, range: .shared, scale: 6), as: "maps.png")
+        style: .diverging, range: .shared, scale: 6, marked: GridCell(row: i, column: j)), as: "maps.png")
     lesson.say("Which pixels out[\(i), \(j)] reads ([ ] a tap, ( ) the output's own position, shades the ink):")
     for line in FormulaPrinter.sideBySide(
       (0..<3).map {
@@ -171,10 +199,11 @@ public enum Lesson06Dilated: Lesson {
     lesson.say()
 
     // MARK: Receptive field through a stack of layers
-    // r_l = r_{l−1} + D_l·(K_l−1)·j_{l−1} (r: pixels seen, j: input pixels between
-    // neighbouring outputs, multiplied by each stride), starting from r_0 = j_0 = 1.
+    // r_l = r_{l−1} + D_l·(K_l−1)·J_{l−1} (r: pixels seen, J: input pixels between
+    // neighbouring outputs, multiplied by each stride), starting from r_0 = J_0 = 1.
+    // (J, not j: j is the output column in lesson 2's notation.)
     lesson.say(
-      "Receptive field through a stack: r_l = r_{l−1} + D_l·(K_l−1)·j_{l−1},  j_l = j_{l−1}·S_l,  r_0 = j_0 = 1")
+      "Receptive field through a stack: r_l = r_{l−1} + D_l·(K_l−1)·J_{l−1},  J_l = J_{l−1}·S_l,  r_0 = J_0 = 1")
     let plain3 = ReceptiveField.trace(
       (1...3).map { ReceptiveField.Layer(name: "3×3 D1 #\($0)", kernel: 3, padding: 1) })
     let doubling = ReceptiveField.trace(
@@ -189,8 +218,8 @@ public enum Lesson06Dilated: Lesson {
       plain3.last?.size == 7 && doubling.last?.size == 15,
       "three 3×3 layers reach 7 pixels at D = 1 and 15 at D = 1, 2, 4")
     lesson.say(
-      "DSDC-Net (the network this walkthrough builds), layer by layer; s_l = s_{l−1} − P_l·j_{l−1} is the first")
-    lesson.say("input pixel output 0 reads (negative: in the padding), and output i reads s + i·j … s + i·j + r − 1:")
+      "DSDC-Net (the network this walkthrough builds), layer by layer; s_l = s_{l−1} − P_l·J_{l−1} is the first")
+    lesson.say("input pixel output 0 reads (negative: in the padding), and output i reads s + i·J … s + i·J + r − 1:")
     let network: [ReceptiveField.Layer] = [
       .init(name: "stem 3×3", geometry: .standard(1, 32, kernel: 3)),
       .init(name: "block1 depthwise 3×3 D2", geometry: .depthwise(32, kernel: 3, dilation: 2)),
@@ -210,7 +239,7 @@ public enum Lesson06Dilated: Lesson {
           + "K=\(layer.kernel) S=\(layer.stride) D=\(layer.dilation)   "
           + "r = \(before.size) + \(layer.dilation)·\(layer.kernel - 1)·\(before.jump) = \(field.size)".padding(
             toLength: 22, withPad: " ", startingAt: 0)
-          + "j = \(before.jump)·\(layer.stride) = \(field.jump)".padding(toLength: 14, withPad: " ", startingAt: 0)
+          + "J = \(before.jump)·\(layer.stride) = \(field.jump)".padding(toLength: 14, withPad: " ", startingAt: 0)
           + "s = \(before.start) − \(layer.padding)·\(before.jump) = \(field.start)")
       before = field
     }

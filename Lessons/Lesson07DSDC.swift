@@ -8,7 +8,7 @@
 // Article: §1.3, §2.4, §3.4, §4.4 and §5 (the PyTorch module).
 // Writes: Output/07-dsdc/depthwise-kernels.png (the four 3×3 kernels at D = 2, drawn
 //         as 5×5 with zeros), depthwise-maps.png (step 1), pointwise-weights.png and
-//         maps.png (step 2, the eight outputs).
+//         maps.png (step 2, the eight outputs), maps-shared.png (on one colour scale).
 
 import DSDC
 import Foundation
@@ -30,12 +30,14 @@ public enum Lesson07DSDC: Lesson {
       section: "§4.4", "the dilated window is shifted and needs padding (as in §3.3)",
       article: ["G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}"],
       corrected: [
-        "G_{i,j,c} = Σ_{m=1}^{K} Σ_{n=1}^{K} K_{m,n,c} · F_{i+d·(m−1)−P, j+d·(n−1)−P, c},  P = d·(K−1)/2, F = 0 outside",
-        "H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}",
+        "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P]",
+        "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]",
+        "P = D·(K−1)/2, x = 0 outside (lesson 2's notation; k, p as in lesson 5)",
       ],
       why: [
         "with m from 1, F_{i+d·m} starts d rows below i and runs past row H; the §5 code pads",
-        "d·(K−1)/2 and centres the window on (i, j), taps at i−d, i, i+d for K = 3 (lesson 6).",
+        "D·(K−1)/2 and centres the window on (i, j), taps at i−D, i, i+D for K = 3 (lesson 6).",
+        "(The first line is §3.3's depthwise formula, lesson 6: as the depthwise step, right.)",
       ])
     { lesson.say(line) }
     lesson.say()
@@ -75,7 +77,22 @@ public enum Lesson07DSDC: Lesson {
       "let out = Convolution.forward(input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)",
     ] { lesson.say("    " + line) }
     lesson.say("nn.Conv2d has bias=True by default, so both steps add a bias, which the §4.4 formulas leave out:")
-    lesson.say("    G_{i,j,c} = b_c + Σ_{m,n} K_{m,n,c}·F_{…},   H_{i,j,n} = b'_n + Σ_c P_{1,1,c,n}·G_{i,j,c}")
+    lesson.say("    g[n, c, i, j] = b[c] + Σ_{u,v} k[c, 0, u, v]·x[…]")
+    lesson.say("    out[n, o, i, j] = b'[o] + Σ_c p[o, c, 0, 0]·g[n, c, i, j]")
+    lesson.say()
+    for line in FormulaPrinter.erratum(
+      section: "§5", "the article stops mid-sentence",
+      article: [
+        "深度卷积使用nn.Conv2d实现,… `padding`参数根据膨胀因子计算",
+        "(\"the depthwise step uses nn.Conv2d, … `padding` is computed from the dilation\")",
+      ],
+      corrected: [
+        "the sentence, and the article, end there: the title's model development (开发)",
+        "and fine-tuning (微调) never come. Lessons 8–10 are this program's completion:",
+        "a network, its training, results, fine-tuning.",
+      ],
+      why: ["the text breaks off with no full stop; no network, training recipe or result follows."])
+    { lesson.say(line) }
     lesson.say()
 
     // MARK: The module on the digit's four maps
@@ -102,12 +119,16 @@ public enum Lesson07DSDC: Lesson {
     )
     lesson.say("    depthwise \(depthwise) → g \(FormulaPrinter.shape(g))")
     lesson.say("    pointwise \(pointwise) → out \(FormulaPrinter.shape(out))   (seed \(lesson.settings.seed))")
+    lesson.say("Weights and biases drawn uniformly from [−1/√fan_in, 1/√fan_in), as PyTorch starts nn.Conv2d:")
+    lesson.say("k and b within ±1/3 (fan_in = K² = 9), p and b' within ±1/2 (fan_in = C = 4); the stream is")
+    lesson.say("restarted from the seed, as in every lesson.")
+    let (i, j) = ProbePosition.strongestEdge(in: x)
     try lesson.write(
       FeatureMapFigure(
         title: "Step 1: depthwise 3×3 kernels at D = 2, drawn as the 5×5 kernels they act like",
         tiles: (0..<C).map {
           (
-            label: "K_dw[\($0)], c=\($0)",
+            label: "k[\($0)], c=\($0)",
             plane: KernelIdentities.insertingZeros(depthwiseWeight, dilation: D).plane(n: $0, c: 0)
           )
         },
@@ -118,26 +139,24 @@ public enum Lesson07DSDC: Lesson {
         tiles: HandKernel.allCases.enumerated().map {
           (label: "g c=\($0)\n(\($1.name) map)", plane: g.plane(n: 0, c: $0))
         },
-        style: .diverging, range: .perTile, scale: 6), as: "depthwise-maps.png")
+        style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "depthwise-maps.png")
     try lesson.write(
       FeatureMapFigure(
-        title: "Step 2: pointwise weights P (8×4) and the biases of both steps",
+        title: "Step 2: pointwise weights p (8×4) and the biases of both steps",
         tiles: [
-          (label: "P[n, c]", plane: pointwiseWeight.reshaped([N, C])),
+          (label: "p[o, c]", plane: pointwiseWeight.reshaped([N, C])),
           (label: "b' (pointwise)", plane: pointwiseBias.reshaped([N, 1])),
           (label: "b (depthwise)", plane: depthwiseBias.reshaped([C, 1])),
         ],
         style: .diverging, scale: 64, printsValues: true, textScale: 2), as: "pointwise-weights.png")
-    try lesson.write(
+    try lesson.writeMaps(
       FeatureMapFigure(
         title: "Depthwise separable dilated convolution 4→8, K=3, D=2: the eight output maps\n"
-          + "(the flat background is each channel's bias, carried through both steps)",
+          + "(the flat background is each channel's bias, carried through both steps; framed: row \(i), column \(j))",
         tiles: (0..<N).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6, columns: 4), as: "maps.png")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
-    lesson.say(
-      "out[0,0,\(i),\(j)] (the digit's strongest edge), every term. Step 1, four dilated depthwise sums with their biases:"
-    )
+        style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
+    lesson.say("out[0,0,\(i),\(j)] (indices from 0; the strongest edge, as in lesson 2), every term.")
+    lesson.say("Step 1, four dilated depthwise sums with their biases:")
     for c in 0..<C {
       let terms = ReferenceConvolution.terms(
         input: maps, weight: depthwiseWeight, geometry: depthwise, n: 0, o: c, i: i, j: j)
@@ -197,7 +216,7 @@ public enum Lesson07DSDC: Lesson {
         "(\"reduces computation and parameters while keeping the receptive field unchanged\")",
       ],
       corrected: [
-        "separability cuts the cost by 1/N + 1/K² at the same receptive field;",
+        "separability cuts the cost to 1/N + 1/K² of the standard cost, at the same field;",
         "dilation enlarges the receptive field at the same cost.",
       ],
       why: [

@@ -60,11 +60,15 @@ public struct FeatureMapFigure: Figure {
   public var printsValues: Bool
   /// Font scale of tile labels; `nil` picks 2 for tiles ≥ 100 px wide, else 1.
   public var textScale: Int?
+  /// A value position outlined in every tile it lies in (the output element a lesson
+  /// writes out term by term), or `nil`.
+  public var marked: GridCell?
 
   /// A figure of labelled tiles; `columns` defaults to all tiles in one row (at most 8).
   public init(
     title: String, tiles: [Tile], style: ColorMapStyle = .gray, range: Range = .shared,
-    scale: Int = 4, columns: Int? = nil, printsValues: Bool = false, textScale: Int? = nil
+    scale: Int = 4, columns: Int? = nil, printsValues: Bool = false, textScale: Int? = nil,
+    marked: GridCell? = nil
   ) {
     precondition(!tiles.isEmpty, "FeatureMapFigure needs at least one tile")
     precondition(scale >= 1, "scale must be ≥ 1, got \(scale)")
@@ -76,17 +80,39 @@ public struct FeatureMapFigure: Figure {
     self.columns = max(1, columns ?? min(tiles.count, 8))
     self.printsValues = printsValues
     self.textScale = textScale
+    self.marked = marked
   }
 
   /// The same with tiles given as `(label, plane)` pairs.
   public init(
     title: String, tiles: [(label: String, plane: Tensor)], style: ColorMapStyle = .gray,
     range: Range = .shared, scale: Int = 4, columns: Int? = nil, printsValues: Bool = false,
-    textScale: Int? = nil
+    textScale: Int? = nil, marked: GridCell? = nil
   ) {
     self.init(
       title: title, tiles: tiles.map { Tile(label: $0.label, plane: $0.plane) }, style: style,
-      range: range, scale: scale, columns: columns, printsValues: printsValues, textScale: textScale)
+      range: range, scale: scale, columns: columns, printsValues: printsValues, textScale: textScale,
+      marked: marked)
+  }
+
+  /// How value labels fit their blocks: one text scale for the whole figure, the largest
+  /// (2 for blocks of 48 px or more, else 1) at which every label fits inside its block
+  /// with a pixel to spare on each side; when even scale 1 is too large for some label,
+  /// the blocks grow to fit the widest one. No label is ever left out.
+  /// ```
+  /// valueLayout(labels: ["0.5", "-0.035"], scale: 64) == (textScale: 1, blockScale: 64)
+  /// ```
+  public static func valueLayout(labels: [String], scale: Int) -> (textScale: Int, blockScale: Int) {
+    let widest = { (textScale: Int) in labels.map { BitmapFont.width(of: $0, scale: textScale) }.max() ?? 0 }
+    for textScale in stride(from: scale >= 48 ? 2 : 1, through: 1, by: -1) where widest(textScale) <= scale - 2 {
+      return (textScale, scale)
+    }
+    return (1, widest(1) + 2)
+  }
+
+  /// The text written in each block when `printsValues` is set: 2 significant digits.
+  public static func valueLabel(_ value: Float) -> String {
+    NumberLabel.format(value, significant: 2)
   }
 
   /// The colour map used for tile `i`.
@@ -101,6 +127,11 @@ public struct FeatureMapFigure: Figure {
   /// Draws the tiles, labels and scale bar on a white background.
   public func render() -> RasterImage {
     let extents = tiles.map { planeExtent($0.plane) }
+    let values =
+      printsValues
+      ? Self.valueLayout(labels: tiles.flatMap { $0.plane.storage.map(Self.valueLabel) }, scale: self.scale)
+      : (textScale: 1, blockScale: self.scale)
+    let scale = values.blockScale
     let planeWidth = extents.map { $0.width * scale }.max()!
     let planeHeight = extents.map { $0.height * scale }.max()!
     let labelScale = textScale ?? (planeWidth >= 100 ? 2 : 1)
@@ -141,7 +172,15 @@ public struct FeatureMapFigure: Figure {
       canvas.strokeRect(
         x: planeX - 1, y: planeY - 1, width: w * scale + 2, height: h * scale + 2, color: FigureStyle.frame)
       if printsValues {
-        drawValues(tile.plane.storage, width: w, height: h, x: planeX, y: planeY, map: maps[i], into: &canvas)
+        drawValues(
+          tile.plane.storage, width: w, height: h, x: planeX, y: planeY, scale: scale, textScale: values.textScale,
+          map: maps[i], into: &canvas)
+      }
+      if let marked, marked.row >= 0, marked.row < h, marked.column >= 0, marked.column < w {
+        // A dark frame with a white one inside, visible on every colour of the map.
+        let (markX, markY) = (planeX + marked.column * scale, planeY + marked.row * scale)
+        canvas.strokeRect(x: markX - 2, y: markY - 2, width: scale + 4, height: scale + 4, color: .black, thickness: 2)
+        canvas.strokeRect(x: markX, y: markY, width: scale, height: scale, color: .white)
       }
       if !tileBars.isEmpty {
         let bar = tileBars[i]
@@ -155,19 +194,18 @@ public struct FeatureMapFigure: Figure {
     return canvas.image
   }
 
-  /// Writes each value (2 significant digits) centred in its block, light on dark colours.
+  /// Writes each value (`valueLabel`) centred in its block at `textScale`, light on dark colours.
   private func drawValues(
-    _ values: [Float], width: Int, height: Int, x: Int, y: Int, map: ColorMap, into canvas: inout Canvas
+    _ values: [Float], width: Int, height: Int, x: Int, y: Int, scale: Int, textScale: Int, map: ColorMap,
+    into canvas: inout Canvas
   ) {
-    let textScale = scale >= 48 ? 2 : 1
     for r in 0..<height {
       for c in 0..<width {
         let value = values[r * width + c]
-        let text = NumberLabel.format(value, significant: 2)
-        guard BitmapFont.width(of: text, scale: textScale) <= scale - 2 else { continue }
         let color: RGB = map.color(for: value).luma < 128 ? .white : .ink
         canvas.drawText(
-          text, x: x + c * scale + scale / 2, y: y + r * scale + (scale - BitmapFont.capHeight * textScale) / 2,
+          Self.valueLabel(value), x: x + c * scale + scale / 2,
+          y: y + r * scale + (scale - BitmapFont.capHeight * textScale) / 2,
           scale: textScale, color: color, align: .center)
       }
     }

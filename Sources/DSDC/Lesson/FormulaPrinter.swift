@@ -76,8 +76,8 @@ public enum FormulaPrinter {
     let labelWidth = rows.map(\.label.count).max() ?? 0
     let productWidth = rows.map(\.product.count).max() ?? 0
     var lines = [
-      "\(result) = Σ weight·input, term by term ("
-        + (pointwise ? "one pixel, all channels on one line):" : "one line per input channel c and kernel row):")
+      "\(result) = Σ weight·input, term by term (from 0; "
+        + (pointwise ? "one pixel, all channels on one line):" : "a line per channel c and kernel row):")
     ]
     var channelTotal: Float = 0
     for (index, row) in rows.enumerated() {

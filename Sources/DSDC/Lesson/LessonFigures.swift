@@ -12,3 +12,17 @@ extension LessonContext {
     return url
   }
 }
+
+extension LessonContext {
+  /// Writes maps to compare twice: as given (each tile on its own colour scale, which
+  /// shows every map's detail) as `name`, and with one colour scale shared by all
+  /// tiles as `name` with `-shared` before `.png`, where equal colours mean equal values.
+  @discardableResult
+  public func writeMaps(_ figure: FeatureMapFigure, as name: String) throws -> [URL] {
+    var shared = figure
+    shared.range = .shared
+    shared.title += "\n(one colour scale shared by all maps)"
+    let sharedName = name.hasSuffix(".png") ? String(name.dropLast(4)) + "-shared.png" : name + "-shared"
+    return [try write(figure, as: name), try write(shared, as: sharedName)]
+  }
+}

@@ -1,6 +1,70 @@
 import Foundation
 
 extension TrainingSession {
+  /// The final test accuracy a run must reach before anything is concluded from it:
+  /// 90%, nine times chance (10%) and below what even a linear classifier reaches on
+  /// MNIST (about 92%), so a run under it has not learned the task.
+  public static let learnedAccuracy = 0.90
+
+  /// The command-line setting that learns cheaply, for the `⚠` hint.
+  public static let quickSetting = "--epochs 2 --train-limit 6000"
+
+  /// Whether the run learned enough to conclude from: `Readiness` applied to the
+  /// last epoch's test accuracy (`nil` before any epoch with a test evaluation).
+  public var readiness: Readiness? {
+    trainer.history.last?.testAccuracy.map(Self.readiness(finalTestAccuracy:))
+  }
+
+  /// The `Readiness` rule at `learnedAccuracy` for a run's final test accuracy.
+  public static func readiness(finalTestAccuracy accuracy: Double) -> Readiness {
+    Readiness.accuracy(
+      accuracy, atLeast: learnedAccuracy, what: "the final test accuracy",
+      fix: "train longer, e.g. \(quickSetting)")
+  }
+
+  /// Why the training loss and the test loss differ, for the recipe's smoothing and
+  /// augmentation: the training loss is label-smoothed and has a floor above 0.
+  public func lossExplanation() -> [String] {
+    let recipe = trainer.recipe
+    let epsilon = recipe.labelSmoothing
+    let classes = trainer.model.config.classes
+    let floor = LabelSmoothing.lossFloor(epsilon: epsilon, classes: classes)
+    let images = recipe.augmentation == nil ? "the training images" : "augmented training images"
+    if epsilon == 0 {
+      return ["Losses: train = cross-entropy on \(images); test = the same on the test images."]
+    }
+    let e = Format.fixed(epsilon, 2)
+    return [
+      "Losses: train = label-smoothed cross-entropy (ε = \(e)) on \(images);",
+      "        test = plain cross-entropy (ε = 0) on the unaltered test images. The two do not compare:",
+      "        the smoothed target puts 1 − ε + ε/K on the label and ε/K elsewhere, so even a perfect",
+      "        prediction pays its entropy −(1−ε+ε/K)·ln(1−ε+ε/K) − (K−1)(ε/K)·ln(ε/K) = "
+        + Format.fixed(floor, 4) + " (K = \(classes)),",
+      "        the floor of the train loss; the test loss can approach 0.",
+    ]
+  }
+
+  /// The loss curves, each labelled with what it measures, and the floor of the
+  /// label-smoothed training loss drawn as a flat grey line.
+  public static func lossPlot(_ history: [EpochSummary], recipe: TrainingRecipe, classes: Int) -> LinePlot {
+    let epochs = history.map { Float($0.epoch) }
+    let floor = Float(LabelSmoothing.lossFloor(epsilon: recipe.labelSmoothing, classes: classes))
+    let smoothing = recipe.labelSmoothing == 0 ? "plain" : "smoothed eps \(Format.fixed(recipe.labelSmoothing, 2))"
+    let augmented = recipe.augmentation == nil ? "" : ", augmented"
+    var series: [LinePlot.Series] = [
+      .init(name: "train (\(smoothing)\(augmented))", x: epochs, y: history.map { Float($0.trainLoss) }),
+      .init(name: "test (plain CE)", x: epochs, y: history.map { Float($0.testLoss ?? .nan) }),
+    ]
+    if floor > 0, let first = epochs.first, let last = epochs.last {
+      let name = "train floor \(Format.fixed(Double(floor), 3))"
+      series.append(.init(name: name, x: [first, last], y: [floor, floor], color: .mutedInk))
+    }
+    return LinePlot(
+      title: "Loss per epoch\ntrain: \(recipe.labelSmoothing == 0 ? "plain" : "label-smoothed") CE on "
+        + "\(recipe.augmentation == nil ? "" : "augmented ")training images; test: plain CE",
+      xLabel: "epoch", yLabel: "cross-entropy", series: series)
+  }
+
   /// Metrics as CSV and JSON, and the figures: curves, confusion matrix, mistakes,
   /// learned depthwise kernels, and the lesson digit's activations through each block.
   func writeResults(test: LabeledImages, lessonDigit: Int) throws {
@@ -26,10 +90,7 @@ extension TrainingSession {
 
     // Curves.
     let epochs = history.map { Float($0.epoch) }
-    let loss = LinePlot(title: "Loss per epoch", xLabel: "epoch", yLabel: "cross-entropy", series: [
-      .init(name: "train", x: epochs, y: history.map { Float($0.trainLoss) }),
-      .init(name: "test", x: epochs, y: history.map { Float($0.testLoss ?? 0) }),
-    ])
+    let loss = Self.lossPlot(history, recipe: trainer.recipe, classes: trainer.model.config.classes)
     let accuracy = LinePlot(title: "Accuracy per epoch (%)", xLabel: "epoch", yLabel: "accuracy (%)", series: [
       .init(name: "train", x: epochs, y: history.map { Float($0.trainAccuracy * 100) }),
       .init(name: "test", x: epochs, y: history.map { Float(($0.testAccuracy ?? 0) * 100) }),

@@ -46,6 +46,7 @@ public final class TrainingSession {
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
     log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)")
+    for line in lossExplanation() { log(line) }
     if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
     if leftovers > 0 { log("Removed \(leftovers) temporary file(s) left by an interrupted checkpoint write.") }
     let started = Date()
@@ -62,10 +63,16 @@ public final class TrainingSession {
     }
     let seconds = Date().timeIntervalSince(started)
     let history = trainer.history
-    if let best = history.max(by: { ($0.testAccuracy ?? 0) < ($1.testAccuracy ?? 0) }) {
+    if let last = history.last {
       let images = history.reduce(0.0) { $0 + $1.imagesPerSecond * $1.trainSeconds }
       let trainTime = history.reduce(0.0) { $0 + $1.trainSeconds }
-      log("Done: best test accuracy \(Format.fixed((best.testAccuracy ?? 0) * 100, 2))% (epoch \(best.epoch)), final \(Format.fixed((history.last?.testAccuracy ?? 0) * 100, 2))%; this run took \(Format.fixed(seconds, 1)) s, training at \(Int(images / max(trainTime, 1e-9))) images/s.")
+      let accuracy = Format.fixed((last.testAccuracy ?? 0) * 100, 2)
+      log(
+        "Done: final test accuracy \(accuracy)% (epoch \(last.epoch), the last; "
+          + "no epoch is picked by test accuracy).")
+      let rate = Int(images / max(trainTime, 1e-9))
+      log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
+      if let readiness { log(readiness.line) }
     }
     try writeResults(test: test, lessonDigit: lessonDigit)
     try saveRecord()
