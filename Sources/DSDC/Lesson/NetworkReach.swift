@@ -3,19 +3,12 @@
 /// dilation (to measure dilation's share), and how many real pixels, not padding,
 /// each output position reads.
 public enum NetworkReach {
-  /// The windows of a DSDC-Net, in order: the stem, then per block the depthwise and
-  /// the pointwise convolution and, when the block pools, the 2×2 max-pool. BatchNorm,
-  /// ReLU and the global pool are left out (the first two see one pixel; the global
-  /// pool is no window, see `wholeImage`).
+  /// The windows of a DSDC-Net, in order (`DSDCNetConfig.receptiveFieldLayers`): the
+  /// stem, then per block its convolutions and, when the block pools, the 2×2 max-pool.
+  /// BatchNorm, ReLU and the global pool are left out (the first two see one pixel; the
+  /// global pool is no window, see `wholeImage`).
   public static func layers(_ config: DSDCNetConfig) -> [ReceptiveField.Layer] {
-    var layers = [ReceptiveField.Layer(name: "stem", geometry: config.stemGeometry)]
-    for index in config.blocks.indices {
-      let name = "block\(index + 1)"
-      layers.append(.init(name: name + ".depthwise", geometry: config.depthwiseGeometry(index)))
-      layers.append(.init(name: name + ".pointwise", geometry: config.pointwiseGeometry(index)))
-      if config.blocks[index].pools { layers.append(.pool(name: name + ".pool", size: 2)) }
-    }
-    return layers
+    config.receptiveFieldLayers
   }
 
   /// The same network with every block's dilation set to 1 (padding follows; every

@@ -1,12 +1,20 @@
-extension DSDCNet {
+extension DSDCNetConfig {
   /// The layers from the input to the last block's output, as the receptive field
-  /// sees them (BatchNorm and ReLU read one pixel and are left out):
-  /// `stem`, each block's convolutions, and its 2×2 pool if it has one.
+  /// sees them: the stem, each block's convolutions (depthwise and pointwise, or the
+  /// one standard convolution) and its 2×2 pool if it has one. BatchNorm and ReLU
+  /// read one pixel and are left out.
   public var receptiveFieldLayers: [ReceptiveField.Layer] {
-    var layers = [ReceptiveField.Layer(name: stem.name, geometry: stem.geometry)]
-    for block in blocks {
-      layers += block.convolutions.map { ReceptiveField.Layer(name: $0.name, geometry: $0.geometry) }
-      if block.pool != nil { layers.append(.pool(name: block.name + ".pool", size: 2)) }
+    var layers = [ReceptiveField.Layer(name: "stem", geometry: stemGeometry)]
+    for index in blocks.indices {
+      let name = "block\(index + 1)"
+      switch blocks[index].convolution {
+      case .separable:
+        layers.append(.init(name: name + ".depthwise", geometry: depthwiseGeometry(index)))
+        layers.append(.init(name: name + ".pointwise", geometry: pointwiseGeometry(index)))
+      case .standard:
+        layers.append(.init(name: name + ".conv", geometry: standardGeometry(index)))
+      }
+      if blocks[index].pools { layers.append(.pool(name: name + ".pool", size: 2)) }
     }
     return layers
   }
@@ -16,7 +24,12 @@ extension DSDCNet {
   /// The span may reach into the padding (below 0 or past the image's edge).
   public var centreOutput: (position: Int, window: ClosedRange<Int>) {
     let field = ReceptiveField.trace(receptiveFieldLayers).last!
-    let position = config.featureSize(beforeBlock: config.blocks.count) / 2
+    let position = featureSize(beforeBlock: blocks.count) / 2
     return (position, field.window(position))
   }
+}
+
+extension DSDCNet {
+  /// `config.centreOutput`: the last block's centre output and its receptive field.
+  public var centreOutput: (position: Int, window: ClosedRange<Int>) { config.centreOutput }
 }
