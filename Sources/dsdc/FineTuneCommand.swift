@@ -14,7 +14,8 @@ struct FineTuneCommand: ParsableCommand {
       `dsdc predict --checkpoint F IMAGE.png` work on it and print the class names.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("scratch, head, pointwise or full.", valueName: "strategy"))
+  @Option(name: .long, help: ArgumentHelp(FineTuningStrategy.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                                          valueName: "strategy"))
   var strategy: String = "full"
 
   @OptionGroup var checkpoint: CheckpointOption
@@ -48,7 +49,8 @@ struct FineTuneCommand: ParsableCommand {
 
   func validate() throws {
     guard FineTuningStrategy(rawValue: strategy) != nil else {
-      throw ValidationError("--strategy must be scratch, head, pointwise or full, got \(strategy)")
+      let names = FineTuningStrategy.allCases.map(\.rawValue)
+      throw ValidationError("--strategy must be \(names.dropLast().joined(separator: ", ")) or \(names.last!), got \(strategy)")
     }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }

@@ -89,7 +89,8 @@ public struct Difference: Sendable, Equatable {
         sentence: "\(aName) and \(bName) are not compared: \(seeds) seed(s) give no spread to judge Δ = \(Format.signed(delta, decimals)) against")
     }
     let rule = "a difference counts when |Δ| > max(\(Format.fixed(k, 0)) × pooled seed SD, \(f(resolution))) = \(f(margin))"
-    if abs(delta) > margin {
+    // (Measurements are decimals such as 99.01 − 99.00; rounding must not tip the rule.)
+    if abs(delta) - margin > 1e-9 * Swift.max(1, margin) {
       let direction: Direction = delta > 0 ? .higher : .lower
       return Difference(
         direction: direction, delta: delta, margin: margin, rule: rule,
