@@ -115,17 +115,20 @@ public enum Lesson10FineTuning: Lesson {
     // MARK: The table: mean ± SD over the seeds, and the range
     let measured = FineTuningMeasurements(runs: runs)
     lesson.say(
-      "strategy           trainable   training s    test accuracy % on \(Format.grouped(measured.testImages)) images")
+      "strategy           trainable     training s   test accuracy % on \(Format.grouped(measured.testImages)) images")
     for strategy in FineTuningStrategy.allCases {
       let (seconds, accuracy) = (measured.seconds[strategy]!, measured.accuracy[strategy]!)
       let trainable = Format.grouped(expectedTrainable[strategy] ?? 0)
       lesson.say(
-        "  \(strategy.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0))\(String(repeating: " ", count: max(0, 9 - trainable.count)))\(trainable)   \(Format.fixed(seconds.mean, 2)) ± \(Format.fixed(seconds.standardDeviation, 2))   \(accuracy.formatted())"
+        "  \(strategy.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0))\(String(repeating: " ", count: max(0, 9 - trainable.count)))\(trainable)   \(String(format: "%6.2f ± %5.2f", seconds.mean, seconds.standardDeviation))   \(accuracy.formatted())"
       )
     }
-    for strategy in FineTuningStrategy.allCases where readiness.isReady || !strategy.keepsBatchNormStatistics {
-      lesson.check(measured.accuracy[strategy]!.min > 10, "every seed of \(strategy.rawValue) beats chance (10%)")
-    }
+    // Chance is 10%; a parent below the required accuracy may leave its reusers there.
+    let checked = FineTuningStrategy.allCases.filter { readiness.isReady || !$0.reusesParent }
+    lesson.check(
+      checked.allSatisfy { measured.accuracy[$0]!.min > 10 },
+      "every seed of \(checked.count == FineTuningStrategy.allCases.count ? "every strategy" : "scratch") beats chance (10%)"
+    )
     lesson.say()
 
     // MARK: Frozen means frozen (the first seed's runs)
@@ -234,7 +237,7 @@ public enum Lesson10FineTuning: Lesson {
     for line in FineTuningConclusions.lines(parent: readiness, measured: measured) { lesson.say(line) }
     lesson.say()
     lesson.say(
-      "Lesson time: \((ContinuousClock.now - started).components.seconds) s for \(runCount) runs (release build: `swift run -c release`)."
+      "Lesson time: \((ContinuousClock.now - started).components.seconds) s for \(runCount) runs."
     )
   }
 }
