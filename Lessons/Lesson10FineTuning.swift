@@ -41,7 +41,7 @@ public enum Lesson10FineTuning: Lesson {
     ).accuracy
     let readiness = FineTuningConclusions.parentReadiness(accuracy: parentAccuracy)
     lesson.say("Parent: \(parentURL.path), scored now on MNIST's \(Format.grouped(mnistTest.count)) test digits.")
-    lesson.say(readiness.line)
+    for line in FineTuningConclusions.wrapped(readiness.line) { lesson.say(line) }
     let task = FineTuningTask.fashionMNIST
     let dataDirectory = task.resolve(option: lesson.settings.options["finetune-data"])
     let train = try task.loadSplit(.train, directory: dataDirectory)

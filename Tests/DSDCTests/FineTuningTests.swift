@@ -30,8 +30,10 @@ struct FineTuningTests {
     }
   }
 
-  @Test(arguments: [(FineTuningStrategy.scratch, 30_922), (.head, 1_290), (.headBN, 1_290), (.pointwise, 28_618),
-                    (.pointwiseRandom, 28_618), (.full, 30_922)])
+  @Test(arguments: [
+    (FineTuningStrategy.scratch, 30_922), (.head, 1_290), (.headBN, 1_290), (.pointwise, 28_618),
+    (.pointwiseRandom, 28_618), (.full, 30_922),
+  ])
   func trainableParameterCounts(strategy: FineTuningStrategy, expected: Int) {
     let model = TinyNet.model(DSDCNetConfig())
     strategy.apply(to: model)
@@ -55,7 +57,8 @@ struct FineTuningTests {
       if parameter.isFrozen { #expect(parameter.gradient.storage.allSatisfy { $0 == 0 }, "\(parameter.name)") }
     }
     // A frozen backbone keeps its BatchNorm statistics; a trained one updates them.
-    #expect((model.batchNorms.map { [$0.runningMean, $0.runningVar] } == statistics) == strategy.keepsBatchNormStatistics)
+    let kept = model.batchNorms.map { [$0.runningMean, $0.runningVar] } == statistics
+    #expect(kept == strategy.keepsBatchNormStatistics)
   }
 
   /// The stem and depthwise kernels of a model, the spatial filters.
@@ -74,7 +77,9 @@ struct FineTuningTests {
     // Every spatial kernel is new; everything else is what `pointwise` starts from
     // (the parent's, and the same new classifier).
     #expect(zip(drawn, Self.spatial(parent)).allSatisfy { $0 != $1 })
-    let spatialNames: Set = ["stem.weight", "block1.depthwise.weight", "block2.depthwise.weight", "block3.depthwise.weight"]
+    let spatialNames: Set = [
+      "stem.weight", "block1.depthwise.weight", "block2.depthwise.weight", "block3.depthwise.weight",
+    ]
     #expect(drawn.count == spatialNames.count)
     for (mine, theirs) in zip(run.model.parameters, control.parameters) where !spatialNames.contains(mine.name) {
       #expect(mine.value == theirs.value, "\(mine.name)")
@@ -103,7 +108,7 @@ struct FineTuningTests {
     var recipe = Self.recipe()
     recipe.trainLimit = 20
     let run = try FineTuningRun(parent: parentURL, strategy: .headBN, recipe: recipe)
-    #expect(statistics(run.model) == statistics(parent))   // re-estimation happens in train
+    #expect(statistics(run.model) == statistics(parent))  // re-estimation happens in train
     try run.train(on: train, test: test)
 
     // The statistics are those of the recipe's 20 training images, and training did not move them.

@@ -121,7 +121,24 @@ struct FineTuningConclusionsTests {
     let readiness = FineTuningConclusions.parentReadiness(accuracy: accuracy)
     #expect(accuracy < 0.5 && !readiness.isReady)
     let lines = FineTuningConclusions.lines(parent: readiness, measured: Self.measured)
-    #expect(lines == [readiness.line])
+    #expect(lines == FineTuningConclusions.wrapped(readiness.line))
     #expect(lines[0].hasPrefix("⚠ the parent's MNIST test accuracy is only"))
+    #expect(lines.joined(separator: " ").contains("dsdc train"))
+    #expect(!lines.contains { $0.contains("verdict") || $0.hasPrefix("Claim") })
+    #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines)")
+  }
+}
+
+@Suite("Line wrapping")
+struct WrappedTests {
+  @Test func shortLinesStayWhole() {
+    #expect(FineTuningConclusions.wrapped("a b c", width: 5) == ["a b c"])
+  }
+
+  @Test func longLinesBreakAtSpacesAndIndent() {
+    // "aaa bbb" is 7 > 6: break; the second line "  bbb ccc" is 9 > 6: break again.
+    #expect(FineTuningConclusions.wrapped("aaa bbb ccc", width: 6) == ["aaa", "  bbb", "  ccc"])
+    #expect(FineTuningConclusions.wrapped("aaa bb cc", width: 7) == ["aaa bb", "  cc"])
+    #expect(FineTuningConclusions.wrapped("abcdefgh ij", width: 4) == ["abcdefgh", "  ij"])
   }
 }

@@ -26,17 +26,35 @@ public enum FineTuningConclusions {
   public static func parentReadiness(accuracy: Double) -> Readiness {
     Readiness.accuracy(
       accuracy, atLeast: requiredParentAccuracy, what: "the parent's MNIST test accuracy",
-      fix: "train it with `dsdc train` or `dsdc lesson 8` (their default settings)")
+      fix: "train it: `dsdc train` or `dsdc lesson 8` (defaults)")
   }
 
-  /// The lines to print: the parent's readiness line, then — only if it is ready —
+  /// `line` broken at spaces into lines of at most `width` characters (a longer word
+  /// stays whole), every line after the first indented by `indent`.
+  public static func wrapped(_ line: String, width: Int = 100, indent: String = "  ") -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+      let prefix = lines.isEmpty ? "" : indent
+      if !current.isEmpty && (prefix + current + " " + word).count > width {
+        lines.append(prefix + current)
+        current = String(word)
+      } else {
+        current = current.isEmpty ? String(word) : current + " " + word
+      }
+    }
+    lines.append((lines.isEmpty ? "" : indent) + current)
+    return lines
+  }
+
+  /// The lines to print: the parent's readiness line (wrapped), then — only if it is ready —
   /// for each claim its statement, both spreads, the verdict and the rule.
   public static func lines(
     parent: Readiness, measured: FineTuningMeasurements,
     claims: [TransferClaim] = claims
   ) -> [String] {
-    guard parent.isReady else { return [parent.line] }
-    var lines = [parent.line]
+    guard parent.isReady else { return wrapped(parent.line) }
+    var lines = wrapped(parent.line)
     for (number, claim) in claims.enumerated() {
       let (a, b) = claim.spreads(measured)
       let label = claim.quantity == .accuracy ? "test accuracy, %" : "training time, s"

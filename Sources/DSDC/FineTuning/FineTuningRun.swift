@@ -77,7 +77,7 @@ public final class FineTuningRun {
       if strategy.randomizesSpatialFilters {
         let random = DSDCNet(config: parent.config, using: &generator)
         for (mine, fresh) in zip(model.parameters, random.parameters) where strategy.freezes(mine.name) {
-          mine.assign(fresh.value)   // the stem and depthwise kernels
+          mine.assign(fresh.value)  // the stem and depthwise kernels
         }
       }
     } else {
@@ -98,23 +98,29 @@ public final class FineTuningRun {
   ///   - epochTest: the images scored after every epoch (and before the first); nil
   ///     means `test`. A fixed subset keeps the per-epoch curve cheap.
   @discardableResult
-  public func train(on trainSet: LabeledImages, test testSet: LabeledImages, epochTest: LabeledImages? = nil,
-                    progress: (TrainingEvent) -> Void = { _ in }) throws -> [EpochSummary] {
+  public func train(
+    on trainSet: LabeledImages, test testSet: LabeledImages, epochTest: LabeledImages? = nil,
+    progress: (TrainingEvent) -> Void = { _ in }
+  ) throws -> [EpochSummary] {
     let recipe = trainer.recipe
     if strategy.reestimatesBatchNormStatistics {
-      model.reestimateBatchNormStatistics(on: trainSet.prefix(recipe.trainLimit), normalization: recipe.normalization,
-                                          batchSize: recipe.batchSize)
+      model.reestimateBatchNormStatistics(
+        on: trainSet.prefix(recipe.trainLimit), normalization: recipe.normalization, batchSize: recipe.batchSize)
     }
     let monitor = epochTest ?? testSet
-    startEvaluation = Evaluation(model: model, images: monitor, normalization: recipe.normalization,
-                                 batchSize: recipe.batchSize)
+    startEvaluation = Evaluation(
+      model: model, images: monitor, normalization: recipe.normalization, batchSize: recipe.batchSize)
     var last: Evaluation?
     let history = try trainer.train(on: trainSet, test: monitor) { event in
       if case .epochEnded(_, let evaluation) = event { last = evaluation }
       progress(event)
     }
-    finalEvaluation = epochTest == nil ? last
-      : Evaluation(model: model, images: testSet, normalization: recipe.normalization, batchSize: recipe.batchSize)
+    if epochTest == nil {
+      finalEvaluation = last
+    } else {
+      finalEvaluation = Evaluation(
+        model: model, images: testSet, normalization: recipe.normalization, batchSize: recipe.batchSize)
+    }
     return history
   }
 

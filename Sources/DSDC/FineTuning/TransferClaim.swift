@@ -37,7 +37,7 @@ public struct TransferClaim: Sendable, Equatable {
     self.quantity = quantity
   }
 
-  /// The comparison the claim makes, e.g. `pointwise > pointwise-random (test accuracy)`.
+  /// The comparison the claim makes, e.g. `pointwise > pointwise-random in test accuracy`.
   public var comparison: String {
     switch quantity {
     case .accuracy: return "\(a.rawValue) > \(b.rawValue) in test accuracy"
