@@ -9,12 +9,15 @@ struct FineTuneCommand: ParsableCommand {
     abstract: "Fine-tune a trained DSDC-Net on Fashion-MNIST; the model and metrics go to OUTPUT/finetune/STRATEGY/.",
     discussion: """
       Strategies:
-      \(FineTuningStrategy.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+      \(FineTuningStrategy.allCases.map { "  \($0.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
       The result is an ordinary checkpoint: `dsdc evaluate --checkpoint F` and
       `dsdc predict --checkpoint F IMAGE.png` work on it and print the class names.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("scratch, head, pointwise or full.", valueName: "strategy"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      FineTuningStrategy.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "strategy"))
   var strategy: String = "full"
 
   @OptionGroup var checkpoint: CheckpointOption
@@ -48,7 +51,9 @@ struct FineTuneCommand: ParsableCommand {
 
   func validate() throws {
     guard FineTuningStrategy(rawValue: strategy) != nil else {
-      throw ValidationError("--strategy must be scratch, head, pointwise or full, got \(strategy)")
+      let names = FineTuningStrategy.allCases.map(\.rawValue)
+      let choices = names.dropLast().joined(separator: ", ") + " or " + names.last!
+      throw ValidationError("--strategy must be \(choices), got \(strategy)")
     }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }

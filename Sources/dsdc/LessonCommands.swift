@@ -21,7 +21,8 @@ struct OverviewCommand: ParsableCommand {
       let done = FileManager.default.fileExists(atPath: outputFolder.appendingPathComponent(info.folderName).path)
       if !done && next == nil { next = info.number }
       let mark = done ? "✓" : " "
-      print("  \(mark) \(info.number). \(info.title.padding(toLength: 44, withPad: " ", startingAt: 0)) article \(info.articleSection)")
+      let number = (info.number < 10 ? " " : "") + "\(info.number)."
+      print("  \(mark) \(number) \(info.title.padding(toLength: 44, withPad: " ", startingAt: 0)) article \(info.articleSection)")
     }
     print("")
     if let next {

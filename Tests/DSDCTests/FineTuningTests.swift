@@ -30,7 +30,10 @@ struct FineTuningTests {
     }
   }
 
-  @Test(arguments: [(FineTuningStrategy.scratch, 30_922), (.head, 1_290), (.pointwise, 28_618), (.full, 30_922)])
+  @Test(arguments: [
+    (FineTuningStrategy.scratch, 30_922), (.head, 1_290), (.headBN, 1_290), (.pointwise, 28_618),
+    (.pointwiseRandom, 28_618), (.full, 30_922),
+  ])
   func trainableParameterCounts(strategy: FineTuningStrategy, expected: Int) {
     let model = TinyNet.model(DSDCNetConfig())
     strategy.apply(to: model)
@@ -54,7 +57,87 @@ struct FineTuningTests {
       if parameter.isFrozen { #expect(parameter.gradient.storage.allSatisfy { $0 == 0 }, "\(parameter.name)") }
     }
     // A frozen backbone keeps its BatchNorm statistics; a trained one updates them.
-    #expect((model.batchNorms.map { [$0.runningMean, $0.runningVar] } == statistics) == (strategy == .head))
+    let kept = model.batchNorms.map { [$0.runningMean, $0.runningVar] } == statistics
+    #expect(kept == strategy.keepsBatchNormStatistics)
+  }
+
+  /// The stem and depthwise kernels of a model, the spatial filters.
+  static func spatial(_ model: DSDCNet) -> [Tensor] {
+    model.parameters.filter { $0.name == "stem.weight" || $0.name.hasSuffix(".depthwise.weight") }.map(\.value)
+  }
+
+  @Test func pointwiseRandomRedrawsOnlyTheSpatialFiltersAndKeepsThemFrozen() throws {
+    let folder = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let parentURL = try Self.parent(in: folder)
+    let parent = try TrainingCheckpoint.loadModel(from: parentURL).model
+    let run = try FineTuningRun(parent: parentURL, strategy: .pointwiseRandom, recipe: Self.recipe(epochs: 2))
+    let control = try FineTuningRun(parent: parentURL, strategy: .pointwise, recipe: Self.recipe(epochs: 2)).model
+    let drawn = Self.spatial(run.model)
+    // Every spatial kernel is new; everything else is what `pointwise` starts from
+    // (the parent's, and the same new classifier).
+    #expect(zip(drawn, Self.spatial(parent)).allSatisfy { $0 != $1 })
+    let spatialNames: Set = [
+      "stem.weight", "block1.depthwise.weight", "block2.depthwise.weight", "block3.depthwise.weight",
+    ]
+    #expect(drawn.count == spatialNames.count)
+    for (mine, theirs) in zip(run.model.parameters, control.parameters) where !spatialNames.contains(mine.name) {
+      #expect(mine.value == theirs.value, "\(mine.name)")
+    }
+    // The same seed draws the same kernels; another seed others.
+    let again = try FineTuningRun(parent: parentURL, strategy: .pointwiseRandom, recipe: Self.recipe(epochs: 2))
+    var other = Self.recipe(epochs: 2)
+    other.seed = 8
+    let elsewhere = try FineTuningRun(parent: parentURL, strategy: .pointwiseRandom, recipe: other)
+    #expect(Self.spatial(again.model) == drawn && Self.spatial(elsewhere.model) != drawn)
+    // Frozen through training: bit-identical, while the trainable tensors moved.
+    let trainable = run.model.parameters.filter { !$0.isFrozen }.map(\.value)
+    try run.train(on: TinyNet.images(count: 32, seed: 12), test: TinyNet.images(count: 10, seed: 13))
+    #expect(run.trainer.step == 4)
+    #expect(Self.spatial(run.model) == drawn)
+    #expect(zip(run.model.parameters.filter { !$0.isFrozen }.map(\.value), trainable).allSatisfy { $0 != $1 })
+  }
+
+  @Test func headBNReestimatesTheStatisticsOnceThenTrainsOnlyTheClassifier() throws {
+    let folder = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let parentURL = try Self.parent(in: folder)
+    let parent = try TrainingCheckpoint.loadModel(from: parentURL).model
+    let statistics = { (model: DSDCNet) in model.batchNorms.flatMap { $0.runningMean.storage + $0.runningVar.storage } }
+    let (train, test) = (TinyNet.images(count: 24, seed: 14), TinyNet.images(count: 10, seed: 15))
+    var recipe = Self.recipe()
+    recipe.trainLimit = 20
+    let run = try FineTuningRun(parent: parentURL, strategy: .headBN, recipe: recipe)
+    #expect(statistics(run.model) == statistics(parent))  // re-estimation happens in train
+    try run.train(on: train, test: test)
+
+    // The statistics are those of the recipe's 20 training images, and training did not move them.
+    let expected = try FineTuningRun(parent: parentURL, strategy: .headBN, recipe: recipe).model
+    expected.reestimateBatchNormStatistics(on: train.prefix(20), normalization: .mnist, batchSize: recipe.batchSize)
+    #expect(statistics(run.model) == statistics(expected))
+    #expect(statistics(run.model) != statistics(parent))
+    for (old, new) in zip(parent.parameters, run.model.parameters) {
+      #expect((old.value == new.value) == new.isFrozen, "\(new.name)")
+    }
+    #expect(run.model.batchNorms.allSatisfy { $0.usesRunningStatistics })
+    // Without a per-epoch subset, the start and the end are scored on the whole test set.
+    #expect(run.startEvaluation?.count == 10 && run.finalEvaluation?.count == 10)
+  }
+
+  @Test func aPerEpochSubsetLeavesTheFinalScoreToTheWholeTestSet() throws {
+    let folder = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let parentURL = try Self.parent(in: folder)
+    let (train, test) = (TinyNet.images(count: 32, seed: 16), TinyNet.images(count: 30, seed: 17))
+    let run = try FineTuningRun(parent: parentURL, strategy: .full, recipe: Self.recipe(epochs: 2))
+    try run.train(on: train, test: test, epochTest: test.prefix(10))
+    let final = try #require(run.finalEvaluation)
+    #expect(run.startEvaluation?.count == 10 && final.count == 30)
+    #expect(run.trainer.history.count == 2)
+    #expect(final == Evaluation(model: run.model, images: test, normalization: .mnist, batchSize: 16))
+    let subset = Evaluation(model: run.model, images: test.prefix(10), normalization: .mnist, batchSize: 16)
+    #expect(run.trainer.history.last?.testAccuracy == subset.accuracy)
+    #expect(run.metadata[TrainingCheckpoint.testAccuracyKey] == Format.fixed(final.accuracy, 4))
   }
 
   @Test func fullGivesTheBackboneATenthOfTheRate() {
@@ -134,7 +217,7 @@ struct FineTuneCommandTests {
   @Test func badStrategyIsOneLine() throws {
     let result = try runTool(["finetune", "--strategy", "everything"])
     #expect(result.status != 0 && result.status < 128)
-    #expect(result.stderr.contains("--strategy must be scratch, head, pointwise or full"))
+    #expect(result.stderr.contains("--strategy must be scratch, head, head-bn, pointwise, pointwise-random or full"))
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 

@@ -10,7 +10,7 @@ import Foundation
 /// | `dsdc.parent_sha256`       | SHA-256 of that file's bytes                     |
 /// | `dsdc.task`                | task name, e.g. `fashion-mnist`                  |
 /// | `dsdc.class_names`         | JSON array of the class names, by label          |
-/// | `dsdc.finetune_strategy`   | `scratch`, `head`, `pointwise` or `full`         |
+/// | `dsdc.finetune_strategy`   | a `FineTuningStrategy` raw value, e.g. `full`    |
 public struct FineTuningMetadata: Sendable, Equatable {
   /// The metadata keys.
   public enum Key {

@@ -13,9 +13,11 @@ import Foundation
 ///
 /// The classifier always starts anew (PyTorch's default initialisation from the
 /// recipe's seed): the parent's head maps features to digits, which mean nothing for
-/// clothes. `scratch` draws the whole network from the same seed. Shuffling and
-/// augmentation then start from that seed too, so every strategy sees the same
-/// batches in the same order.
+/// clothes. `scratch` draws the whole network from the same seed. `pointwise-random`
+/// draws the same classifier as the other strategies, then redraws the stem and
+/// depthwise kernels from the generator where it stands (a whole fresh network is
+/// drawn, and its spatial kernels are kept). Shuffling and augmentation then start
+/// from the seed itself, so every strategy sees the same batches in the same order.
 ///
 /// The input normalisation is the parent's (MNIST's `μ`, `σ`), not the new task's:
 /// the pretrained stem was trained on inputs on that scale, and the checkpoint's
@@ -29,8 +31,10 @@ public final class FineTuningRun {
   public let origin: FineTuningMetadata
   /// The trainer; its model is the network being fine-tuned.
   public let trainer: Trainer
-  /// The test evaluation before the first step (set by `train`).
+  /// The evaluation before the first step, on the per-epoch test set (set by `train`).
   public private(set) var startEvaluation: Evaluation?
+  /// The evaluation on the whole test set after the last epoch (set by `train`).
+  public private(set) var finalEvaluation: Evaluation?
 
   /// The network being fine-tuned.
   public var model: DSDCNet { trainer.model }
@@ -70,6 +74,12 @@ public final class FineTuningRun {
                         outFeatures: model.classifier.outFeatures, using: &generator)
       model.classifier.weight.assign(head.weight.value)
       model.classifier.bias.assign(head.bias.value)
+      if strategy.randomizesSpatialFilters {
+        let random = DSDCNet(config: parent.config, using: &generator)
+        for (mine, fresh) in zip(model.parameters, random.parameters) where strategy.freezes(mine.name) {
+          mine.assign(fresh.value)  // the stem and depthwise kernels
+        }
+      }
     } else {
       model = DSDCNet(config: parent.config, using: &generator)
     }
@@ -81,21 +91,44 @@ public final class FineTuningRun {
     trainer = Trainer(model: model, recipe: recipe, generator: SeededGenerator(seed: recipe.seed))
   }
 
-  /// Evaluates the starting point, then trains every epoch of the recipe, evaluating
-  /// `test` after each.
+  /// Re-estimates the BatchNorm statistics if the strategy asks (on the recipe's
+  /// training images, unaugmented), evaluates the starting point, then trains every
+  /// epoch of the recipe, evaluating `epochTest` after each and `test` after the last.
+  /// - Parameters:
+  ///   - epochTest: the images scored after every epoch (and before the first); nil
+  ///     means `test`. A fixed subset keeps the per-epoch curve cheap.
   @discardableResult
-  public func train(on trainSet: LabeledImages, test testSet: LabeledImages,
-                    progress: (TrainingEvent) -> Void = { _ in }) throws -> [EpochSummary] {
-    startEvaluation = Evaluation(model: model, images: testSet, normalization: trainer.recipe.normalization,
-                                 batchSize: trainer.recipe.batchSize)
-    return try trainer.train(on: trainSet, test: testSet, progress: progress)
+  public func train(
+    on trainSet: LabeledImages, test testSet: LabeledImages, epochTest: LabeledImages? = nil,
+    progress: (TrainingEvent) -> Void = { _ in }
+  ) throws -> [EpochSummary] {
+    let recipe = trainer.recipe
+    if strategy.reestimatesBatchNormStatistics {
+      model.reestimateBatchNormStatistics(
+        on: trainSet.prefix(recipe.trainLimit), normalization: recipe.normalization, batchSize: recipe.batchSize)
+    }
+    let monitor = epochTest ?? testSet
+    startEvaluation = Evaluation(
+      model: model, images: monitor, normalization: recipe.normalization, batchSize: recipe.batchSize)
+    var last: Evaluation?
+    let history = try trainer.train(on: trainSet, test: monitor) { event in
+      if case .epochEnded(_, let evaluation) = event { last = evaluation }
+      progress(event)
+    }
+    if epochTest == nil {
+      finalEvaluation = last
+    } else {
+      finalEvaluation = Evaluation(
+        model: model, images: testSet, normalization: recipe.normalization, batchSize: recipe.batchSize)
+    }
+    return history
   }
 
-  /// The saved checkpoint's metadata: an ordinary run's (configuration, recipe, latest
+  /// The saved checkpoint's metadata: an ordinary run's (configuration, recipe, final
   /// test accuracy) plus `origin`.
   public var metadata: [String: String] {
     var metadata = trainer.state().metadata.filter { $0.key != TrainingState.Key.history }
-    if let accuracy = trainer.history.last?.testAccuracy {
+    if let accuracy = finalEvaluation?.accuracy ?? trainer.history.last?.testAccuracy {
       metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(accuracy, 4)
     }
     return metadata.merging(origin.entries) { _, new in new }
