@@ -45,7 +45,8 @@ struct ComparisonClaimsTests {
       ).outcome
     }
     #expect(verdict(wide, narrow) == .holds)
-    #expect(verdict(same, narrow) == .doesNotHold)      // within the 1 px floor
+    #expect(verdict(same, narrow) == .notShown)         // within the 1 px floor
+    #expect(verdict(narrow, wide) == .doesNotHold)      // smaller beyond the noise
     #expect(verdict(wide, narrow, ready: false) == .notShown)
     #expect(verdict(SeedSpread([20]), SeedSpread([16])) == .notShown)   // one seed: undecided
   }
