@@ -41,13 +41,16 @@ public enum Lesson09Compare: Lesson {
       lesson.say("  \(variant.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(variant.summary)")
     }
     let budgetWidths = ComparisonVariant.budgetWidths()
-    lesson.say("standard-small's widths \(budgetWidths.map(String.init).joined(separator: "/")) were chosen by the program:"
-      + " the scaling whose parameter count is closest to DSDC-Net's.")
+    lesson.say(
+      "standard-small's widths \(budgetWidths.map(String.init).joined(separator: "/")) were chosen by the program:")
+    lesson.say(
+      "of the standard network's widths scaled by k/64, the one whose parameter count is closest to DSDC-Net's.")
     let dsdcParameters = ComparisonVariant.parameterCount(ComparisonVariant.dsdc.config())
     let smallParameters = ComparisonVariant.parameterCount(ComparisonVariant.standardSmall.config())
     lesson.check(dsdcParameters == 30_922, "dsdc is DSDC-Net: 30,922 parameters")
-    lesson.check(abs(Double(smallParameters - dsdcParameters)) <= 0.1 * Double(dsdcParameters),
-                 "standard-small's \(Format.grouped(smallParameters)) parameters are within 10% of DSDC-Net's")
+    lesson.check(
+      abs(Double(smallParameters - dsdcParameters)) <= 0.1 * Double(dsdcParameters),
+      "standard-small's \(Format.grouped(smallParameters)) parameters are within 10% of DSDC-Net's")
     lesson.say()
 
     // MARK: The budget
@@ -59,11 +62,14 @@ public enum Lesson09Compare: Lesson {
     recipe.epochs = lesson.settings.options["epochs"].flatMap(Int.init) ?? 2
     recipe.trainLimit = lesson.settings.options["train-limit"].flatMap(Int.init) ?? 6_000
     let seeds = (0..<3).map { lesson.settings.seed + UInt64($0) }
-    let settings = ComparisonSettings(variants: variants, seeds: seeds, recipe: recipe, curveTestLimit: 1_000,
-                                      testLimit: 5_000)
-    let train = try lesson.trainSet(), test = try lesson.testSet()
-    lesson.say("Budget: \(recipe.epochs) epoch(s) of the first \(Format.grouped(recipe.trainLimit ?? train.count)) training images,"
-      + " seeds \(seeds.map(String.init).joined(separator: ", ")), the default recipe otherwise.")
+    let settings = ComparisonSettings(
+      variants: variants, seeds: seeds, recipe: recipe, curveTestLimit: 1_000,
+      testLimit: 5_000)
+    let train = try lesson.trainSet()
+    let test = try lesson.testSet()
+    lesson.say(
+      "Budget: \(recipe.epochs) epoch(s) of the first \(Format.grouped(recipe.trainLimit ?? train.count)) training images,"
+        + " seeds \(seeds.map(String.init).joined(separator: ", ")), the default recipe otherwise.")
     lesson.say("Every network sees the same batches: those of `dsdc train --seed S`.")
     let run = ComparisonRun(settings: settings)
     run.say = { lesson.say("  " + $0) }
@@ -81,7 +87,8 @@ public enum Lesson09Compare: Lesson {
     // RF: the theoretical receptive field of the last block's centre output (lesson 6's
     // growth rule). ERF 90%: the side of the centred square holding 90% of |∂y/∂x| for
     // that output, averaged over test digits (Luo et al. 2016's effective field).
-    lesson.say("What each network achieved after \(report.budget), on \(Format.grouped(report.testImages)) test digits;")
+    lesson.say(
+      "What each network achieved after \(report.budget), on \(Format.grouped(report.testImages)) test digits;")
     lesson.say("ERF over \(settings.fieldImages) of them:")
     for line in report.accuracyTable { lesson.say("  " + line) }
     lesson.say()
@@ -105,16 +112,20 @@ public enum Lesson09Compare: Lesson {
     // Printed only when the §2.4 rule found DSDC-Net *less* accurate than the standard
     // network at this budget.
     if report.betterFeatures.outcome == .doesNotHold, let dsdc = report.result(.dsdc),
-       let standard = report.result(.standard)
+      let standard = report.result(.standard)
     {
       for line in FormulaPrinter.erratum(
         section: "§2.4", "depthwise separable dilated convolution does not extract better features here",
         article: ["既能减少计算量和参数量,又能扩大感受野……提高了特征提取能力"],
-        corrected: ["DSDC-Net costs \(Format.fixed(Double(standard.multiplyAdds) / Double(dsdc.multiplyAdds), 1))× fewer"
-                      + " multiply-adds than the standard network but reaches",
-                    "\(Format.fixed(dsdc.accuracy.mean, 2))% against \(Format.fixed(standard.accuracy.mean, 2))% (\(report.budget))"],
-        why: ["a separable convolution is a restricted standard one (lesson 5: not every K×K×C kernel",
-              "factors), so at equal widths it can express less; what it buys is cost"])
+        corrected: [
+          "DSDC-Net costs \(Format.fixed(Double(standard.multiplyAdds) / Double(dsdc.multiplyAdds), 1))× fewer"
+            + " multiply-adds than the standard network but reaches",
+          "\(Format.fixed(dsdc.accuracy.mean, 2))% against \(Format.fixed(standard.accuracy.mean, 2))% (\(report.budget))",
+        ],
+        why: [
+          "a separable convolution is a restricted standard one (lesson 5: not every K×K×C kernel",
+          "factors), so at equal widths it can express less; what it buys is cost",
+        ])
       {
         lesson.say(line)
       }

@@ -15,9 +15,11 @@ struct CompareCommand: ParsableCommand {
       <output>/compare/: the figures and each network's seed-0 model.
       """)
 
-  @Option(name: .long, help: ArgumentHelp(
-    "Networks to compare, comma-separated (default: all five: \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ","))).",
-    valueName: "list"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Networks to compare, comma-separated (default: all five: \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ","))).",
+      valueName: "list"))
   var variants: String?
 
   @Option(name: .long, help: "Passes over the training images, 1…100 (default 9, the default recipe's).")
@@ -26,24 +28,32 @@ struct CompareCommand: ParsableCommand {
   @Option(name: .long, help: "Seeds per network, 1…20: --seed, --seed + 1, … (default 3).")
   var seeds: Int = 3
 
-  @Option(name: .customLong("train-limit"), help: ArgumentHelp(
-    "Train on the first N training images, 64…60000 (default: all).", valueName: "n"))
+  @Option(
+    name: .customLong("train-limit"),
+    help: ArgumentHelp(
+      "Train on the first N training images, 64…60000 (default: all).", valueName: "n"))
   var trainLimit: Int?
 
-  @Option(name: .customLong("test-limit"), help: ArgumentHelp(
-    "Measure accuracy on the first N test images, 100…10000 (default: all).", valueName: "n"))
+  @Option(
+    name: .customLong("test-limit"),
+    help: ArgumentHelp(
+      "Measure accuracy on the first N test images, 100…10000 (default: all).", valueName: "n"))
   var testLimit: Int?
 
-  @Option(name: .customLong("field-images"), help: ArgumentHelp(
-    "Test digits the effective receptive field averages, 1…10000 (default 500).", valueName: "n"))
+  @Option(
+    name: .customLong("field-images"),
+    help: ArgumentHelp(
+      "Test digits the effective receptive field averages, 1…10000 (default 500).", valueName: "n"))
   var fieldImages: Int = 500
 
   @Option(name: .long, help: "Worker threads, 1…64 (results are bit-identical for the same count; default 2).")
   var threads: Int = 2
 
-  @Option(name: .long, help: ArgumentHelp(
-    "Folder with the four IDX files (default: $\(DataLocation.environmentVariable), else \(DataLocation.defaultPath)).",
-    valueName: "dir"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Folder with the four IDX files (default: $\(DataLocation.environmentVariable), else \(DataLocation.defaultPath)).",
+      valueName: "dir"))
   var data: String?
 
   @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes (into compare/).", valueName: "dir"))
@@ -74,7 +84,9 @@ struct CompareCommand: ParsableCommand {
     var chosen: [ComparisonVariant] = []
     for name in variants.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
       guard let variant = ComparisonVariant(rawValue: name) else {
-        throw ValidationError("--variants: unknown network '\(name)'; choose from \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError(
+          "--variants: unknown network '\(name)'; choose from \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       if !chosen.contains(variant) { chosen.append(variant) }
     }
@@ -95,9 +107,10 @@ struct CompareCommand: ParsableCommand {
     let test = try MNISTDataset.loadSplit(.test, directory: dataDirectory)
     let folder = URL(fileURLWithPath: output).appendingPathComponent("compare")
     try OutputFolder.create(folder)
-    emit("Comparing \(settings.variants.map(\.rawValue).joined(separator: ", ")): \(epochs) epoch(s) of"
-      + " \(Format.grouped(min(trainLimit ?? train.count, train.count))) training images, seeds"
-      + " \(settings.seeds.map(String.init).joined(separator: ", ")), \(threads) thread(s).")
+    emit(
+      "Comparing \(settings.variants.map(\.rawValue).joined(separator: ", ")): \(epochs) epoch(s) of"
+        + " \(Format.grouped(min(trainLimit ?? train.count, train.count))) training images, seeds"
+        + " \(settings.seeds.map(String.init).joined(separator: ", ")), \(threads) thread(s).")
     let started = ContinuousClock.now
     let run = ComparisonRun(settings: settings)
     run.say = { emit("  " + $0) }
@@ -105,10 +118,14 @@ struct CompareCommand: ParsableCommand {
     let report = try run.run(train: train, test: test, folder: folder)
     let elapsed = (ContinuousClock.now - started).components.seconds
     emit("")
-    for (title, table) in [("Cost per 28×28 image:", report.costTable),
-                           ("Accuracy on \(Format.grouped(report.testImages)) test images; ERF over \(fieldImages):",
-                            report.accuracyTable),
-                           ("Speed (\(threads) thread(s)):", report.speedTable)] {
+    for (title, table) in [
+      ("Cost per 28×28 image:", report.costTable),
+      (
+        "Accuracy on \(Format.grouped(report.testImages)) test images; ERF over \(fieldImages):",
+        report.accuracyTable
+      ),
+      ("Speed (\(threads) thread(s)):", report.speedTable),
+    ] {
       emit(title)
       for line in table { emit("  " + line) }
       emit("")

@@ -31,34 +31,36 @@ struct ComparisonClaimsTests {
     dilated.name = "dilated"
     dilated.field = 26
     #expect(ComparisonClaims.dilationWidensField([(dilated, standard)]).outcome == .holds)
-    #expect(ComparisonClaims.dilationWidensField([(standard, standard)]).outcome == .doesNotHold)   // same field
+    #expect(ComparisonClaims.dilationWidensField([(standard, standard)]).outcome == .doesNotHold)  // same field
     var heavier = dilated
     heavier.parameters += 1
     #expect(ComparisonClaims.dilationWidensField([(heavier, standard)]).outcome == .doesNotHold)
   }
 
   @Test func effectiveFieldRule() {
-    let narrow = SeedSpread([16, 16, 17]), wide = SeedSpread([20, 21, 20]), same = SeedSpread([16, 17, 16])
+    let narrow = SeedSpread([16, 16, 17])
+    let wide = SeedSpread([20, 21, 20])
+    let same = SeedSpread([16, 17, 16])
     func verdict(_ a: SeedSpread, _ b: SeedSpread, ready: Bool = true) -> Verdict.Outcome {
       ComparisonClaims.dilationWidensEffectiveField(
         [(dilated: "d", dilatedSide: a, undilated: "u", undilatedSide: b)], ready: ready
       ).outcome
     }
     #expect(verdict(wide, narrow) == .holds)
-    #expect(verdict(same, narrow) == .notShown)         // within the 1 px floor
-    #expect(verdict(narrow, wide) == .doesNotHold)      // smaller beyond the noise
+    #expect(verdict(same, narrow) == .notShown)  // within the 1 px floor
+    #expect(verdict(narrow, wide) == .doesNotHold)  // smaller beyond the noise
     #expect(verdict(wide, narrow, ready: false) == .notShown)
-    #expect(verdict(SeedSpread([20]), SeedSpread([16])) == .notShown)   // one seed: undecided
+    #expect(verdict(SeedSpread([20]), SeedSpread([16])) == .notShown)  // one seed: undecided
   }
 
   @Test func betterFeaturesRule() {
-    let base = SeedSpread([99.00, 99.10])      // s = 0.0707: margin 0.1414 pt
+    let base = SeedSpread([99.00, 99.10])  // s = 0.0707: margin 0.1414 pt
     func verdict(_ dsdc: SeedSpread, ready: Bool = true) -> Verdict {
       ComparisonClaims.betterFeatures(dsdc: dsdc, standard: base, testImages: 10_000, budget: "b", ready: ready)
     }
-    #expect(verdict(SeedSpread([99.20, 99.30])).outcome == .holds)          // +0.20
-    #expect(verdict(SeedSpread([98.80, 98.90])).outcome == .doesNotHold)    // −0.20
-    #expect(verdict(SeedSpread([99.10, 99.20])).outcome == .notShown)       // +0.10, within the noise
+    #expect(verdict(SeedSpread([99.20, 99.30])).outcome == .holds)  // +0.20
+    #expect(verdict(SeedSpread([98.80, 98.90])).outcome == .doesNotHold)  // −0.20
+    #expect(verdict(SeedSpread([99.10, 99.20])).outcome == .notShown)  // +0.10, within the noise
     #expect(verdict(SeedSpread([99.20, 99.30]), ready: false).outcome == .notShown)
     #expect(verdict(SeedSpread([98.80, 98.90])).sentence.hasSuffix("after b"))
   }
@@ -69,7 +71,7 @@ struct ComparisonClaimsTests {
         cheap: "a", costly: "b", multiplyAddRatio: 7.8, speedRatio: s, otherCPUShare: other
       ).outcome
     }
-    #expect(outcome(6.3) == .holds)           // 6.3 ≥ 0.8 × 7.8 = 6.24
+    #expect(outcome(6.3) == .holds)  // 6.3 ≥ 0.8 × 7.8 = 6.24
     #expect(outcome(6.2) == .doesNotHold)
     #expect(outcome(6.3, other: 0.25) == .notShown)
     #expect(outcome(6.3, other: nil) == .holds)
@@ -83,10 +85,11 @@ struct EffectiveReceptiveFieldTests {
   @Test func massSquareByHand() {
     var values = [Float](repeating: 0, count: 36)
     for r in 2...3 { for c in 2...3 { values[r * 6 + c] = 1 } }
-    let field = EffectiveReceptiveField(map: Tensor(shape: [6, 6], storage: values), images: 1, theoreticalWindow: 0...5)
+    let field = EffectiveReceptiveField(
+      map: Tensor(shape: [6, 6], storage: values), images: 1, theoreticalWindow: 0...5)
     #expect(field.square(side: 2) == 2...3)
     #expect(field.side(holding: 0.9) == 2)
-    #expect(field.side(holding: 0.2) == 1)       // side 1 covers (2, 2): a quarter of the mass
+    #expect(field.side(holding: 0.2) == 1)  // side 1 covers (2, 2): a quarter of the mass
   }
 
   /// Mass spread evenly: 90% needs √0.9 of the area, so side 6 of 6 (5×5 holds 25/36).
@@ -107,22 +110,25 @@ struct EffectiveReceptiveFieldTests {
   func inputGradientMatchesFiniteDifferences(kind: DSDCNetConfig.Convolution) {
     let config = DSDCNetConfig(
       imageSize: 8, stemChannels: 3,
-      blocks: [.init(channels: 4, dilation: 2, pools: true, convolution: kind),
-               .init(channels: 8, dilation: 1, pools: false, convolution: kind)])
+      blocks: [
+        .init(channels: 4, dilation: 2, pools: true, convolution: kind),
+        .init(channels: 8, dilation: 1, pools: false, convolution: kind),
+      ])
     var rng = SeededGenerator(seed: 11)
     let model = DSDCNet(config: config, using: &rng)
     let input = Tensor.randomUniform(shape: [1, 1, 8, 8], bound: 1, using: &rng)
     let analytic = model.inputGradient(input: input, row: 2, column: 1)
     func centre(_ x: Tensor) -> Double {
       let maps = model.activations(image: x)
-      let block = maps.first { $0.name == "block2" }!.tensor                      // (8, 4, 4)
+      let block = maps.first { $0.name == "block2" }!.tensor  // (8, 4, 4)
       return (0..<8).reduce(0.0) { $0 + Double(block.storage[($1 * 4 + 2) * 4 + 1]) }
     }
     #expect(centre(input) > 0, "some channel of the probed output is active")
     let h: Float = 1e-3
     var worst = 0.0
     for i in 0..<input.count {
-      var plus = input, minus = input
+      var plus = input
+      var minus = input
       plus.storage[i] += h
       minus.storage[i] -= h
       let numeric = (centre(plus) - centre(minus)) / Double(2 * h)

@@ -85,7 +85,7 @@ struct ComparisonVariantTests {
 
   /// Parameters by hand: a standard block holds C·N·9 weights, a separable one C·9 + C·N.
   @Test func parameterCountsByHand() {
-    let stemAndHead = 288 + 64 + 2 * (64 + 128 + 128) + 128 * 10 + 10     // stem, its BN, block BNs, classifier
+    let stemAndHead = 288 + 64 + 2 * (64 + 128 + 128) + 128 * 10 + 10  // stem, its BN, block BNs, classifier
     let standard = 32 * 64 * 9 + 64 * 128 * 9 + 128 * 128 * 9
     #expect(ComparisonVariant.parameterCount(ComparisonVariant.standard.config()) == stemAndHead + standard)
     #expect(ComparisonVariant.parameterCount(ComparisonVariant.dilated.config()) == stemAndHead + standard)

@@ -20,7 +20,8 @@ struct SeedSpreadTests {
 
   @Test func pooledStandardDeviation() {
     // a = (0, 2): mean 1, s_a = √2; b = (5, 5): s_b = 0; pooled √((2 + 0)/2) = 1
-    let a = SeedSpread([0, 2]), b = SeedSpread([5, 5])
+    let a = SeedSpread([0, 2])
+    let b = SeedSpread([5, 5])
     #expect(abs(SeedSpread.pooledStandardDeviation(a, b) - 1) < 1e-12)
   }
 }
@@ -32,7 +33,7 @@ struct DifferenceTests {
   let base = SeedSpread([99.00, 99.10])
 
   @Test func aboveTheMarginCountsAsHigher() {
-    let a = SeedSpread([99.20, 99.30])   // Δ = +0.20 > 0.1414
+    let a = SeedSpread([99.20, 99.30])  // Δ = +0.20 > 0.1414
     let d = Difference.judge("a", a, "b", base, resolution: 0.01, unit: "pt")
     #expect(d.direction == .higher)
     #expect(abs(d.delta - 0.2) < 1e-9)
@@ -40,7 +41,7 @@ struct DifferenceTests {
   }
 
   @Test func belowTheMarginIsIndistinguishable() {
-    let a = SeedSpread([99.10, 99.20])   // Δ = +0.10 < 0.1414
+    let a = SeedSpread([99.10, 99.20])  // Δ = +0.10 < 0.1414
     let d = Difference.judge("a", a, "b", base, resolution: 0.01, unit: "pt")
     #expect(d.direction == .indistinguishable)
     #expect(d.sentence.hasPrefix("no measurable difference between a and b"))
@@ -48,17 +49,19 @@ struct DifferenceTests {
   }
 
   @Test func lowerBeyondTheMargin() {
-    let a = SeedSpread([98.80, 98.90])   // Δ = −0.20
+    let a = SeedSpread([98.80, 98.90])  // Δ = −0.20
     #expect(Difference.judge("a", a, "b", base, resolution: 0.01, unit: "pt").direction == .lower)
   }
 
   @Test func resolutionIsTheFloorWhenSeedsAgreeExactly() {
     let same = SeedSpread([99.0, 99.0])
     // SD 0: a difference of one step (0.01) does not exceed the 0.01 floor; two steps do.
-    #expect(Difference.judge("a", SeedSpread([99.01, 99.01]), "b", same, resolution: 0.01, unit: "pt").direction
-      == .indistinguishable)
-    #expect(Difference.judge("a", SeedSpread([99.02, 99.02]), "b", same, resolution: 0.01, unit: "pt").direction
-      == .higher)
+    #expect(
+      Difference.judge("a", SeedSpread([99.01, 99.01]), "b", same, resolution: 0.01, unit: "pt").direction
+        == .indistinguishable)
+    #expect(
+      Difference.judge("a", SeedSpread([99.02, 99.02]), "b", same, resolution: 0.01, unit: "pt").direction
+        == .higher)
   }
 
   @Test func oneSeedIsUndecided() {

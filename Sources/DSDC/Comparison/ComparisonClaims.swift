@@ -32,7 +32,8 @@ public enum ComparisonClaims {
   /// fewer multiply-adds *and* the same theoretical receptive field; does not hold when
   /// some pair fails any of the three; not shown without a pair.
   public static func cheaperWithSameField(_ pairs: [(separable: Counts, standard: Counts)]) -> Verdict {
-    let rule = "holds when each separable network has fewer parameters and fewer multiply-adds than the"
+    let rule =
+      "holds when each separable network has fewer parameters and fewer multiply-adds than the"
       + " standard one with the same dilations, and the same theoretical receptive field"
     guard !pairs.isEmpty else {
       return Verdict(.notShown, rule: rule, sentence: "no separable/standard pair was run")
@@ -42,9 +43,10 @@ public enum ComparisonClaims {
     for (s, t) in pairs {
       let ok = s.parameters < t.parameters && s.multiplyAdds < t.multiplyAdds && s.field == t.field
       holds = holds && ok
-      parts.append("\(s.name) has \(ratio(t.parameters, s.parameters)) fewer parameters and"
-        + " \(ratio(t.multiplyAdds, s.multiplyAdds)) fewer multiply-adds than \(t.name),"
-        + " field \(s.field) vs \(t.field) px")
+      parts.append(
+        "\(s.name) has \(ratio(t.parameters, s.parameters)) fewer parameters and"
+          + " \(ratio(t.multiplyAdds, s.multiplyAdds)) fewer multiply-adds than \(t.name),"
+          + " field \(s.field) vs \(t.field) px")
     }
     return Verdict(holds ? .holds : .doesNotHold, rule: rule, sentence: parts.joined(separator: "; "))
   }
@@ -55,7 +57,8 @@ public enum ComparisonClaims {
   /// Rule: holds when in every pair the dilated network has exactly the same number of
   /// parameters and a larger theoretical receptive field.
   public static func dilationWidensField(_ pairs: [(dilated: Counts, undilated: Counts)]) -> Verdict {
-    let rule = "holds when each dilated network has the same parameter count as its D = 1 twin and a larger"
+    let rule =
+      "holds when each dilated network has the same parameter count as its D = 1 twin and a larger"
       + " theoretical receptive field"
     guard !pairs.isEmpty else {
       return Verdict(.notShown, rule: rule, sentence: "no dilated/undilated pair was run")
@@ -80,18 +83,23 @@ public enum ComparisonClaims {
     _ pairs: [(dilated: String, dilatedSide: SeedSpread, undilated: String, undilatedSide: SeedSpread)],
     ready: Bool
   ) -> Verdict {
-    let rule = "each pair's effective-field sides differ when |Δ| > max(2 × pooled seed SD, 1 px);"
+    let rule =
+      "each pair's effective-field sides differ when |Δ| > max(2 × pooled seed SD, 1 px);"
       + " holds when every dilated network's is larger, does not hold when one is smaller"
     guard ready else {
-      return Verdict(.notShown, rule: rule, sentence: "the networks have not learned enough to measure what they look at")
+      return Verdict(
+        .notShown, rule: rule, sentence: "the networks have not learned enough to measure what they look at")
     }
     guard !pairs.isEmpty else { return Verdict(.notShown, rule: rule, sentence: "no dilated/undilated pair was run") }
     let judged = pairs.map {
-      Difference.judge($0.dilated, $0.dilatedSide, $0.undilated, $0.undilatedSide, resolution: 1, unit: "px", decimals: 1)
+      Difference.judge(
+        $0.dilated, $0.dilatedSide, $0.undilated, $0.undilatedSide, resolution: 1, unit: "px", decimals: 1)
     }
     let sentence = judged.map(\.sentence).joined(separator: "; ")
     if judged.allSatisfy({ $0.direction == .higher }) { return Verdict(.holds, rule: rule, sentence: sentence) }
-    if judged.contains(where: { $0.direction == .lower }) { return Verdict(.doesNotHold, rule: rule, sentence: sentence) }
+    if judged.contains(where: { $0.direction == .lower }) {
+      return Verdict(.doesNotHold, rule: rule, sentence: sentence)
+    }
     return Verdict(.notShown, rule: rule, sentence: sentence)
   }
 
@@ -128,13 +136,16 @@ public enum ComparisonClaims {
   public static func speedFollowsMultiplyAdds(
     cheap: String, costly: String, multiplyAddRatio m: Double, speedRatio s: Double, otherCPUShare: Double?
   ) -> Verdict {
-    let rule = "the speed-up follows the multiply-adds when it is at least 0.8 × their ratio;"
+    let rule =
+      "the speed-up follows the multiply-adds when it is at least 0.8 × their ratio;"
       + " timings count only when other processes used ≤ 10% of the machine"
     if let share = otherCPUShare, share > 0.10 {
-      return Verdict(.notShown, rule: rule,
-                     sentence: "other processes used \(Format.fixed(share * 100, 0))% of the machine while timing")
+      return Verdict(
+        .notShown, rule: rule,
+        sentence: "other processes used \(Format.fixed(share * 100, 0))% of the machine while timing")
     }
-    let numbers = "\(cheap) needs \(Format.fixed(m, 1))× fewer multiply-adds than \(costly) and trains"
+    let numbers =
+      "\(cheap) needs \(Format.fixed(m, 1))× fewer multiply-adds than \(costly) and trains"
       + " \(Format.fixed(s, 1))× as fast"
     return s >= 0.8 * m
       ? Verdict(.holds, rule: rule, sentence: numbers + ": the speed-up follows the multiply-adds")

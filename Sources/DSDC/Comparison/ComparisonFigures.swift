@@ -14,11 +14,13 @@ public enum ComparisonFigures {
   public static func accuracyVersusCost(_ results: [VariantResult]) -> any Figure {
     let series = results.map { r in
       let x = Float(log10(Double(r.multiplyAdds)))
-      return LinePlot.Series(name: r.variant.rawValue, x: [x, x, x],
-                             y: [Float(r.accuracy.min), Float(r.accuracy.mean), Float(r.accuracy.max)])
+      return LinePlot.Series(
+        name: r.variant.rawValue, x: [x, x, x],
+        y: [Float(r.accuracy.min), Float(r.accuracy.mean), Float(r.accuracy.max)])
     }
-    return LinePlot(title: "Test accuracy against cost (bar: seeds' min-max, middle mark: mean)",
-                    xLabel: "log10 of multiply-adds per image", yLabel: "test accuracy (%)", series: series)
+    return LinePlot(
+      title: "Test accuracy against cost (bar: seeds' min-max, middle mark: mean)",
+      xLabel: "log10 of multiply-adds per image", yLabel: "test accuracy (%)", series: series)
   }
 
   /// Test accuracy after each epoch (on the curve subset), averaged over seeds.
@@ -28,8 +30,9 @@ public enum ComparisonFigures {
       let mean = (0..<epochs).map { e in Float(r.curves.reduce(0) { $0 + $1[e] } / Double(r.curves.count)) }
       return LinePlot.Series(name: r.variant.rawValue, values: mean)
     }
-    return LinePlot(title: "Test accuracy per epoch (\(testImages) test images, mean over seeds)",
-                    xLabel: "epoch", yLabel: "test accuracy (%)", series: series)
+    return LinePlot(
+      title: "Test accuracy per epoch (\(testImages) test images, mean over seeds)",
+      xLabel: "epoch", yLabel: "test accuracy (%)", series: series)
   }
 }
 
@@ -57,16 +60,18 @@ struct EffectiveFieldFigure: Figure {
     for (i, (result, field)) in zip(results, maps).enumerated() {
       let x = x0 + i * (side + gap)
       let side90 = field.side()
-      canvas.drawText("\(result.variant.rawValue)\nRF \(result.theoreticalField), 90%: \(side90)", x: x + side / 2,
-                      y: y0, color: .ink, align: .center)
+      canvas.drawText(
+        "\(result.variant.rawValue)\nRF \(result.theoreticalField), 90%: \(side90)", x: x + side / 2,
+        y: y0, color: .ink, align: .center)
       let top = y0 + labelHeight
       canvas.drawPlane(field.map, x: x, y: top, scale: scale, colorMap: colorMap)
       canvas.strokeRect(x: x - 1, y: top - 1, width: side + 2, height: side + 2, color: FigureStyle.frame)
       func outline(_ rows: ClosedRange<Int>, _ color: RGB) {
         let (a, b) = (Swift.max(rows.lowerBound, 0), Swift.min(rows.upperBound, size - 1))
         guard a <= b else { return }
-        canvas.strokeRect(x: x + a * scale, y: top + a * scale, width: (b - a + 1) * scale,
-                          height: (b - a + 1) * scale, color: color, thickness: 2)
+        canvas.strokeRect(
+          x: x + a * scale, y: top + a * scale, width: (b - a + 1) * scale,
+          height: (b - a + 1) * scale, color: color, thickness: 2)
       }
       outline(field.theoreticalWindow, .orange)
       outline(field.square(side: side90), .blue)

@@ -12,8 +12,10 @@ public struct ComparisonReport: Sendable {
   /// Test images of the learning curves.
   public var curveImages: Int
 
-  public init(results: [VariantResult], settings: ComparisonSettings, trainImages: Int, testImages: Int,
-              curveImages: Int) {
+  public init(
+    results: [VariantResult], settings: ComparisonSettings, trainImages: Int, testImages: Int,
+    curveImages: Int
+  ) {
     self.results = results
     self.settings = settings
     self.trainImages = trainImages
@@ -24,9 +26,11 @@ public struct ComparisonReport: Sendable {
   /// The figures, with their file names: effective receptive fields, accuracy against
   /// multiply-adds, learning curves.
   public var figures: [(name: String, figure: any Figure)] {
-    [("effective-rf.png", ComparisonFigures.effectiveFields(results)),
-     ("accuracy-vs-cost.png", ComparisonFigures.accuracyVersusCost(results)),
-     ("curves.png", ComparisonFigures.curves(results, testImages: curveImages))]
+    [
+      ("effective-rf.png", ComparisonFigures.effectiveFields(results)),
+      ("accuracy-vs-cost.png", ComparisonFigures.accuracyVersusCost(results)),
+      ("curves.png", ComparisonFigures.curves(results, testImages: curveImages)),
+    ]
   }
 
   /// The result of `variant`, if it was run.
@@ -53,8 +57,10 @@ public struct ComparisonReport: Sendable {
   /// Cost: parameters, multiply-adds per image and model file size.
   public var costTable: [String] {
     let rows = results.map { r in
-      [r.variant.rawValue, Format.grouped(r.parameters), Format.grouped(r.multiplyAdds),
-       Format.fixed(Double(r.fileBytes) / 1_000, 1) + " kB"]
+      [
+        r.variant.rawValue, Format.grouped(r.parameters), Format.grouped(r.multiplyAdds),
+        Format.fixed(Double(r.fileBytes) / 1_000, 1) + " kB",
+      ]
     }
     return Self.table(["network", "parameters", "mult-adds/image", "model file"], rows)
   }
@@ -62,9 +68,11 @@ public struct ComparisonReport: Sendable {
   /// Test accuracy over seeds and the effective receptive field's 90% side.
   public var accuracyTable: [String] {
     let rows = results.map { r in
-      [r.variant.rawValue, r.accuracy.formatted(2),
-       Format.fixed(r.effectiveField.mean, 1) + " ± " + Format.fixed(r.effectiveField.standardDeviation, 1),
-       "\(r.theoreticalField)"]
+      [
+        r.variant.rawValue, r.accuracy.formatted(2),
+        Format.fixed(r.effectiveField.mean, 1) + " ± " + Format.fixed(r.effectiveField.standardDeviation, 1),
+        "\(r.theoreticalField)",
+      ]
     }
     return Self.table(["network", "test accuracy, % (mean ± SD, range)", "ERF 90%, px (mean ± SD)", "RF, px"], rows)
   }
@@ -74,12 +82,15 @@ public struct ComparisonReport: Sendable {
   public var speedTable: [String] {
     let dsdc = result(.dsdc)
     let rows = results.map { r in
-      [r.variant.rawValue, Format.grouped(Int(r.trainImagesPerSecond.mean.rounded())),
-       dsdc.map { Format.fixed(r.trainImagesPerSecond.mean / $0.trainImagesPerSecond.mean, 2) + "×" } ?? "—",
-       dsdc.map { Format.fixed(Double(r.multiplyAdds) / Double($0.multiplyAdds), 2) + "×" } ?? "—",
-       Format.fixed(r.batch1Milliseconds, 2), Format.grouped(Int(r.batch1000ImagesPerSecond.rounded()))]
+      [
+        r.variant.rawValue, Format.grouped(Int(r.trainImagesPerSecond.mean.rounded())),
+        dsdc.map { Format.fixed(r.trainImagesPerSecond.mean / $0.trainImagesPerSecond.mean, 2) + "×" } ?? "—",
+        dsdc.map { Format.fixed(Double(r.multiplyAdds) / Double($0.multiplyAdds), 2) + "×" } ?? "—",
+        Format.fixed(r.batch1Milliseconds, 2), Format.grouped(Int(r.batch1000ImagesPerSecond.rounded())),
+      ]
     }
-    return Self.table(["network", "train img/s", "÷ dsdc", "mult-adds ÷ dsdc", "ms/img, batch 1", "img/s, batch 1000"], rows)
+    return Self.table(
+      ["network", "train img/s", "÷ dsdc", "mult-adds ÷ dsdc", "ms/img, batch 1", "img/s, batch 1000"], rows)
   }
 
   /// Whether the run trained as long as the default recipe on the whole training set.
@@ -92,7 +103,8 @@ public struct ComparisonReport: Sendable {
     let shares = results.compactMap { r in r.otherCPUShare.map { (r.variant.rawValue, $0) } }
     guard !shares.isEmpty else { return ["(other processes' CPU use cannot be read on this system)"] }
     let worst = shares.max { $0.1 < $1.1 }!
-    let line = "other processes used at most \(Format.fixed(worst.1 * 100, 0))% of the machine while timing"
+    let line =
+      "other processes used at most \(Format.fixed(worst.1 * 100, 0))% of the machine while timing"
       + " (\(worst.0))"
     return worst.1 > 0.10 ? ["⚠ " + line + ": the speeds are disturbed"] : [line]
   }
@@ -102,7 +114,8 @@ public struct ComparisonReport: Sendable {
   /// The counts of a variant for the claim rules.
   func counts(_ variant: ComparisonVariant) -> ComparisonClaims.Counts? {
     result(variant).map {
-      .init(name: variant.rawValue, parameters: $0.parameters, multiplyAdds: $0.multiplyAdds, field: $0.theoreticalField)
+      .init(
+        name: variant.rawValue, parameters: $0.parameters, multiplyAdds: $0.multiplyAdds, field: $0.theoreticalField)
     }
   }
 
@@ -116,9 +129,10 @@ public struct ComparisonReport: Sendable {
 
   /// §2.3, theoretical: dilated vs standard, dsdc vs separable.
   public var dilationWidensField: Verdict {
-    ComparisonClaims.dilationWidensField(dilationPairs.compactMap { d, u in
-      counts(d).flatMap { a in counts(u).map { (dilated: a, undilated: $0) } }
-    })
+    ComparisonClaims.dilationWidensField(
+      dilationPairs.compactMap { d, u in
+        counts(d).flatMap { a in counts(u).map { (dilated: a, undilated: $0) } }
+      })
   }
 
   /// §2.3, effective field of the trained networks.
@@ -126,7 +140,12 @@ public struct ComparisonReport: Sendable {
     ComparisonClaims.dilationWidensEffectiveField(
       dilationPairs.compactMap { d, u in
         result(d).flatMap { a in
-          result(u).map { (dilated: d.rawValue, dilatedSide: a.effectiveField, undilated: u.rawValue, undilatedSide: $0.effectiveField) }
+          result(u).map {
+            (
+              dilated: d.rawValue, dilatedSide: a.effectiveField, undilated: u.rawValue,
+              undilatedSide: $0.effectiveField
+            )
+          }
         }
       }, ready: readiness.isReady)
   }
@@ -136,15 +155,17 @@ public struct ComparisonReport: Sendable {
     guard let dsdc = result(.dsdc), let standard = result(.standard) else {
       return Verdict(.notShown, rule: "needs both dsdc and standard", sentence: "dsdc or standard was not run")
     }
-    return ComparisonClaims.betterFeatures(dsdc: dsdc.accuracy, standard: standard.accuracy, testImages: testImages,
-                                           budget: budget, ready: readiness.isReady)
+    return ComparisonClaims.betterFeatures(
+      dsdc: dsdc.accuracy, standard: standard.accuracy, testImages: testImages,
+      budget: budget, ready: readiness.isReady)
   }
 
   /// DSDC-Net against the standard network of the same parameter budget.
   public var equalBudget: Difference? {
     guard let dsdc = result(.dsdc), let small = result(.standardSmall) else { return nil }
-    return Difference.judge("dsdc", dsdc.accuracy, "standard-small", small.accuracy,
-                            resolution: 100 / Double(Swift.max(testImages, 1)), unit: "pt")
+    return Difference.judge(
+      "dsdc", dsdc.accuracy, "standard-small", small.accuracy,
+      resolution: 100 / Double(Swift.max(testImages, 1)), unit: "pt")
   }
 
   /// Training speed of dsdc against standard, set beside their multiply-adds.
@@ -159,10 +180,12 @@ public struct ComparisonReport: Sendable {
 
   /// The claims, each with its quotation and verdict.
   public var claims: [(quote: String, verdict: Verdict)] {
-    [("§1.3 fewer computations and parameters, same receptive field (counted)", cheaperWithSameField),
-     ("§2.3 dilation enlarges the receptive field at no parameter cost (counted)", dilationWidensField),
-     ("§2.3 … and the effective receptive field of the trained networks", dilationWidensEffectiveField),
-     ("§2.4 better feature extraction (test accuracy, dsdc against standard)", betterFeatures)]
+    [
+      ("§1.3 fewer computations and parameters, same receptive field (counted)", cheaperWithSameField),
+      ("§2.3 dilation enlarges the receptive field at no parameter cost (counted)", dilationWidensField),
+      ("§2.3 … and the effective receptive field of the trained networks", dilationWidensEffectiveField),
+      ("§2.4 better feature extraction (test accuracy, dsdc against standard)", betterFeatures),
+    ]
   }
 
   /// Everything concluded, as printed (within 100 columns): whether the networks
@@ -172,8 +195,10 @@ public struct ComparisonReport: Sendable {
   public var verdictLines: [String] {
     var lines = [readiness.line]
     if !isFullBudget {
-      lines += ["These verdicts describe this budget; the README's table has the full one (9 epochs of",
-                "all 60,000 images, 3 seeds: `dsdc compare --epochs 9 --seeds 3`)."]
+      lines += [
+        "These verdicts describe this budget; the README's table has the full one (9 epochs of",
+        "all 60,000 images, 3 seeds: `dsdc compare --epochs 9 --seeds 3`).",
+      ]
     }
     for (quote, verdict) in claims { lines += [quote] + verdict.lines.map { "  " + $0 } }
     if let equalBudget, readiness.isReady {

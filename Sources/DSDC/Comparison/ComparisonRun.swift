@@ -103,7 +103,9 @@ public final class ComparisonRun {
         let before = CPUActivity.now()
         try trainer.train(on: train, test: curveSet) { event in
           if case .batch(let p) = event {
-            self.progressLine("  \(variant.rawValue) seed \(seed): epoch \(p.epoch)/\(recipe.epochs), batch \(p.batch)/\(p.batchesPerEpoch), loss \(Format.fixed(p.runningLoss, 3))")
+            self.progressLine(
+              "  \(variant.rawValue) seed \(seed): epoch \(p.epoch)/\(recipe.epochs), batch \(p.batch)/\(p.batchesPerEpoch), loss \(Format.fixed(p.runningLoss, 3))"
+            )
           }
         }
         progressLine("")
@@ -119,7 +121,9 @@ public final class ComparisonRun {
         let field = EffectiveReceptiveField.measure(
           model: trainer.model, images: test, count: settings.fieldImages, normalization: recipe.normalization)
         fields[variant, default: []].append(Double(field.side()))
-        say("  test accuracy \(Format.fixed(final.accuracy * 100, 2))%, effective field (90%) \(field.side())×\(field.side()) px")
+        say(
+          "  test accuracy \(Format.fixed(final.accuracy * 100, 2))%, effective field (90%) \(field.side())×\(field.side()) px"
+        )
         if seed == settings.seeds[0] {
           maps[variant] = field
           let url = folder.appendingPathComponent("\(variant.rawValue).safetensors")
@@ -128,8 +132,9 @@ public final class ComparisonRun {
           try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step, metadata: metadata, to: url)
           let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
           let timingStart = CPUActivity.now()
-          let (one, thousand) = Self.inferenceTimings(trainer.model, test: test, recipe: recipe,
-                                                      repeats: settings.timingRepeats)
+          let (one, thousand) = Self.inferenceTimings(
+            trainer.model, test: test, recipe: recipe,
+            repeats: settings.timingRepeats)
           if let share = CPUActivity.otherShare(from: timingStart, to: CPUActivity.now()) {
             others[variant] = Swift.max(others[variant] ?? 0, share)
           }
@@ -152,8 +157,10 @@ public final class ComparisonRun {
         batch1000ImagesPerSecond: timings[variant]!.batch1000, effectiveField: SeedSpread(fields[variant]!),
         fieldMap: maps[variant]!, otherCPUShare: others[variant])
     }
-    return ComparisonReport(results: results, settings: settings, trainImages: Swift.min(settings.recipe.trainLimit ?? train.count, train.count),
-                            testImages: test.count, curveImages: curveSet.count)
+    return ComparisonReport(
+      results: results, settings: settings,
+      trainImages: Swift.min(settings.recipe.trainLimit ?? train.count, train.count),
+      testImages: test.count, curveImages: curveSet.count)
   }
 
   /// A trainer for `variant` whose weights are drawn from `recipe.seed` and whose

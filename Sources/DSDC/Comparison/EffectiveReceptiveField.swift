@@ -35,7 +35,7 @@ public struct EffectiveReceptiveField: Sendable {
     var start = 0
     while start < count {
       let end = Swift.min(start + batchSize, count)
-      let input = normalization.tensor(set, indices: start..<end)                         // (B, 1, H, W)
+      let input = normalization.tensor(set, indices: start..<end)  // (B, 1, H, W)
       let gradient = model.inputGradient(input: input, row: position, column: position)  // (B, 1, H, W)
       for (i, g) in gradient.storage.enumerated() { sum[i % (height * width)] += Double(abs(g)) }
       start = end

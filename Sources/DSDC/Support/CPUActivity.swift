@@ -27,7 +27,7 @@ public struct CPUActivity: Sendable, Equatable {
   /// The counters now, or nil where they cannot be read.
   public static func now() -> CPUActivity? {
     guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-          let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+      let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
     else { return nil }
     let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
     guard fields.count >= 8 else { return nil }
@@ -40,7 +40,8 @@ public struct CPUActivity: Sendable, Equatable {
     #else
       getrusage(RUSAGE_SELF, &usage)
     #endif
-    let seconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let seconds =
+      Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
       + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
     return CPUActivity(busy: busy, total: total, own: seconds * ticksPerSecond)

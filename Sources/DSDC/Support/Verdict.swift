@@ -86,19 +86,25 @@ public struct Difference: Sendable, Equatable {
       return Difference(
         direction: .undecided, delta: delta, margin: margin,
         rule: "a difference needs at least \(minimumSeeds) seeds on each side to be judged against its noise",
-        sentence: "\(aName) and \(bName) are not compared: \(seeds) seed(s) give no spread to judge Δ = \(Format.signed(delta, decimals)) against")
+        sentence:
+          "\(aName) and \(bName) are not compared: \(seeds) seed(s) give no spread to judge Δ = \(Format.signed(delta, decimals)) against"
+      )
     }
-    let rule = "a difference counts when |Δ| > max(\(Format.fixed(k, 0)) × pooled seed SD, \(f(resolution))) = \(f(margin))"
+    let rule =
+      "a difference counts when |Δ| > max(\(Format.fixed(k, 0)) × pooled seed SD, \(f(resolution))) = \(f(margin))"
     // (Measurements are decimals such as 99.01 − 99.00; rounding must not tip the rule.)
     if abs(delta) - margin > 1e-9 * Swift.max(1, margin) {
       let direction: Direction = delta > 0 ? .higher : .lower
       return Difference(
         direction: direction, delta: delta, margin: margin, rule: rule,
-        sentence: "\(aName) is \(delta > 0 ? "higher" : "lower") than \(bName) by \(f(abs(delta))) (more than \(f(margin)))")
+        sentence:
+          "\(aName) is \(delta > 0 ? "higher" : "lower") than \(bName) by \(f(abs(delta))) (more than \(f(margin)))")
     }
     return Difference(
       direction: .indistinguishable, delta: delta, margin: margin, rule: rule,
-      sentence: "no measurable difference between \(aName) and \(bName): Δ = \(Format.signed(delta, decimals))\(unit.isEmpty ? "" : " " + unit), within \(f(margin))")
+      sentence:
+        "no measurable difference between \(aName) and \(bName): Δ = \(Format.signed(delta, decimals))\(unit.isEmpty ? "" : " " + unit), within \(f(margin))"
+    )
   }
 }
 
@@ -120,6 +126,7 @@ public struct Readiness: Sendable, Equatable {
     if measured >= required {
       return Readiness(isReady: true, line: "✓ \(what): \(numbers)")
     }
-    return Readiness(isReady: false, line: "⚠ \(what) is only \(numbers): too little training to conclude anything; \(fix)")
+    return Readiness(
+      isReady: false, line: "⚠ \(what) is only \(numbers): too little training to conclude anything; \(fix)")
   }
 }
