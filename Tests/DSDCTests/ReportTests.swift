@@ -230,8 +230,8 @@ struct ReportLinkTests {
     }
     #expect(error.description.contains("02-depthwise/maps.png (no such file)"))
     #expect(!error.description.contains("\n"))
-    // The page is still there to look at.
-    #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path))
+    // Decided before writing: no page replaces the earlier one (here: there was none).
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path))
   }
 
   @Test(arguments: [

@@ -31,6 +31,8 @@ public final class FineTuningRun {
   public let trainer: Trainer
   /// The test evaluation before the first step (set by `train`).
   public private(set) var startEvaluation: Evaluation?
+  /// The data the run trained on (set by `train`), recorded in the saved checkpoint.
+  public private(set) var data: DatasetIdentity?
 
   /// The network being fine-tuned.
   public var model: DSDCNet { trainer.model }
@@ -86,19 +88,24 @@ public final class FineTuningRun {
   @discardableResult
   public func train(on trainSet: LabeledImages, test testSet: LabeledImages,
                     progress: (TrainingEvent) -> Void = { _ in }) throws -> [EpochSummary] {
+    let size = model.config.imageSize
+    for set in [trainSet, testSet] where set.rows != size || set.columns != size {
+      throw TrainingError.badData(reason: "images are \(set.rows)×\(set.columns), the model expects \(size)×\(size)")
+    }
+    data = DatasetIdentity(train: trainSet, test: testSet)
     startEvaluation = Evaluation(model: model, images: testSet, normalization: trainer.recipe.normalization,
-                                 batchSize: trainer.recipe.batchSize)
+                                 batchSize: min(trainer.recipe.batchSize, RecipeLimits.evaluationBatch))
     return try trainer.train(on: trainSet, test: testSet, progress: progress)
   }
 
   /// The saved checkpoint's metadata: an ordinary run's (configuration, recipe, latest
-  /// test accuracy) plus `origin`.
+  /// test accuracy) plus `origin` and the data it trained on.
   public var metadata: [String: String] {
     var metadata = trainer.state().metadata.filter { $0.key != TrainingState.Key.history }
     if let accuracy = trainer.history.last?.testAccuracy {
       metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(accuracy, 4)
     }
-    return metadata.merging(origin.entries) { _, new in new }
+    return metadata.merging(origin.entries) { _, new in new }.merging(data?.entries ?? [:]) { _, new in new }
   }
 
   /// Writes the fine-tuned weights as a `model.safetensors` (atomically).
