@@ -163,6 +163,12 @@ enum Interruption {
     self.beforeSave = buffer(beforeSave)
     self.afterSave = buffer(afterSave)
     saved = false
+    // A parent may have started dsdc with these signals blocked (some process
+    // launchers do); the run must still stop when asked.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signalNumber in [SIGINT, SIGTERM] { sigaddset(&signals, signalNumber) }
+    sigprocmask(SIG_UNBLOCK, &signals, nil)
     for signalNumber in [SIGINT, SIGTERM] {
       signal(signalNumber) { number in
         if let message = Interruption.saved ? Interruption.afterSave : Interruption.beforeSave {
