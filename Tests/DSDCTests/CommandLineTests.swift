@@ -88,6 +88,20 @@ struct CommandLineTests {
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
+  /// A data folder of a few images is not MNIST: lesson 1 runs without trapping, and its
+  /// failed counting checks are blamed on the data, not called a bug in dsdc.
+  @Test func aTinyDatasetFailsLessonChecksNamingTheData() throws {
+    let data = try makeTinyDataFolder()
+    let output = try makeTemporaryDirectory()
+    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
+    let result = try runTool(["lesson", "1", "--data", data.path, "--output", output.path, "--sample", "3"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("not the full MNIST") && result.stderr.contains("64 training and 16 test images"),
+            "\(result.stderr)")
+    #expect(!result.stderr.contains("bug in dsdc"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
   @Test func unwritableOutputFolderNamesIt() throws {
     // A path below a regular file cannot be created, even by root.
     let dir = try makeTemporaryDirectory()
