@@ -65,6 +65,10 @@ struct EvaluateCommand: ParsableCommand {
       throw FineTuningError.wrongTestSet(checkpoint: url.path, trainedOn: trainedOn.title, data: dataDirectory.path,
                                          holds: holds.title)
     }
+    if let label = test.labels.max(), Int(label) >= model.config.classes {
+      throw CheckpointError.invalidMetadata(
+        path: url.path, reason: "the model has \(model.config.classes) classes, the test set has label \(label)")
+    }
     let normalization = TrainingCheckpoint.normalization(from: metadata)
     let evaluation = Evaluation(model: model, images: test, normalization: normalization, batchSize: 500)
     let names = FineTuningMetadata.classNames(from: metadata)
@@ -108,7 +112,9 @@ struct PredictCommand: ParsableCommand {
     let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
     let picture = try PNGFile.read(image, channels: 1, pixelLimit: maxPixels)
     guard model.config.imageSize == 28 else {
-      throw CheckpointError.invalidMetadata(path: url.path, reason: "predict prepares 28×28 pictures; this model takes \(model.config.imageSize)×\(model.config.imageSize)")
+      throw CheckpointError.invalidMetadata(
+        path: url.path,
+        reason: "predict prepares 28×28 pictures; this model takes \(model.config.imageSize)×\(model.config.imageSize)")
     }
     // A fine-tuned model's task says how its pictures were framed (Fashion-MNIST: the
     // object fills the 28×28 square); MNIST digits sit in 20×20, centred by mass.

@@ -74,6 +74,9 @@ public final class Trainer {
       guard set.rows == size, set.columns == size, model.config.inputChannels == 1 else {
         throw .badData(reason: "\(name) images are \(set.rows)×\(set.columns), the model expects \(size)×\(size)")
       }
+      if let label = set.labels.max(), Int(label) >= model.config.classes {
+        throw .badData(reason: "\(name) label \(label) is not one of the model's \(model.config.classes) classes")
+      }
     }
     let count = min(recipe.trainLimit ?? trainSet.count, trainSet.count)
     guard count >= 2 else { throw .badData(reason: "\(count) training images; at least 2 are needed") }
