@@ -336,6 +336,19 @@ if has finetune; then
       evaluate --checkpoint "$work/files/fashion.safetensors" --data "$mnist" --output out
     run_case "evaluate: the MNIST model on Fashion-MNIST's test set" "holds the Fashion-MNIST test set" -- \
       evaluate --data "${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist}" --output out
+    # The data a run used is recorded: `train --data <Fashion-MNIST>` makes a Fashion-MNIST
+    # model, `finetune --finetune-data <MNIST>` an MNIST one, whatever the command's usual data.
+    fashion=${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist}
+    (cd "$template" && "$dsdc" train --data "$fashion" --epochs 1 --train-limit 64 --output "$work/fashion-train" >/dev/null \
+      && "$dsdc" finetune --strategy head --epochs 1 --train-limit 64 --finetune-data "$mnist" \
+        --checkpoint out/train/model.safetensors --output "$work/mnist-finetune" >/dev/null) 2>"$work/template.err" \
+      || { echo "bad-input-matrix: the clean runs on swapped data failed: $(cat "$work/template.err")" >&2; exit 2; }
+    cp "$work/fashion-train/train/model.safetensors" "$work/files/trained-on-fashion.safetensors"
+    cp "$work/mnist-finetune/finetune/head/model.safetensors" "$work/files/finetuned-on-mnist.safetensors"
+    run_case "evaluate: a model trained with --data Fashion-MNIST, on MNIST" "was trained on Fashion-MNIST" -- \
+      evaluate --checkpoint "$work/files/trained-on-fashion.safetensors" --data "$mnist" --output out
+    run_case "evaluate: a model fine-tuned on MNIST, on Fashion-MNIST" "was trained on MNIST" -- \
+      evaluate --checkpoint "$work/files/finetuned-on-mnist.safetensors" --data "$fashion" --output out
   fi
 fi
 
