@@ -110,17 +110,19 @@ struct TrainCommand: ParsableCommand {
     session.say = emit
     // Ctrl-C (or SIGTERM): the exact command that continues this run, once it has saved an epoch.
     let again = "dsdc " + shellCommand(Array(CommandLine.arguments.dropFirst()))
-    var resumeArguments = ["train", "--resume", (common.output as NSString).appendingPathComponent("train/" + TrainingCheckpoint.stateFileName),
-                           "--output", common.output]
+    let checkpoint = (common.output as NSString).appendingPathComponent("train/" + TrainingCheckpoint.stateFileName)
+    var resumeArguments = ["train", "--resume", checkpoint, "--output", common.output]
     if let data = common.data { resumeArguments += ["--data", data] }
     if let threads = recipe.threads { resumeArguments += ["--threads", String(threads)] }
     if resume != nil, let epochs = recipe.epochs { resumeArguments += ["--epochs", String(epochs)] }
     let clear = ProgressLine.isTerminal ? "\r\u{1B}[2K" : ""
+    let nothingSaved =
+      resume.map { "interrupted before this run saved an epoch — \($0) is unchanged; continue with the same command: " }
+      ?? "interrupted before the first epoch finished — nothing was saved, so there is nothing to resume yet; start again with: "
     Interruption.prepare(
-      beforeSave: clear + (resume == nil
-        ? "interrupted before the first epoch finished — nothing was saved, so there is nothing to resume yet; start again with: \(again)\n"
-        : "interrupted before this run saved an epoch — \(resume ?? "") is unchanged; continue with the same command: \(again)\n"),
-      afterSave: clear + "interrupted — the last complete epoch is saved; continue this run with: dsdc \(shellCommand(resumeArguments))\n")
+      beforeSave: clear + nothingSaved + again + "\n",
+      afterSave: clear + "interrupted — the last complete epoch is saved; continue this run with: dsdc "
+        + shellCommand(resumeArguments) + "\n")
     session.checkpointSaved = Interruption.markSaved
     try session.run(train: train, test: test, lessonDigit: common.sample)
     listWrittenFiles(session.writtenFiles)

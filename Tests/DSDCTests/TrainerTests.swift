@@ -93,13 +93,15 @@ struct TrainerTests {
   /// Labels the model has no class for, or a test set of another image size, stop
   /// training before the first step (not after an epoch's work).
   @Test func labelsOutsideTheClassesAndTestImagesOfAnotherSizeAreRefused() {
-    let trainer = Trainer(recipe: Self.recipe(), config: DSDCNetConfig(stemChannels: 4, blocks: [
-      .init(channels: 8, dilation: 1, pools: true)], classes: 3))
+    let threeClasses = DSDCNetConfig(
+      stemChannels: 4, blocks: [.init(channels: 8, dilation: 1, pools: true)], classes: 3)
+    let trainer = Trainer(recipe: Self.recipe(), config: threeClasses)
     #expect(throws: TrainingError.badData(reason: "training label 9 is not one of the model's 3 classes")) {
       try trainer.train(on: Self.train)
     }
     let tiny = Trainer(recipe: Self.recipe(), config: TinyNet.config)
-    let odd = LabeledImages(count: 2, rows: 28, columns: 29, pixels: [UInt8](repeating: 0, count: 2 * 28 * 29), labels: [0, 1])
+    let odd = LabeledImages(
+      count: 2, rows: 28, columns: 29, pixels: [UInt8](repeating: 0, count: 2 * 28 * 29), labels: [0, 1])
     #expect(throws: TrainingError.badData(reason: "test images are 28×29, the model expects 28×28")) {
       try tiny.train(on: Self.train, test: odd)
     }
@@ -114,7 +116,8 @@ struct TrainerTests {
     recipe.schedule = .constant
     let trainer = Trainer(recipe: recipe, config: TinyNet.config)
     let weight = trainer.model.classifier.weight.value
-    trainer.model.classifier.weight.assign(Tensor(shape: weight.shape, storage: weight.storage.map { $0 < 0 ? -3e38 : 3e38 }))
+    let huge = weight.storage.map { $0 < 0 ? Float(-3e38) : 3e38 }
+    trainer.model.classifier.weight.assign(Tensor(shape: weight.shape, storage: huge))
     var failure: TrainingError? = nil
     do { try trainer.train(on: Self.train) } catch { failure = error }
     guard case .nonFiniteLoss(let epoch, let step, let loss) = failure else {

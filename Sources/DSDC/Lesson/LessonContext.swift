@@ -121,16 +121,19 @@ public final class LessonContext {
     let fullTrain = trainSplit.map { $0.count == 60_000 } ?? true
     guard !(fullTest && fullTrain) else { return .checksFailed(lesson: lesson, failed: failedChecks) }
     let counts = [trainSplit.map { "\($0.count) training" }, testSplit.map { "\($0.count) test" }].compactMap { $0 }
-    return .checksFailedOnOtherData(lesson: lesson, failed: failedChecks,
-                                    data: "\(settings.dataDirectory.path) (\(counts.joined(separator: " and ")) images)")
+    let data = "\(settings.dataDirectory.path) (\(counts.joined(separator: " and ")) images)"
+    return .checksFailedOnOtherData(lesson: lesson, failed: failedChecks, data: data)
   }
 
   // MARK: - Data
 
+  /// The size of the images the lessons take: DSDC-Net's input, 28×28.
+  private static let imageSize = DSDCNetConfig().imageSize
+
   /// The test split, loaded on first use.
   public func testSet() throws -> LabeledImages {
     if let testSplit { return testSplit }
-    let split = try MNISTDataset.loadSplit(.test, directory: settings.dataDirectory, imageSize: DSDCNetConfig().imageSize)
+    let split = try MNISTDataset.loadSplit(.test, directory: settings.dataDirectory, imageSize: Self.imageSize)
     testSplit = split
     return split
   }
@@ -138,7 +141,7 @@ public final class LessonContext {
   /// The training split, loaded on first use.
   public func trainSet() throws -> LabeledImages {
     if let trainSplit { return trainSplit }
-    let split = try MNISTDataset.loadSplit(.train, directory: settings.dataDirectory, imageSize: DSDCNetConfig().imageSize)
+    let split = try MNISTDataset.loadSplit(.train, directory: settings.dataDirectory, imageSize: Self.imageSize)
     trainSplit = split
     return split
   }

@@ -130,7 +130,9 @@ extension Trainer {
   /// is recomputed over the new total from the current step on, so the rest of the
   /// run differs from both the original and a fresh run of that length) and
   /// `threads` (bit-identical continuation needs the same count).
-  public convenience init(resuming state: TrainingState, epochs: Int? = nil, threads: Int? = nil) throws(TrainingError) {
+  public convenience init(
+    resuming state: TrainingState, epochs: Int? = nil, threads: Int? = nil
+  ) throws(TrainingError) {
     guard state.metadata[TrainingState.Key.format] == TrainingState.format else {
       throw .badState(reason: "metadata \(TrainingState.Key.format) is \(state.metadata[TrainingState.Key.format] ?? "missing"), expected \(TrainingState.format)")
     }
@@ -138,16 +140,20 @@ extension Trainer {
     let finished = try state.integer(TrainingState.Key.epoch)
     let step = try state.integer(TrainingState.Key.step)
     guard finished <= recipe.epochs, step <= finished * (RecipeLimits.trainLimit.upperBound / 2 + 1) else {
-      throw .badState(reason: "metadata says \(finished) epoch(s) and \(step) step(s) of a \(recipe.epochs)-epoch recipe")
+      throw .badState(
+        reason: "metadata says \(finished) epoch(s) and \(step) step(s) of a \(recipe.epochs)-epoch recipe")
     }
     if let epochs {
       guard RecipeLimits.epochs.contains(epochs), epochs >= finished else {
-        throw .badState(reason: "the run has finished \(finished) epoch(s); --epochs \(epochs) must be \(finished)…\(RecipeLimits.epochs.upperBound)")
+        let range = "\(finished)…\(RecipeLimits.epochs.upperBound)"
+        throw .badState(reason: "the run has finished \(finished) epoch(s); --epochs \(epochs) must be \(range)")
       }
       recipe.epochs = epochs
     }
     if let threads {
-      guard RecipeLimits.threads.contains(threads) else { throw .badState(reason: "threads must be 1…64, got \(threads)") }
+      guard RecipeLimits.threads.contains(threads) else {
+        throw .badState(reason: "threads must be 1…64, got \(threads)")
+      }
       recipe.threads = threads
     }
     let words = try state.value(TrainingState.Key.generator).split(separator: ",").compactMap { UInt64($0, radix: 16) }
