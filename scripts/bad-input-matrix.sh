@@ -376,7 +376,7 @@ if has train; then
   run_case "train: test images 28×29" "test-28x29/t10k-images-idx3-ubyte" -- train --data "$d/test-28x29" --output out
   run_case "train: images 32×32 in both splits" "both-32x32/train-images-idx3-ubyte" -- train --data "$d/both-32x32" --output out
   run_case "train: empty test set" "the split holds no images" -- train --data "$d/empty-test" --output out
-  run_case "train: full disk at the first checkpoint (100 KB file limit)" "checkpoint.safetensors" fsize 100 -- \
+  run_case "train: full disk at the first checkpoint (100 KB file limit)" "model.safetensors" fsize 100 -- \
     train --epochs 1 --train-limit 256 --output out
   run_case "train: output folder locked by another run" "in use by another dsdc run" lock out/train/.dsdc-lock -- \
     train --epochs 1 --train-limit 256 --output out

@@ -121,14 +121,15 @@ public final class TrainingSession {
   }
 
   /// Saves both checkpoint files, atomically: a failure stops the run with the error,
-  /// and the files of the previous epoch stay as they were.
+  /// and the files of the previous epoch stay as they were. The model goes first, so
+  /// that wherever a checkpoint to resume from exists, a model at least as new does too.
   private func saveCheckpoints(testAccuracy: Double?) throws(CheckpointError) {
     let state = trainer.state()
     var metadata = state.metadata.merging(data?.entries ?? [:]) { a, _ in a }
     if let testAccuracy { metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(testAccuracy, 4) }
-    try TrainingCheckpoint.saveState(state, metadata: metadata, to: checkpointURL)
     try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step,
       metadata: metadata.filter { $0.key != TrainingState.Key.history }, to: modelURL)
+    try TrainingCheckpoint.saveState(state, metadata: metadata, to: checkpointURL)
     if !writtenFiles.contains(checkpointURL) { record(checkpointURL); record(modelURL) }
     checkpointSaved()
   }
