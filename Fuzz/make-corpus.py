@@ -164,3 +164,31 @@ save("png", "claims-100000x100000.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", st
      + chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b""))
 whole = png(6, 6, 2, 8, rgb)
 save("png", "truncated.png", whole[:len(whole) // 2])
+
+
+# ---- Checkpoint metadata: dsdc.config and dsdc.recipe JSON as dsdc writes them (keys
+# sorted), their variants, and a few values just outside the limits.
+
+def compact(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+
+config = {"blocks": [{"channels": 64, "dilation": 2, "pools": True}, {"channels": 128, "dilation": 2, "pools": True},
+                     {"channels": 128, "dilation": 1, "pools": False}],
+          "classes": 10, "imageSize": 28, "inputChannels": 1, "kernel": 3, "stemChannels": 32}
+tiny = dict(config, blocks=[{"channels": 4, "dilation": 1, "pools": True}], imageSize=8, stemChannels=3, classes=3)
+recipe = {"augmentation": {"maxRotationDegrees": 10, "maxShift": 2}, "batchSize": 64, "epochs": 9,
+          "labelSmoothing": 0.1, "learningRate": 0.003, "normalization": {"mean": 0.1307, "std": 0.3081},
+          "optimizer": {"adamW": {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-08}},
+          "schedule": {"oneCycle": {"divFactor": 25, "finalDivFactor": 10000, "warmupFraction": 0.2}},
+          "seed": 0, "threads": 2, "weightDecay": 0.05}
+save("metadata", "config-default.json", compact(config))
+save("metadata", "config-tiny.json", compact(tiny))
+save("metadata", "config-pools-to-nothing.json", compact(dict(tiny, imageSize=1)))
+save("metadata", "recipe-default.json", compact(recipe))
+save("metadata", "recipe-sgd-cosine.json", compact(dict(recipe, optimizer={"sgd": {"momentum": 0.9, "nesterov": True}},
+                                                       schedule={"cosine": {"minimumFactor": 0, "warmupFraction": 0.05}},
+                                                       trainLimit=1000)))
+save("metadata", "recipe-constant-no-augment.json", compact({k: v for k, v in dict(recipe, schedule={"constant": {}}).items()
+                                                             if k != "augmentation"}))
+save("metadata", "recipe-epochs-1001.json", compact(dict(recipe, epochs=1001)))

@@ -64,7 +64,7 @@ public enum Lesson01MNIST: Lesson {
     lesson.check(train.count == 60_000 && test.count == 10_000, "60,000 training and 10,000 test images")
     lesson.check(trainStats.classCounts.reduce(0, +) == train.count, "class counts add up to the training set")
     // The first 100 test digits with their labels: what "typical" looks like.
-    let first100 = (0..<100).map { GalleryFigure.Item(pixels: Array(test.image($0)), caption: "#\($0): \(test.labels[$0])") }
+    let first100 = (0..<min(100, test.count)).map { GalleryFigure.Item(pixels: Array(test.image($0)), caption: "#\($0): \(test.labels[$0])") }
     try lesson.write(GalleryFigure(title: "The first 100 MNIST test digits with their labels", items: first100, columns: 10, scale: 2),
                      as: "first-100.png")
     lesson.say()

@@ -63,6 +63,19 @@ folder("zero-rows", {I: struct.pack(">IIII", 0x803, 10000, 0, 28)})
 folder("checksum-mismatch", {L: bytes(changed)})
 folder("no-checksums", keep_checksums=False)
 folder("missing-labels", drop=(L,))
+# Splits of other sizes and an empty one (a few images each), and a FIFO where a file belongs.
+def split(rows, cols, count):
+    images = struct.pack(">IIII", 0x803, count, rows, cols) + bytes((i * 7) % 256 for i in range(count * rows * cols))
+    return images, struct.pack(">II", 0x801, count) + bytes(i % 10 for i in range(count))
+TI, TL = "train-images-idx3-ubyte", "train-labels-idx1-ubyte"
+i29, l29 = split(28, 29, 100)
+folder("test-28x29", {I: i29, L: l29})
+i32, l32 = split(32, 32, 100)
+folder("both-32x32", {I: i32, L: l32, TI: i32, TL: l32})
+i0, l0 = split(28, 28, 0)
+folder("empty-test", {I: i0, L: l0})
+folder("fifo-images", drop=(I,))
+os.mkfifo(os.path.join(out, "fifo-images", I))
 PY
 
 # ---- Damaged checkpoints and pictures (outside the folders that are compared).
@@ -111,6 +124,58 @@ clean_run lesson 1
 # A quickly trained model, so that evaluate and predict get as far as the bad input.
 has train && clean_run train --epochs 1 --train-limit 256
 
+# ---- Checkpoints of that model with hostile metadata or impossible values, and files
+# that are not regular files.
+if has train; then
+python3 - "$template/out/train" "$files" <<'PY'
+import json, os, struct, sys
+source, out = sys.argv[1], sys.argv[2]
+def load(name):
+    data = open(os.path.join(source, name), "rb").read()
+    (n,) = struct.unpack("<Q", data[:8])
+    return json.loads(data[8:8 + n]), bytearray(data[8 + n:])
+def save(name, header, body):
+    h = json.dumps(header).encode()
+    open(os.path.join(out, name), "wb").write(struct.pack("<Q", len(h)) + h + bytes(body))
+def variant(name, source_name="model.safetensors", config=None, recipe=None, meta=None, value=None):
+    header, body = load(source_name)
+    m = header["__metadata__"]
+    if config:
+        c = json.loads(m["dsdc.config"]); config(c); m["dsdc.config"] = json.dumps(c)
+    if recipe:
+        r = json.loads(m["dsdc.recipe"]); recipe(r); m["dsdc.recipe"] = json.dumps(r)
+    if meta: meta(m)
+    if value:
+        tensor, number = value
+        struct.pack_into("<f", body, header[tensor]["data_offsets"][0], number)
+    save(name, header, body)
+def block(field, v): return lambda c: c["blocks"][0].__setitem__(field, v)
+variant("cfg-image-0.safetensors", config=lambda c: c.__setitem__("imageSize", 0))
+variant("cfg-no-blocks.safetensors", config=lambda c: c.__setitem__("blocks", []))
+variant("cfg-dilation-0.safetensors", config=block("dilation", 0))
+variant("cfg-kernel-4.safetensors", config=lambda c: c.__setitem__("kernel", 4))
+variant("cfg-width-1e9.safetensors", config=block("channels", 10**9))
+variant("cfg-image-2-pools.safetensors", config=lambda c: c.__setitem__("imageSize", 2))
+variant("cfg-classes-1.safetensors", config=lambda c: c.__setitem__("classes", 1))
+variant("cfg-rgb.safetensors", config=lambda c: c.__setitem__("inputChannels", 3))
+variant("cfg-image-32.safetensors", config=lambda c: c.__setitem__("imageSize", 32))
+variant("cfg-not-json.safetensors", meta=lambda m: m.__setitem__("dsdc.config", "{blocks"))
+variant("recipe-shift-neg.safetensors", recipe=lambda r: r["augmentation"].__setitem__("maxShift", -2))
+variant("recipe-batch-1e12.safetensors", recipe=lambda r: r.__setitem__("batchSize", 10**12))
+variant("recipe-rotation-1e9.safetensors", recipe=lambda r: r["augmentation"].__setitem__("maxRotationDegrees", 1e9))
+variant("recipe-sigma-0.safetensors", recipe=lambda r: r["normalization"].__setitem__("std", 0))
+variant("nan-weight.safetensors", value=("stem.weight", float("nan")))
+variant("inf-bias.safetensors", value=("classifier.bias", float("inf")))
+variant("negative-variance.safetensors", value=("block2.bn.running_var", -1.0))
+variant("state-epochs-0.safetensors", "checkpoint.safetensors", recipe=lambda r: r.__setitem__("epochs", 0))
+variant("state-nan-moment.safetensors", "checkpoint.safetensors", value=("optimizer.stem.weight.exp_avg", float("nan")))
+variant("state-step-1e30.safetensors", "checkpoint.safetensors", value=("optimizer.stem.weight.step", 1e30))
+os.mkfifo(os.path.join(out, "fifo.safetensors"))
+os.mkfifo(os.path.join(out, "fifo.png"))
+os.makedirs(os.path.join(out, "folder.safetensors"))
+PY
+fi
+
 # The folder's entries and the SHA-256 of each file.
 snapshot() {
   (cd "$1" && find . -mindepth 1 -printf '%y %p\n' | LC_ALL=C sort &&
@@ -121,27 +186,32 @@ rows=()
 failures=0
 number=0
 
-# run_case DESCRIPTION TOKEN [env NAME=VALUE] [fsize KB] -- ARGS...
+# run_case DESCRIPTION TOKEN [env NAME=VALUE] [fsize KB] [prep SHELL] [lock FILE] -- ARGS...
 # Runs `dsdc ARGS...` in a fresh copy of the template (output folder `out`, a regular file
-# `keep.txt`); TOKEN must appear in the single line on standard error.
+# `keep.txt`); TOKEN must appear in the single line on standard error. `prep` runs a shell
+# command in the copy first (before the snapshot); `lock` runs dsdc under `flock FILE`, as
+# if another run held that lock. Every run is stopped after 120 s (a hang fails the case).
 run_case() {
   local description=$1 token=$2
   shift 2
-  local environment=() fsize=unlimited
+  local environment=() fsize=unlimited prep="" holder=()
   while [[ $1 != -- ]]; do
     case $1 in
       env) environment+=("$2"); shift 2 ;;
       fsize) fsize=$2; shift 2 ;;
+      prep) prep=$2; shift 2 ;;
+      lock) holder=(flock "$2"); shift 2 ;;
     esac
   done
   shift
   number=$((number + 1))
   local dir=$work/case-$number
   cp -a "$template" "$dir"
+  [[ -n $prep ]] && (cd "$dir" && bash -c "$prep")
   local before after status err lines verdict=pass problems=()
   before=$(snapshot "$dir")
   # Standard error goes through a pipe, so the file-size limit applies only to dsdc's own files.
-  err=$(cd "$dir" && env "${environment[@]}" bash -c 'ulimit -f "$0"; exec "$@"' "$fsize" "$dsdc" "$@" 2>&1 >/dev/null)
+  err=$(cd "$dir" && env "${environment[@]}" timeout 120 bash -c 'ulimit -f "$0"; exec "$@"' "$fsize" "${holder[@]}" "$dsdc" "$@" 2>&1 >/dev/null)
   status=$?
   after=$(snapshot "$dir")
   lines=$(printf '%s' "$err" | grep -c '' || true)
@@ -162,7 +232,11 @@ run_case() {
   local command="dsdc $*"
   command=${command//$work\/data\//…\/}
   command=${command//$work\/files\//…\/}
+  command=${command//$'\n'/\\n}
+  command=${command//$'\e'/\\e}
   [[ $fsize != unlimited ]] && command="ulimit -f $fsize; $command"
+  ((${#holder[@]})) && command="${holder[*]} $command"
+  [[ -n $prep ]] && command="$prep; $command"
   ((${#environment[@]})) && command="${environment[*]//$work\/data\//…\/} $command"
   rows+=("| $number | \`$command\` | $description | $status | $(printf '%s' "${shown:0:140}" | head -1) | $verdict |")
   rm -rf "$dir"
@@ -262,8 +336,90 @@ if has finetune; then
       evaluate --checkpoint "$work/files/fashion.safetensors" --data "$mnist" --output out
     run_case "evaluate: the MNIST model on Fashion-MNIST's test set" "holds the Fashion-MNIST test set" -- \
       evaluate --data "${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist}" --output out
+    # The data a run used is recorded: `train --data <Fashion-MNIST>` makes a Fashion-MNIST
+    # model, `finetune --finetune-data <MNIST>` an MNIST one, whatever the command's usual data.
+    fashion=${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist}
+    (cd "$template" && "$dsdc" train --data "$fashion" --epochs 1 --train-limit 64 --output "$work/fashion-train" >/dev/null \
+      && "$dsdc" finetune --strategy head --epochs 1 --train-limit 64 --finetune-data "$mnist" \
+        --checkpoint out/train/model.safetensors --output "$work/mnist-finetune" >/dev/null) 2>"$work/template.err" \
+      || { echo "bad-input-matrix: the clean runs on swapped data failed: $(cat "$work/template.err")" >&2; exit 2; }
+    cp "$work/fashion-train/train/model.safetensors" "$work/files/trained-on-fashion.safetensors"
+    cp "$work/mnist-finetune/finetune/head/model.safetensors" "$work/files/finetuned-on-mnist.safetensors"
+    run_case "evaluate: a model trained with --data Fashion-MNIST, on MNIST" "was trained on Fashion-MNIST" -- \
+      evaluate --checkpoint "$work/files/trained-on-fashion.safetensors" --data "$mnist" --output out
+    run_case "evaluate: a model fine-tuned on MNIST, on Fashion-MNIST" "was trained on MNIST" -- \
+      evaluate --checkpoint "$work/files/finetuned-on-mnist.safetensors" --data "$fashion" --output out
   fi
 fi
+
+# ---- Round 2: numeric limits above and below, image sizes, checkpoint metadata, impossible
+# weights, failed saves, --resume policy, the output-folder lock, non-regular files.
+run_case "--epochs near Int.max (lesson 8's knob)" "--epochs" -- lessons --epochs 9223372036854775807 --output out
+run_case "--train-limit 1 (lesson 8's knob)" "--train-limit" -- lesson 8 --train-limit 1 --output out
+run_case "--sample near Int.max" "--sample" -- lesson 1 --sample 9223372036854775807 --output out
+run_case "--through 0" "--through" -- lessons --through 0 --output out
+run_case "--through past the last lesson" "--through" -- lessons --through 99 --output out
+run_case "test images 28×29 (data reports the sizes)" "test-28x29/t10k-images-idx3-ubyte" -- data --data "$d/test-28x29"
+run_case "test images 28×29 (lesson)" "test-28x29/t10k-images-idx3-ubyte" -- lesson 1 --data "$d/test-28x29" --output out
+run_case "images 32×32 in both splits (lesson)" "both-32x32/t10k-images-idx3-ubyte" -- lesson 1 --data "$d/both-32x32" --output out
+run_case "empty test set" "the split holds no images" -- lesson 1 --data "$d/empty-test" --output out
+run_case "FIFO where the image file belongs" "FIFO" -- data --data "$d/fifo-images"
+run_case "line break in the data path" 'bad\u{a}name' -- data --data "$d/bad
+name"
+run_case "terminal escape in the data path" 'x\u{1b}[2Jy' -- lesson 1 --data "$d/x"$'\e'"[2Jy" --output out
+if has train; then
+  run_case "train: --epochs near Int.max" "--epochs" -- train --epochs 9223372036854775807 --output out
+  run_case "train: --batch-size near Int.max" "--batch-size" -- train --batch-size 9223372036854775807 --output out
+  run_case "train: --batch-size 513" "--batch-size" -- train --batch-size 513 --output out
+  run_case "train: --train-limit 10¹¹" "--train-limit" -- train --train-limit 100000000000 --output out
+  run_case "train: --threads 1000" "--threads" -- train --threads 1000 --output out
+  run_case "train: test images 28×29" "test-28x29/t10k-images-idx3-ubyte" -- train --data "$d/test-28x29" --output out
+  run_case "train: images 32×32 in both splits" "both-32x32/train-images-idx3-ubyte" -- train --data "$d/both-32x32" --output out
+  run_case "train: empty test set" "the split holds no images" -- train --data "$d/empty-test" --output out
+  run_case "train: full disk at the first checkpoint (100 KB file limit)" "model.safetensors" fsize 100 -- \
+    train --epochs 1 --train-limit 256 --output out
+  run_case "train: output folder locked by another run" "in use by another dsdc run" lock out/train/.dsdc-lock -- \
+    train --epochs 1 --train-limit 256 --output out
+  resume=(train --resume out/train/checkpoint.safetensors --output out)
+  run_case "train --resume with another --lr" "--lr 0.5 differs" -- "${resume[@]}" --lr 0.5
+  run_case "train --resume with another --seed" "--seed 7 differs" -- "${resume[@]}" --seed 7
+  run_case "train --resume with another --batch-size" "--batch-size 32 differs" -- "${resume[@]}" --batch-size 32
+  run_case "train --resume with another --optimizer" "--optimizer sgd differs" -- "${resume[@]}" --optimizer sgd
+  run_case "train --resume with --no-augment" "--no-augment" -- "${resume[@]}" --no-augment
+  run_case "train --resume with another --train-limit" "--train-limit 300 differs" -- "${resume[@]}" --train-limit 300
+  run_case "train --resume on other data" "the run trained on" -- "${resume[@]}" --epochs 2 --data "$d/checksum-mismatch"
+  run_case "train --resume: recipe with 0 epochs" "dsdc.recipe" -- train --resume "$f/state-epochs-0.safetensors" --output out
+  run_case "train --resume: NaN optimiser moment" "optimizer.stem.weight.exp_avg" -- train --resume "$f/state-nan-moment.safetensors" --output out
+  run_case "train --resume: step count 10³⁰" "optimizer.stem.weight.step" -- train --resume "$f/state-step-1e30.safetensors" --output out
+  run_case "train --resume: a FIFO" "FIFO" -- train --resume "$f/fifo.safetensors" --output out
+fi
+if has evaluate && has train; then
+  for variant in cfg-image-0 cfg-no-blocks cfg-dilation-0 cfg-kernel-4 cfg-width-1e9 cfg-image-2-pools cfg-classes-1 cfg-rgb cfg-not-json; do
+    run_case "evaluate: dsdc.config $variant" "$variant.safetensors" -- evaluate --checkpoint "$f/$variant.safetensors" --output out
+  done
+  for variant in recipe-shift-neg recipe-batch-1e12 recipe-rotation-1e9 recipe-sigma-0; do
+    run_case "evaluate: dsdc.recipe $variant" "dsdc.recipe" -- evaluate --checkpoint "$f/$variant.safetensors" --output out
+  done
+  run_case "evaluate: NaN weight" "stem.weight" -- evaluate --checkpoint "$f/nan-weight.safetensors" --output out
+  run_case "evaluate: negative running variance" "block2.bn.running_var" -- evaluate --checkpoint "$f/negative-variance.safetensors" --output out
+  run_case "evaluate: model of 32×32 inputs on MNIST" "the model takes 32×32" -- evaluate --checkpoint "$f/cfg-image-32.safetensors" --output out
+  run_case "evaluate: test images 28×29" "test-28x29/t10k-images-idx3-ubyte" -- evaluate --data "$d/test-28x29" --output out
+  run_case "evaluate: a folder as the checkpoint" "it is a folder, not a file" -- evaluate --checkpoint "$f/folder.safetensors" --output out
+  run_case "evaluate: a FIFO as the checkpoint" "FIFO" -- evaluate --checkpoint "$f/fifo.safetensors" --output out
+  run_case "evaluate: a device as the checkpoint" "device" -- evaluate --checkpoint /dev/zero --output out
+fi
+if has predict && has train; then
+  run_case "predict: +Inf classifier bias" "classifier.bias" -- predict "$f/blank.png" --checkpoint "$f/inf-bias.safetensors" --output out
+  run_case "predict: model of 32×32 inputs" "28×28" -- predict "$f/blank.png" --checkpoint "$f/cfg-image-32.safetensors" --output out
+  run_case "predict: a FIFO as the picture" "FIFO" -- predict "$f/fifo.png" --output out
+  run_case "predict: --max-pixels near Int.max" "--max-pixels" -- predict "$f/blank.png" --max-pixels 9223372036854775807 --output out
+fi
+if has finetune; then
+  run_case "finetune: --epochs near Int.max" "--epochs" -- finetune --epochs 9223372036854775807 --output out
+  run_case "finetune: --train-limit 1" "--train-limit" -- finetune --train-limit 1 --output out
+fi
+run_case "report: a broken link is decided before index.html is replaced" "first-100.png" prep "rm out/01-mnist/first-100.png" -- \
+  report --output out
 
 echo "| # | command | bad input | exit | standard error (one line) | result |"
 echo "|---|---|---|---|---|---|"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzes the three file readers with libFuzzer and AddressSanitizer.
+# Fuzzes the three file readers, and the checkpoint metadata they carry, with libFuzzer
+# and AddressSanitizer.
 #
 #   scripts/fuzz.sh [target|all] [seconds]
-#       targets: idx, safetensors, png (default: all, 60 s each)
+#       targets: idx, safetensors, png, metadata (default: all, 60 s each)
 #
 # Each target is one file in Fuzz/ compiled together with the library's sources into
 # module DSDC (so it also reaches internal parsers), outside SwiftPM, into .build-fuzz/.
@@ -15,16 +16,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(idx safetensors png)
+targets=(idx safetensors png metadata)
 want=${1:-all}
 seconds=${2:-60}
 [[ $seconds =~ ^[0-9]+$ ]] && ((seconds > 0)) || { echo "fuzz.sh: seconds must be a positive integer, got '$seconds'" >&2; exit 2; }
 if [[ $want != all ]]; then
-  [[ " ${targets[*]} " == *" $want "* ]] || { echo "fuzz.sh: unknown target '$want' (idx, safetensors, png, all)" >&2; exit 2; }
+  [[ " ${targets[*]} " == *" $want "* ]] || { echo "fuzz.sh: unknown target '$want' (idx, safetensors, png, metadata, all)" >&2; exit 2; }
   targets=("$want")
 fi
 
-declare -A entry=([idx]=Fuzz/IDXFuzz.swift [safetensors]=Fuzz/SafetensorsFuzz.swift [png]=Fuzz/PNGFuzz.swift)
+declare -A entry=([idx]=Fuzz/IDXFuzz.swift [safetensors]=Fuzz/SafetensorsFuzz.swift [png]=Fuzz/PNGFuzz.swift
+  [metadata]=Fuzz/MetadataFuzz.swift)
 out=.build-fuzz
 mkdir -p "$out/bin"
 mapfile -t library < <(find Sources/DSDC -name '*.swift' | sort)

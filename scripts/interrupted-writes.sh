@@ -101,7 +101,7 @@ train() {
     -e inject=write:delay_enter=50000 -e inject=fsync:delay_enter=150000)
   [[ -e $state ]] && resume=(--resume "$state")
   [[ ${1:-} == fast ]] && slow=()
-  "${slow[@]}" "$dsdc" train --data "$work/data" --output "$out" --epochs 100000 --batch-size 64 \
+  "${slow[@]}" "$dsdc" train --data "$work/data" --output "$out" --epochs 1000 --batch-size 64 \
     --threads 1 "${resume[@]}" >"$work/train.out" 2>"$work/train.err" &
   pid=$!
   child=$pid

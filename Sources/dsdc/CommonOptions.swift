@@ -16,18 +16,18 @@ struct CommonOptions: ParsableArguments {
     "Index of the MNIST test image the lessons study (0–9999).", valueName: "index"))
   var sample: Int = LessonSettings.defaultSample
 
-  @Option(name: .long, help: "Seed of every random choice (initial weights, shuffling, augmentation).")
-  var seed: UInt64 = 0
+  @Option(name: .long, help: "Seed of every random choice (initial weights, shuffling, augmentation; default 0).")
+  var seed: UInt64?
 
   func validate() throws {
-    guard sample >= 0 else { throw ValidationError("--sample must be 0 or more, got \(sample)") }
+    try checkBounds(sample, "--sample", OptionLimits.sample)
   }
 
   var dataDirectory: URL { DataLocation.resolve(option: data) }
   var outputDirectory: URL { URL(fileURLWithPath: output) }
 
   func lessonSettings(options: [String: String] = [:]) -> LessonSettings {
-    LessonSettings(dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, seed: seed,
+    LessonSettings(dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, seed: seed ?? 0,
                    options: options)
   }
 }
@@ -36,16 +36,17 @@ struct CommonOptions: ParsableArguments {
 func listWrittenFiles(_ files: [URL]) {
   guard !files.isEmpty else { return }
   let here = FileManager.default.currentDirectoryPath + "/"
-  print("")
-  print("Files written (\(files.count)):")
+  emit("")
+  emit("Files written (\(files.count)):")
   for url in files {
     let path = url.standardizedFileURL.path
-    print("  " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
+    emit("  " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
   }
 }
 
 /// Writes one line to standard output at once (unbuffered), so that lesson and
-/// training output shows as it happens even into a pipe or a file.
+/// training output shows as it happens even into a pipe or a file. Lines carry names
+/// from files (paths, class names), so control characters are shown escaped.
 func emit(_ line: String) {
-  FileHandle.standardOutput.write(Data((line + "\n").utf8))
+  FileHandle.standardOutput.write(Data((TerminalText.safe(line) + "\n").utf8))
 }

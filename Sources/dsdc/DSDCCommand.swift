@@ -30,9 +30,10 @@ struct DSDCCommand: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch {
-      // The library's own errors (bad data, images, checkpoints, folders) already read
-      // as one line naming the file and the fix.
-      if String(reflecting: type(of: error)).hasPrefix("DSDC.") {
+      // The library's and the tool's own errors (bad data, images, checkpoints, folders,
+      // refused flags) already read as one line naming the file and the fix.
+      let errorType = String(reflecting: type(of: error))
+      if errorType.hasPrefix("DSDC.") || errorType.hasPrefix("dsdc.") {
         fail(String(describing: error))
       }
       let code = exitCode(for: error)
@@ -49,7 +50,7 @@ struct DSDCCommand: ParsableCommand {
   static func fail(_ message: String, code: Int32 = 1) -> Never {
     var text = message
     if text.hasPrefix("Error: ") { text.removeFirst(7) }
-    FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(TerminalText.safe(text))\n".utf8))
     Foundation.exit(code == 0 ? 1 : code)
   }
 }

@@ -17,28 +17,34 @@ struct DataCommand: ParsableCommand {
 
   func run() throws {
     let directory = DataLocation.resolve(option: data)
-    print("Data folder: \(directory.path)")
+    emit("Data folder: \(directory.path)")
+    var splits: [(split: MNISTDataset.Split, images: LabeledImages)] = []
     for split in MNISTDataset.Split.allCases {
       let images = try MNISTDataset.loadSplit(split, directory: directory)
       let stats = DatasetStatistics(images)
-      print("")
-      print("\(split.rawValue): \(images.count) images of \(images.rows)×\(images.columns) pixels")
-      print("  per class: " + stats.classCounts.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: ", "))
-      print("  pixel mean \(String(format: "%.4f", stats.mean)), std \(String(format: "%.4f", stats.std)) (pixels scaled to [0, 1])")
+      splits.append((split, images))
+      emit("")
+      emit("\(split.rawValue): \(images.count) images of \(images.rows)×\(images.columns) pixels")
+      emit("  per class: " + stats.classCounts.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: ", "))
+      emit("  pixel mean \(String(format: "%.4f", stats.mean)), std \(String(format: "%.4f", stats.std)) (pixels scaled to [0, 1])")
+    }
+    // Both splits must hold images of the size DSDC-Net takes (and so of one size).
+    for (split, images) in splits {
+      try MNISTDataset.checkImageSize(images, split: split, directory: directory, expected: DSDCNetConfig().imageSize)
     }
     guard verify else {
-      print("")
-      print("Verify the files byte for byte with: dsdc data --verify")
+      emit("")
+      emit("Verify the files byte for byte with: dsdc data --verify")
       return
     }
     let sums = try Checksums.load(directory: directory)
-    print("")
+    emit("")
     for split in MNISTDataset.Split.allCases {
       for (name, magic) in [(split.imageFile, MNISTDataset.imageMagic), (split.labelFile, MNISTDataset.labelMagic)] {
         let url = try MNISTDataset.locate(name, in: directory)
         let file = try IDXFile.read(url, expectedMagic: magic)
         try sums.verify(file: name, bytes: file.header + file.data, path: url.path)
-        print("  ✓ \(name): SHA-256 \(sums.sha256[name]!) matches CHECKSUMS.md")
+        emit("  ✓ \(name): SHA-256 \(sums.sha256[name]!) matches CHECKSUMS.md")
       }
     }
   }

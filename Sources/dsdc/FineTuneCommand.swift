@@ -27,7 +27,7 @@ struct FineTuneCommand: ParsableCommand {
     valueName: "dir"))
   var finetuneData: String?
 
-  @Option(name: .long, help: "Passes over the training images.")
+  @Option(name: .long, help: "Passes over the training images, 1…1000.")
   var epochs: Int = 3
 
   @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only (default: all 60,000).", valueName: "n"))
@@ -55,13 +55,13 @@ struct FineTuneCommand: ParsableCommand {
       let choices = names.dropLast().joined(separator: ", ") + " or " + names.last!
       throw ValidationError("--strategy must be \(choices), got \(strategy)")
     }
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }
+    try checkBounds(epochs, "--epochs", RecipeLimits.epochs)
+    try checkBounds(trainLimit, "--train-limit", RecipeLimits.trainLimit)
     guard lr > 0 && lr < 10 else { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
     guard backboneScale > 0 && backboneScale <= 10 else {
       throw ValidationError("--backbone-lr-scale must be in (0, 10], got \(backboneScale)")
     }
-    guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64, got \(threads)") }
+    try checkBounds(threads, "--threads", RecipeLimits.threads)
   }
 
   func run() throws {
@@ -74,8 +74,14 @@ struct FineTuneCommand: ParsableCommand {
     let recipe = FineTuningRun.recipe(epochs: epochs, trainLimit: trainLimit, seed: seed, learningRate: lr, threads: threads)
     let run = try FineTuningRun(parent: checkpoint.url(outputDirectory: outputDirectory), strategy: strategy,
                                 task: task, recipe: recipe, backboneScale: backboneScale)
+    for (split, images) in [(MNISTDataset.Split.train, train), (.test, test)] {
+      try MNISTDataset.checkImageSize(images, split: split, directory: dataDirectory, expected: run.model.config.imageSize)
+    }
     let folder = outputDirectory.appendingPathComponent("finetune").appendingPathComponent(strategy.rawValue)
     try OutputFolder.create(folder)
+    // One run per folder (released when the process ends, however it ends).
+    let lock = try FolderLock(folder)
+    defer { lock.release() }
 
     var lines: [String] = []
     func say(_ line: String) { lines.append(line); emit(line) }

@@ -68,8 +68,13 @@ struct LessonsCommand: ParsableCommand {
   @OptionGroup var common: CommonOptions
   @OptionGroup var training: LessonTrainingOptions
 
-  @Option(name: .long, help: ArgumentHelp("Run lessons up to this number only.", valueName: "n"))
+  @Option(name: .long, help: ArgumentHelp("Run lessons up to this number only (a lesson's number, see `dsdc`).", valueName: "n"))
   var through: Int?
+
+  func validate() throws {
+    let numbers = LessonCatalog.all.map { $0.info.number }
+    try checkBounds(through, "--through", (numbers.min() ?? 1)...(numbers.max() ?? 1))
+  }
 
   func run() throws {
     try OutputFolder.create(common.outputDirectory)
@@ -88,11 +93,11 @@ struct LessonsCommand: ParsableCommand {
 /// and where the fine-tuning lesson finds its dataset. The fine-tuning lesson keeps
 /// its own fixed budget whatever --epochs and --train-limit say.
 struct LessonTrainingOptions: ParsableArguments {
-  @Option(name: .long, help: "Training epochs for the training lesson (default: the recipe's).")
+  @Option(name: .long, help: "Training epochs for the training lesson, 1…1000 (default: the recipe's).")
   var epochs: Int?
 
   @Option(name: .customLong("train-limit"), help: ArgumentHelp(
-    "Train on the first N training images only (quick runs).", valueName: "n"))
+    "Train on the first N training images only, 2…10,000,000 (quick runs).", valueName: "n"))
   var trainLimit: Int?
 
   @Option(name: .customLong("finetune-data"), help: ArgumentHelp(
@@ -101,8 +106,8 @@ struct LessonTrainingOptions: ParsableArguments {
   var finetuneData: String?
 
   func validate() throws {
-    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
+    try checkBounds(epochs, "--epochs", RecipeLimits.epochs)
+    try checkBounds(trainLimit, "--train-limit", RecipeLimits.trainLimit)
   }
 
   var options: [String: String] {

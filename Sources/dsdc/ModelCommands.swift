@@ -47,32 +47,44 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
-    // A fine-tuned model is evaluated on its own task's test set unless --data says otherwise.
+    // A model is evaluated on the test set of the data it trained on (recorded in its
+    // metadata; older checkpoints: a fine-tuned model's task, else MNIST) unless --data
+    // says otherwise.
     let task = FineTuningMetadata.task(from: metadata)
-    let dataDirectory = common.data == nil ? task?.resolve(option: nil) ?? common.dataDirectory : common.dataDirectory
-    let test = try task.map { try $0.loadSplit(.test, directory: dataDirectory) }
-      ?? MNISTDataset.loadSplit(.test, directory: dataDirectory)
-    let trainedOn = task.flatMap { KnownDataset(rawValue: $0.name) } ?? .mnist
-    if let holds = KnownDataset.identify(test: test), holds != trainedOn {
+    let recorded = DatasetIdentity(metadata: metadata)
+    let trainedOn: KnownDataset?
+    if let recorded { trainedOn = recorded.known } else { trainedOn = task.flatMap { KnownDataset(rawValue: $0.name) } ?? .mnist }
+    let fashion = FineTuningTask.fashionMNIST
+    let defaultDirectory = trainedOn == .fashionMNIST ? fashion.resolve(option: nil) : common.dataDirectory
+    let dataDirectory = common.data == nil ? defaultDirectory : common.dataDirectory
+    let size = model.config.imageSize
+    let test = try trainedOn == .fashionMNIST && common.data == nil
+      ? fashion.loadSplit(.test, directory: dataDirectory, imageSize: size)
+      : MNISTDataset.loadSplit(.test, directory: dataDirectory, imageSize: size)
+    if let trainedOn, let holds = KnownDataset.identify(test: test), holds != trainedOn {
       throw FineTuningError.wrongTestSet(checkpoint: url.path, trainedOn: trainedOn.title, data: dataDirectory.path,
                                          holds: holds.title)
+    }
+    if let label = test.labels.max(), Int(label) >= model.config.classes {
+      throw CheckpointError.invalidMetadata(
+        path: url.path, reason: "the model has \(model.config.classes) classes, the test set has label \(label)")
     }
     let normalization = TrainingCheckpoint.normalization(from: metadata)
     let evaluation = Evaluation(model: model, images: test, normalization: normalization, batchSize: 500)
     let names = FineTuningMetadata.classNames(from: metadata)
-    print("Model: \(url.path)")
-    print("Test set: \(test.count) images from \(dataDirectory.path)")
-    print("Accuracy: \(Format.fixed(evaluation.accuracy * 100, 2))% (\(evaluation.correct)/\(evaluation.count)), loss \(Format.fixed(evaluation.loss, 4))")
-    print("")
-    print("Per class:")
+    emit("Model: \(url.path)")
+    emit("Test set: \(test.count) images from \(dataDirectory.path)")
+    emit("Accuracy: \(Format.fixed(evaluation.accuracy * 100, 2))% (\(evaluation.correct)/\(evaluation.count)), loss \(Format.fixed(evaluation.loss, 4))")
+    emit("")
+    emit("Per class:")
     for (c, accuracy) in evaluation.perClassAccuracy.enumerated() {
-      print("  \(c): \(Format.fixed(accuracy * 100, 2))%" + (names.flatMap { c < $0.count ? "  " + $0[c] : nil } ?? ""))
+      emit("  \(c): \(Format.fixed(accuracy * 100, 2))%" + (names.flatMap { c < $0.count ? "  " + $0[c] : nil } ?? ""))
     }
-    print("")
-    print("Confusion matrix (rows: true class, columns: predicted):")
-    print("      " + (0..<evaluation.confusion.count).map { String(format: "%5d", $0) }.joined())
+    emit("")
+    emit("Confusion matrix (rows: true class, columns: predicted):")
+    emit("      " + (0..<evaluation.confusion.count).map { String(format: "%5d", $0) }.joined())
     for (c, row) in evaluation.confusion.enumerated() {
-      print(String(format: "  %2d  ", c) + row.map { String(format: "%5d", $0) }.joined())
+      emit(String(format: "  %2d  ", c) + row.map { String(format: "%5d", $0) }.joined())
     }
   }
 }
@@ -93,12 +105,17 @@ struct PredictCommand: ParsableCommand {
   var maxPixels: Int = PNGFile.defaultPixelLimit
 
   func validate() throws {
-    guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive, got \(maxPixels)") }
+    try checkBounds(maxPixels, "--max-pixels", OptionLimits.maxPixels)
   }
 
   func run() throws {
     let (model, metadata, url) = try checkpoint.load(outputDirectory: common.outputDirectory)
     let picture = try PNGFile.read(image, channels: 1, pixelLimit: maxPixels)
+    guard model.config.imageSize == 28 else {
+      throw CheckpointError.invalidMetadata(
+        path: url.path,
+        reason: "predict prepares 28×28 pictures; this model takes \(model.config.imageSize)×\(model.config.imageSize)")
+    }
     // A fine-tuned model's task says how its pictures were framed (Fashion-MNIST: the
     // object fills the 28×28 square); MNIST digits sit in 20×20, centred by mass.
     let task = FineTuningMetadata.task(from: metadata)

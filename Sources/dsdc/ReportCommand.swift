@@ -49,7 +49,7 @@ struct ReportCommand: ParsableCommand {
     do {
       printLocation(try writePage(outputDirectory: outputDirectory))
     } catch {
-      FileHandle.standardError.write(Data("warning: the report page is incomplete: \(error)\n".utf8))
+      FileHandle.standardError.write(Data("warning: the report page is incomplete: \(TerminalText.safe("\(error)"))\n".utf8))
     }
   }
 
@@ -57,8 +57,8 @@ struct ReportCommand: ParsableCommand {
   static func printLocation(_ page: URL) {
     let path = page.standardizedFileURL.path
     let here = FileManager.default.currentDirectoryPath + "/"
-    print("")
-    print("Report: " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
-    print("  open " + URL(fileURLWithPath: path).absoluteString)
+    emit("")
+    emit("Report: " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
+    emit("  open " + URL(fileURLWithPath: path).absoluteString)
   }
 }

@@ -4,10 +4,10 @@ import Foundation
 
 /// Training knobs shared by `dsdc train` and the training lesson.
 struct RecipeOptions: ParsableArguments {
-  @Option(name: .long, help: "Passes over the training set (default 9).")
+  @Option(name: .long, help: "Passes over the training set, 1…1000 (default 9).")
   var epochs: Int?
 
-  @Option(name: .customLong("batch-size"), help: "Images per optimisation step (default 64).")
+  @Option(name: .customLong("batch-size"), help: "Images per optimisation step, 2…512 (default 64).")
   var batchSize: Int?
 
   @Option(name: .long, help: "Peak learning rate (default 3e-3 for AdamW, 0.1 for SGD).")
@@ -16,10 +16,10 @@ struct RecipeOptions: ParsableArguments {
   @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0.05 for AdamW, 5e-4 for SGD).")
   var weightDecay: Double?
 
-  @Option(name: .long, help: "Optimiser: adamw or sgd (SGD with Nesterov momentum 0.9).")
-  var optimizer: String = "adamw"
+  @Option(name: .long, help: "Optimiser: adamw (default) or sgd (SGD with Nesterov momentum 0.9).")
+  var optimizer: String?
 
-  @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only (quick runs).", valueName: "n"))
+  @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only, 2…10,000,000 (quick runs).", valueName: "n"))
   var trainLimit: Int?
 
   @Flag(name: .customLong("no-augment"), help: "Train on the images unchanged (default: random shifts of up to 2 pixels and rotations of up to 10°).")
@@ -28,26 +28,27 @@ struct RecipeOptions: ParsableArguments {
   @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε of the training loss (default 0.1; 0 = plain cross-entropy).")
   var labelSmoothing: Double?
 
-  @Option(name: .long, help: "Worker threads (results are bit-identical for the same count).")
-  var threads: Int = 2
+  @Option(name: .long, help: "Worker threads, 1…64 (results are bit-identical for the same count; default 2).")
+  var threads: Int?
 
   func validate() throws {
-    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2, got \(batchSize)") }
+    try checkBounds(epochs, "--epochs", RecipeLimits.epochs)
+    try checkBounds(batchSize, "--batch-size", RecipeLimits.batchSize)
     if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
     if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1), got \(weightDecay)") }
-    if let trainLimit, trainLimit < 2 { throw ValidationError("--train-limit must be at least 2, got \(trainLimit)") }
+    try checkBounds(trainLimit, "--train-limit", RecipeLimits.trainLimit)
     if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
       throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
     }
-    guard ["adamw", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adamw or sgd, got \(optimizer)") }
-    guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64, got \(threads)") }
+    if let optimizer, !["adamw", "sgd"].contains(optimizer) {
+      throw ValidationError("--optimizer must be adamw or sgd, got \(optimizer)")
+    }
+    try checkBounds(threads, "--threads", RecipeLimits.threads)
   }
-
   func recipe(seed: UInt64) -> TrainingRecipe {
     var recipe = TrainingRecipe()
     recipe.seed = seed
-    recipe.threads = threads
+    if let threads { recipe.threads = threads }
     if let epochs { recipe.epochs = epochs }
     if let batchSize { recipe.batchSize = batchSize }
     if optimizer == "sgd" {
@@ -77,21 +78,52 @@ struct TrainCommand: ParsableCommand {
   @OptionGroup var common: CommonOptions
   @OptionGroup var recipe: RecipeOptions
 
-  @Option(name: .long, help: ArgumentHelp("Continue the run saved in this checkpoint.safetensors.", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp(
+    "Continue the run saved in this checkpoint.safetensors. Honoured with it: --epochs (a larger total trains further; the schedule is recomputed over it), --threads, --sample, --output, --data (must hold the run's data); refused if they differ from the run's recipe: --batch-size, --lr, --weight-decay, --optimizer, --train-limit, --no-augment, --label-smoothing, --seed.",
+    valueName: "file"))
   var resume: String?
 
   func run() throws {
-    try OutputFolder.create(common.outputDirectory)
     let folder = common.outputDirectory.appendingPathComponent("train")
-    let train = try MNISTDataset.loadSplit(.train, directory: common.dataDirectory)
-    let test = try MNISTDataset.loadSplit(.test, directory: common.dataDirectory)
+    let session: TrainingSession
+    if let resume {
+      let state = try TrainingCheckpoint.loadState(from: URL(fileURLWithPath: resume))
+      let saved = try state.recipe()
+      let finished = try state.epochsFinished()
+      try ResumePolicy.check(recipe, seed: common.seed, saved: saved, finished: finished)
+      let target = recipe.epochs ?? saved.epochs
+      guard finished < target else {
+        emit("Nothing left to do: \(resume) has finished all \(finished) epoch(s) of its run; nothing was written.")
+        emit("To train further: dsdc train --resume \(shellCommand([resume])) --epochs \(finished + 1) (or more)")
+        return
+      }
+      session = try TrainingSession(resuming: state, folder: folder, epochs: recipe.epochs, threads: recipe.threads)
+    } else {
+      session = try TrainingSession(recipe: recipe.recipe(seed: common.seed ?? 0), folder: folder)
+    }
+    try OutputFolder.create(common.outputDirectory)
+    let size = session.trainer.model.config.imageSize
+    let train = try MNISTDataset.loadSplit(.train, directory: common.dataDirectory, imageSize: size)
+    let test = try MNISTDataset.loadSplit(.test, directory: common.dataDirectory, imageSize: size)
     guard common.sample < test.count else { throw LessonError.sampleOutOfRange(sample: common.sample, count: test.count) }
-    let session = try TrainingSession(recipe: recipe.recipe(seed: common.seed), folder: folder,
-                                      resume: resume.map { URL(fileURLWithPath: $0) })
     session.progressLine = ProgressLine.update
     session.say = emit
-    Interruption.onInterrupt(say: (ProgressLine.isTerminal ? "\r\u{1B}[2K" : "")
-      + "interrupted — the last complete epoch is saved; continue with: dsdc train --resume \(session.checkpointURL.path)\n")
+    // Ctrl-C (or SIGTERM): the exact command that continues this run, once it has saved an epoch.
+    let again = "dsdc " + shellCommand(Array(CommandLine.arguments.dropFirst()))
+    let checkpoint = (common.output as NSString).appendingPathComponent("train/" + TrainingCheckpoint.stateFileName)
+    var resumeArguments = ["train", "--resume", checkpoint, "--output", common.output]
+    if let data = common.data { resumeArguments += ["--data", data] }
+    if let threads = recipe.threads { resumeArguments += ["--threads", String(threads)] }
+    if resume != nil, let epochs = recipe.epochs { resumeArguments += ["--epochs", String(epochs)] }
+    let clear = ProgressLine.isTerminal ? "\r\u{1B}[2K" : ""
+    let nothingSaved =
+      resume.map { "interrupted before this run saved an epoch — \($0) is unchanged; continue with the same command: " }
+      ?? "interrupted before the first epoch finished — nothing was saved, so there is nothing to resume yet; start again with: "
+    Interruption.prepare(
+      beforeSave: clear + nothingSaved + again + "\n",
+      afterSave: clear + "interrupted — the last complete epoch is saved; continue this run with: dsdc "
+        + shellCommand(resumeArguments) + "\n")
+    session.checkpointSaved = Interruption.markSaved
     try session.run(train: train, test: test, lessonDigit: common.sample)
     listWrittenFiles(session.writtenFiles)
   }
@@ -107,24 +139,48 @@ enum ProgressLine {
   }
 }
 
-/// Ctrl-C during training: say where to resume, then stop with status 130
-/// (checkpoints are written atomically, so the last complete one is intact).
+/// Ctrl-C (SIGINT) or SIGTERM during training: say how to continue, then stop with
+/// status 128 + the signal's number (130, 143). Checkpoints are written atomically, so
+/// the last complete one is intact.
 ///
 /// A plain signal handler, installed before training starts and in effect at
 /// once, that does only what is safe inside a signal handler: one `write` of a
-/// message prepared beforehand, then `_exit`.
+/// message prepared beforehand (which of two depends on whether the run has saved a
+/// checkpoint yet), then `_exit`.
 enum Interruption {
-  /// The message's bytes, prepared before the handler is installed.
-  nonisolated(unsafe) private static var message: UnsafeMutableBufferPointer<UInt8>?
+  /// The messages' bytes, prepared before the handler is installed (plain pointers,
+  /// nothing reference-counted, so that the handler only reads memory).
+  nonisolated(unsafe) private static var beforeSave: UnsafeMutableBufferPointer<UInt8>?
+  nonisolated(unsafe) private static var afterSave: UnsafeMutableBufferPointer<UInt8>?
+  /// Whether the run has saved a checkpoint (the handler then writes `afterSave`).
+  nonisolated(unsafe) private static var saved = false
 
-  static func onInterrupt(say text: String) {
-    let bytes = Array(text.utf8)
-    let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-    _ = buffer.initialize(from: bytes)
-    message = buffer
-    signal(SIGINT) { _ in
-      if let message = Interruption.message { _ = write(STDERR_FILENO, message.baseAddress, message.count) }
-      _exit(130)
+  static func prepare(beforeSave: String, afterSave: String) {
+    func buffer(_ text: String) -> UnsafeMutableBufferPointer<UInt8> {
+      let bytes = Array(text.utf8)
+      let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+      _ = buffer.initialize(from: bytes)
+      return buffer
+    }
+    self.beforeSave = buffer(beforeSave)
+    self.afterSave = buffer(afterSave)
+    saved = false
+    // A parent may have started dsdc with these signals blocked (some process
+    // launchers do); the run must still stop when asked.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signalNumber in [SIGINT, SIGTERM] { sigaddset(&signals, signalNumber) }
+    sigprocmask(SIG_UNBLOCK, &signals, nil)
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber) { number in
+        if let message = Interruption.saved ? Interruption.afterSave : Interruption.beforeSave {
+          _ = write(STDERR_FILENO, message.baseAddress, message.count)
+        }
+        _exit(128 + number)
+      }
     }
   }
+
+  /// From now on the handler says that an epoch is saved.
+  static func markSaved() { saved = true }
 }

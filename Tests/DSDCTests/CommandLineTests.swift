@@ -4,24 +4,45 @@ import Testing
 
 /// Runs the built `dsdc` tool (next to the test bundle) and captures its output.
 func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+  try startTool(arguments, in: directory).finish()
+}
+
+/// The built `dsdc`, if there is one next to the test bundle.
+func toolURL() -> URL? {
   let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  let candidates = [buildFolder, buildFolder.deletingLastPathComponent()].map { $0.appendingPathComponent("dsdc") }
-  guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
+  return [buildFolder, buildFolder.deletingLastPathComponent()].map { $0.appendingPathComponent("dsdc") }
+    .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// A started `dsdc` process whose output is collected until it ends.
+struct StartedTool {
+  let process: Process
+  let out: Pipe
+  let err: Pipe
+
+  /// Waits for the end; returns the status and everything printed.
+  func finish() -> (status: Int32, stdout: String, stderr: String) {
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+}
+
+/// Starts the built `dsdc` (next to the test bundle) with `arguments`, without waiting for it.
+func startTool(_ arguments: [String], in directory: URL? = nil) throws -> StartedTool {
+  guard let tool = toolURL() else {
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "dsdc next to \(CommandLine.arguments[0])"])
   }
   let process = Process()
   process.executableURL = tool
   process.arguments = arguments
   process.currentDirectoryURL = directory ?? repositoryRoot
-  let out = Pipe()
-  let err = Pipe()
+  let (out, err) = (Pipe(), Pipe())
   process.standardOutput = out
   process.standardError = err
   try process.run()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  return StartedTool(process: process, out: out, err: err)
 }
 
 @Suite("The dsdc command line")
@@ -64,6 +85,20 @@ struct CommandLineTests {
     let result = try runTool(["lesson", "1", "--seed", "minus-one"])
     #expect(result.status != 0 && result.status < 128)
     #expect(result.stderr.contains("--seed"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  /// A data folder of a few images is not MNIST: lesson 1 runs without trapping, and its
+  /// failed counting checks are blamed on the data, not called a bug in dsdc.
+  @Test func aTinyDatasetFailsLessonChecksNamingTheData() throws {
+    let data = try makeTinyDataFolder()
+    let output = try makeTemporaryDirectory()
+    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
+    let result = try runTool(["lesson", "1", "--data", data.path, "--output", output.path, "--sample", "3"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("not the full MNIST") && result.stderr.contains("64 training and 16 test images"),
+            "\(result.stderr)")
+    #expect(!result.stderr.contains("bug in dsdc"))
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 

@@ -94,6 +94,29 @@ struct FuzzRegressionTests {
     }
   }
 
+  /// As a checkpoint's `dsdc.config` and as its `dsdc.recipe`: the honest seeds pass the
+  /// checks, the others are refused, and every refusal names its key.
+  @Test(arguments: FuzzInput.all("metadata"))
+  func metadata(_ input: FuzzInput) throws {
+    let text = String(decoding: try input.bytes(), as: UTF8.self)
+    let state = TrainingState(tensors: [], metadata: [TrainingState.Key.config: text, TrainingState.Key.recipe: text])
+    let name = input.url.lastPathComponent
+    let honestConfigs = ["config-default.json", "config-tiny.json"]
+    let honestRecipes = ["recipe-default.json", "recipe-sgd-cosine.json", "recipe-constant-no-augment.json"]
+    do {
+      _ = try state.config()
+      #expect(honestConfigs.contains(name), "\(name) passed as a configuration")
+    } catch {
+      #expect(!honestConfigs.contains(name) && error.description.contains(TrainingState.Key.config), "\(error)")
+    }
+    do {
+      _ = try state.recipe()
+      #expect(honestRecipes.contains(name), "\(name) passed as a recipe")
+    } catch {
+      #expect(!honestRecipes.contains(name) && error.description.contains(TrainingState.Key.recipe), "\(error)")
+    }
+  }
+
   /// libpng words a read error differently for a file and a memory buffer.
   private func isReadFailure(_ error: PNGError) -> Bool {
     if case .readFailed = error { return true }

@@ -230,8 +230,8 @@ struct ReportLinkTests {
     }
     #expect(error.description.contains("02-depthwise/maps.png (no such file)"))
     #expect(!error.description.contains("\n"))
-    // The page is still there to look at.
-    #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path))
+    // Decided before writing: no page replaces the earlier one (here: there was none).
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path))
   }
 
   @Test(arguments: [
@@ -315,6 +315,35 @@ struct ReportCommandTests {
     #expect(result.stderr.hasPrefix("error: "))
     #expect(result.stderr.contains("01-mnist/first-100.png (no such file)"))
     #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  /// The outcome is decided before index.html is replaced: a page with broken links is
+  /// not written, and the earlier page stays as it was.
+  @Test func aPageWithBrokenLinksDoesNotReplaceTheEarlierOne() throws {
+    let root = try ReportFixture.outputFolder()
+    let page = root.appendingPathComponent("index.html")
+    try Data("earlier page".utf8).write(to: page)
+    try FileManager.default.removeItem(at: root.appendingPathComponent("01-mnist/first-100.png"))
+    let result = try runTool(["report", "--output", root.path])
+    #expect(result.status == 1)
+    #expect(try String(contentsOf: page, encoding: .utf8) == "earlier page")
+  }
+
+  /// A lesson.json over the limit (or not a regular file) is not read: the page shows it
+  /// as unreadable, with the reason.
+  @Test func aHugeOrOddRecordIsNotRead() throws {
+    let root = try ReportFixture.outputFolder()
+    let record = root.appendingPathComponent("01-mnist/lesson.json")
+    try FileManager.default.removeItem(at: record)
+    #expect(mkfifo(record.path, 0o644) == 0)
+    let fifoError = #expect(throws: ReportError.self) { _ = try LessonRecord.load(from: record) }
+    #expect(fifoError?.description.contains("FIFO") == true)
+    try FileManager.default.removeItem(at: record)
+    try Data(count: LessonRecord.byteLimit + 1).write(to: record)
+    let error = #expect(throws: ReportError.self) { _ = try LessonRecord.load(from: record) }
+    #expect(error?.description.contains("more than the limit of \(LessonRecord.byteLimit)") == true)
+    let html = ReportPage.html(outputDirectory: root, lessons: ReportFixture.lessons, version: "1")
+    #expect(html.contains("more than the limit"))
   }
 
   @Test func aMissingOutputFolderIsOneLineWithTheFix() throws {

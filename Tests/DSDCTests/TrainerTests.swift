@@ -90,20 +90,41 @@ struct TrainerTests {
     #expect(throws: TrainingError.self) { try Trainer(resuming: state) }
   }
 
-  /// A learning rate far too high makes the loss non-finite; training stops and names the step.
+  /// Labels the model has no class for, or a test set of another image size, stop
+  /// training before the first step (not after an epoch's work).
+  @Test func labelsOutsideTheClassesAndTestImagesOfAnotherSizeAreRefused() {
+    let threeClasses = DSDCNetConfig(
+      stemChannels: 4, blocks: [.init(channels: 8, dilation: 1, pools: true)], classes: 3)
+    let trainer = Trainer(recipe: Self.recipe(), config: threeClasses)
+    #expect(throws: TrainingError.badData(reason: "training label 9 is not one of the model's 3 classes")) {
+      try trainer.train(on: Self.train)
+    }
+    let tiny = Trainer(recipe: Self.recipe(), config: TinyNet.config)
+    let odd = LabeledImages(
+      count: 2, rows: 28, columns: 29, pixels: [UInt8](repeating: 0, count: 2 * 28 * 29), labels: [0, 1])
+    #expect(throws: TrainingError.badData(reason: "test images are 28×29, the model expects 28×28")) {
+      try tiny.train(on: Self.train, test: odd)
+    }
+    #expect(tiny.step == 0 && trainer.step == 0)
+  }
+
+  /// Classifier weights so large that the logits overflow make the loss non-finite (a
+  /// learning rate that could do it, 1e30, is outside `RecipeLimits`); training stops
+  /// and names the step.
   @Test func nonFiniteLossStops() {
     var recipe = Self.recipe()
-    recipe.optimizer = .sgd(momentum: 0.9, nesterov: false)
     recipe.schedule = .constant
-    recipe.learningRate = 1e30
     let trainer = Trainer(recipe: recipe, config: TinyNet.config)
+    let weight = trainer.model.classifier.weight.value
+    let huge = weight.storage.map { $0 < 0 ? Float(-3e38) : 3e38 }
+    trainer.model.classifier.weight.assign(Tensor(shape: weight.shape, storage: huge))
     var failure: TrainingError? = nil
     do { try trainer.train(on: Self.train) } catch { failure = error }
     guard case .nonFiniteLoss(let epoch, let step, let loss) = failure else {
       Issue.record("expected a non-finite loss, got \(String(describing: failure))")
       return
     }
-    #expect(epoch == 1 && step >= 2 && !loss.isFinite)
+    #expect(epoch == 1 && step >= 1 && !loss.isFinite)
     #expect(failure!.description.contains("step \(step)"))
   }
 

@@ -49,6 +49,10 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
   case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
   /// A tensor has another element type in the file than the model needs.
   case wrongDType(path: String, name: String, expected: SafetensorsDType, found: SafetensorsDType)
+  /// A tensor holds a value no trained model has (NaN, ±∞, a negative variance).
+  case impossibleValue(path: String, name: String, reason: String)
+  /// The metadata describes no model or recipe dsdc accepts (`reason` names the value).
+  case invalidMetadata(path: String, reason: String)
 
   /// The file the error is about.
   public var path: String {
@@ -59,24 +63,15 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
       .invalidShape(let path, _, _), .sizeMismatch(let path, _, _, _, _),
       .dataPastEnd(let path, _, _, _, _), .overlappingTensors(let path, _, _),
       .gapInData(let path, _, _), .missingTensor(let path, _), .unexpectedTensor(let path, _),
-      .shapeMismatch(let path, _, _, _), .wrongDType(let path, _, _, _):
+      .shapeMismatch(let path, _, _, _), .wrongDType(let path, _, _, _), .impossibleValue(let path, _, _),
+      .invalidMetadata(let path, _):
       return path
     }
   }
 
   /// One line, even when a hostile file's names hold line breaks or terminal escape
   /// sequences: control characters and line separators are shown as `\u{…}`.
-  public var description: String {
-    var line = ""
-    for scalar in text.unicodeScalars {
-      if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
-        line += "\\u{\(String(scalar.value, radix: 16))}"
-      } else {
-        line.unicodeScalars.append(scalar)
-      }
-    }
-    return line
-  }
+  public var description: String { TerminalText.safe(text) }
 
   private var text: String {
     let notCheckpoint = "\(path) is not a dsdc checkpoint"
@@ -117,6 +112,10 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
       return "\(path): tensor \"\(name)\" has shape \(found), the model needs \(expected) — \(otherModel)"
     case .wrongDType(_, let name, let expected, let found):
       return "\(path): tensor \"\(name)\" is \(found.rawValue), the model needs \(expected.rawValue) — \(otherModel)"
+    case .impossibleValue(_, let name, let reason):
+      return "\(path): tensor \"\(name)\" holds an impossible value (\(reason)) — HINT: the model diverged or the file is damaged; use an earlier checkpoint or train again"
+    case .invalidMetadata(_, let reason):
+      return "\(path) describes no model dsdc can build (\(reason)) — \(passOne)"
     }
   }
 

@@ -15,6 +15,7 @@ extension SafetensorsFile {
   /// - Throws: `CheckpointError`, naming the file and what is wrong with it.
   public init(contentsOf url: URL, maxHeaderLength: Int = Self.maxHeaderLength) throws(CheckpointError) {
     let path = url.path
+    if let problem = InputFile.problem(path) { throw .cannotRead(path: path, message: problem) }
     let handle: FileHandle
     do {
       handle = try FileHandle(forReadingFrom: url)

@@ -47,7 +47,11 @@ public enum TrainingCheckpoint {
       }
       tensors.append((entry.name, Tensor(shape: entry.shape, storage: values)))
     }
-    return TrainingState(tensors: tensors, metadata: file.metadata)
+    let state = TrainingState(tensors: tensors, metadata: file.metadata)
+    if let (name, reason) = state.firstImpossibleValue() {
+      throw .impossibleValue(path: url.path, name: name, reason: reason)
+    }
+    return state
   }
 
   /// The input normalisation recorded in a checkpoint's recipe (MNIST's if absent).
@@ -62,12 +66,13 @@ public enum TrainingCheckpoint {
   public static func loadModel(from url: URL) throws(CheckpointError) -> (model: DSDCNet, metadata: [String: String]) {
     let state = try loadState(from: url)
     let config: DSDCNetConfig
-    if state.metadata[TrainingState.Key.config] != nil {
-      do { config = try state.config() } catch {
-        throw .invalidHeader(path: url.path, reason: "metadata \(TrainingState.Key.config) does not describe a DSDC-Net")
-      }
-    } else {
-      config = DSDCNetConfig()
+    do {
+      config = state.metadata[TrainingState.Key.config] != nil ? try state.config() : DSDCNetConfig()
+      // The recipe is read for the input normalisation: it must pass the same checks.
+      if state.metadata[TrainingState.Key.recipe] != nil { _ = try state.recipe() }
+    } catch {
+      guard case .badState(let reason) = error else { throw .invalidMetadata(path: url.path, reason: error.description) }
+      throw .invalidMetadata(path: url.path, reason: reason)
     }
     var scratch = SeededGenerator(seed: 0)
     let model = DSDCNet(config: config, using: &scratch)
@@ -79,6 +84,7 @@ public enum TrainingCheckpoint {
       case .unexpectedTensor(let name), .duplicateTensor(let name): throw .unexpectedTensor(path: url.path, name: name)
       case .shapeMismatch(let name, let expected, let found):
         throw .shapeMismatch(path: url.path, name: name, expected: expected, found: found)
+      case .invalidConfig(let reason): throw .invalidMetadata(path: url.path, reason: reason)
       }
     }
     return (model, state.metadata)

@@ -24,6 +24,7 @@ public struct Checksums: Sendable {
   /// Reads `CHECKSUMS.md` from `directory`.
   public static func load(directory: URL) throws(MNISTError) -> Checksums {
     let url = directory.appendingPathComponent("CHECKSUMS.md")
+    if let problem = InputFile.problem(url.path) { throw .unreadable(path: url.path, reason: problem) }
     guard let text = try? String(contentsOf: url, encoding: .utf8) else {
       throw .noChecksum(path: url.path, file: "any file (CHECKSUMS.md is missing or unreadable)")
     }

@@ -34,6 +34,7 @@ public struct IDXFile: Sendable, Equatable {
     _ url: URL, expectedMagic: UInt32, byteLimit: Int = defaultByteLimit
   ) throws(MNISTError) -> IDXFile {
     let path = url.path
+    if let problem = InputFile.problem(path) { throw .unreadable(path: path, reason: problem) }
     guard let file = gzopen(path, "rb") else {
       throw .unreadable(path: path, reason: String(cString: strerror(errno)))
     }

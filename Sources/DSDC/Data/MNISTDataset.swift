@@ -35,9 +35,11 @@ public struct MNISTDataset: Sendable {
                  test: try loadSplit(.test, directory: directory))
   }
 
-  /// Reads one split, checking the header of each file, that image and label
-  /// counts agree, and that every label is a class number.
-  public static func loadSplit(_ split: Split, directory: URL) throws(MNISTError) -> LabeledImages {
+  /// Reads one split, checking the header of each file, that it holds at least one
+  /// image, that image and label counts agree, that every label is a class number,
+  /// and (if `imageSize` is given) that the images are `imageSize`×`imageSize`, the
+  /// size of the model that will see them.
+  public static func loadSplit(_ split: Split, directory: URL, imageSize: Int? = nil) throws(MNISTError) -> LabeledImages {
     let imageURL = try locate(split.imageFile, in: directory)
     let labelURL = try locate(split.labelFile, in: directory)
     let images = try IDXFile.read(imageURL, expectedMagic: imageMagic)
@@ -45,6 +47,12 @@ public struct MNISTDataset: Sendable {
     let dims = images.dimensions
     guard dims.count == 3, dims[1] > 0, dims[2] > 0 else {
       throw .badDimensions(path: imageURL.path, dimensions: dims, reason: "an image file needs count × rows × columns")
+    }
+    guard dims[0] > 0 else {
+      throw .badDimensions(path: imageURL.path, dimensions: dims, reason: "the split holds no images")
+    }
+    if let imageSize, dims[1] != imageSize || dims[2] != imageSize {
+      throw .imageSize(path: imageURL.path, rows: dims[1], columns: dims[2], expected: imageSize)
     }
     guard labels.dimensions.count == 1 else {
       throw .badDimensions(path: labelURL.path, dimensions: labels.dimensions, reason: "a label file needs one dimension, the count")

@@ -21,6 +21,8 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
   case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
   /// A label is outside `0..<classes`.
   case badLabel(path: String, index: Int, label: Int, classes: Int)
+  /// The images are not the size the model takes (`expected`×`expected`).
+  case imageSize(path: String, rows: Int, columns: Int, expected: Int)
   /// A file's SHA-256 differs from `CHECKSUMS.md`.
   case checksumMismatch(path: String, expected: String, found: String)
   /// `CHECKSUMS.md` is missing or has no sum for a file.
@@ -49,6 +51,8 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
       return "\(images) has \(imageCount) images but \(labels) has \(labelCount) labels — HINT: the two files must come from the same split of one dataset"
     case .badLabel(let path, let index, let label, let classes):
       return "\(path): label \(label) at index \(index) is outside 0…\(classes - 1) — HINT: the file is damaged or not a 10-class dataset"
+    case .imageSize(let path, let rows, let columns, let expected):
+      return "\(path) holds images of \(rows)×\(columns) pixels, but the model takes \(expected)×\(expected) — HINT: both splits must hold images of the model's size; check --data"
     case .checksumMismatch(let path, let expected, let found):
       return "\(path): SHA-256 \(found) differs from CHECKSUMS.md's \(expected) — HINT: the file is damaged; copy it again"
     case .noChecksum(let path, let file):

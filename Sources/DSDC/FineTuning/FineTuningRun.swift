@@ -35,6 +35,8 @@ public final class FineTuningRun {
   public private(set) var startEvaluation: Evaluation?
   /// The evaluation on the whole test set after the last epoch (set by `train`).
   public private(set) var finalEvaluation: Evaluation?
+  /// The data the run trained on (set by `train`), recorded in the saved checkpoint.
+  public private(set) var data: DatasetIdentity?
 
   /// The network being fine-tuned.
   public var model: DSDCNet { trainer.model }
@@ -103,13 +105,18 @@ public final class FineTuningRun {
     progress: (TrainingEvent) -> Void = { _ in }
   ) throws -> [EpochSummary] {
     let recipe = trainer.recipe
+    let size = model.config.imageSize
+    for set in [trainSet, testSet] + (epochTest.map { [$0] } ?? []) where set.rows != size || set.columns != size {
+      throw TrainingError.badData(reason: "images are \(set.rows)×\(set.columns), the model expects \(size)×\(size)")
+    }
+    data = DatasetIdentity(train: trainSet, test: testSet)
+    let batchSize = min(recipe.batchSize, RecipeLimits.evaluationBatch)
     if strategy.reestimatesBatchNormStatistics {
       model.reestimateBatchNormStatistics(
         on: trainSet.prefix(recipe.trainLimit), normalization: recipe.normalization, batchSize: recipe.batchSize)
     }
     let monitor = epochTest ?? testSet
-    startEvaluation = Evaluation(
-      model: model, images: monitor, normalization: recipe.normalization, batchSize: recipe.batchSize)
+    startEvaluation = Evaluation(model: model, images: monitor, normalization: recipe.normalization, batchSize: batchSize)
     var last: Evaluation?
     let history = try trainer.train(on: trainSet, test: monitor) { event in
       if case .epochEnded(_, let evaluation) = event { last = evaluation }
@@ -118,20 +125,19 @@ public final class FineTuningRun {
     if epochTest == nil {
       finalEvaluation = last
     } else {
-      finalEvaluation = Evaluation(
-        model: model, images: testSet, normalization: recipe.normalization, batchSize: recipe.batchSize)
+      finalEvaluation = Evaluation(model: model, images: testSet, normalization: recipe.normalization, batchSize: batchSize)
     }
     return history
   }
 
   /// The saved checkpoint's metadata: an ordinary run's (configuration, recipe, final
-  /// test accuracy) plus `origin`.
+  /// test accuracy) plus `origin` and the data it trained on.
   public var metadata: [String: String] {
     var metadata = trainer.state().metadata.filter { $0.key != TrainingState.Key.history }
     if let accuracy = finalEvaluation?.accuracy ?? trainer.history.last?.testAccuracy {
       metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(accuracy, 4)
     }
-    return metadata.merging(origin.entries) { _, new in new }
+    return metadata.merging(origin.entries) { _, new in new }.merging(data?.entries ?? [:]) { _, new in new }
   }
 
   /// Writes the fine-tuned weights as a `model.safetensors` (atomically).

@@ -43,10 +43,11 @@ public struct FineTuningTask: Sendable, Hashable {
     URL(fileURLWithPath: option ?? environment[environmentVariable] ?? defaultDirectory)
   }
 
-  /// Reads one split; a missing folder or file becomes one line saying how to install it.
-  public func loadSplit(_ split: MNISTDataset.Split, directory: URL) throws -> LabeledImages {
+  /// Reads one split (of `imageSize`×`imageSize` images, if given); a missing folder
+  /// or file becomes one line saying how to install it.
+  public func loadSplit(_ split: MNISTDataset.Split, directory: URL, imageSize: Int? = nil) throws -> LabeledImages {
     do {
-      return try MNISTDataset.loadSplit(split, directory: directory)
+      return try MNISTDataset.loadSplit(split, directory: directory, imageSize: imageSize)
     } catch .missingDirectory, .missingFile {
       throw FineTuningError.datasetMissing(task: title, path: directory.path, aptPackage: aptPackage)
     }

@@ -157,6 +157,7 @@ public enum PNGFile {
 
   /// Opens `path` and compares its first 8 bytes with the PNG signature.
   private static func checkSignature(_ path: String) throws {
+    if let problem = InputFile.problem(path) { throw PNGError.readFailed(path: path, message: problem) }
     guard let file = fopen(path, "rb") else {
       throw PNGError.readFailed(path: path, message: AtomicFile.systemMessage(errno))
     }

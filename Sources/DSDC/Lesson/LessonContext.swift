@@ -68,7 +68,7 @@ public final class LessonContext {
     do {
       try lesson.run(self)
       if !failedChecks.isEmpty {
-        throw LessonError.checksFailed(lesson: info.number, failed: failedChecks)
+        throw checksFailedError(info.number)
       }
     } catch {
       // A lesson that failed midway records its error beside what it wrote; one that
@@ -115,12 +115,25 @@ public final class LessonContext {
     return condition
   }
 
+  /// The error for failed checks: a bug in dsdc on the full MNIST, or other data.
+  private func checksFailedError(_ lesson: Int) -> LessonError {
+    let fullTest = testSplit.map { KnownDataset.identify(test: $0) == .mnist } ?? true
+    let fullTrain = trainSplit.map { $0.count == 60_000 } ?? true
+    guard !(fullTest && fullTrain) else { return .checksFailed(lesson: lesson, failed: failedChecks) }
+    let counts = [trainSplit.map { "\($0.count) training" }, testSplit.map { "\($0.count) test" }].compactMap { $0 }
+    let data = "\(settings.dataDirectory.path) (\(counts.joined(separator: " and ")) images)"
+    return .checksFailedOnOtherData(lesson: lesson, failed: failedChecks, data: data)
+  }
+
   // MARK: - Data
+
+  /// The size of the images the lessons take: DSDC-Net's input, 28×28.
+  private static let imageSize = DSDCNetConfig().imageSize
 
   /// The test split, loaded on first use.
   public func testSet() throws -> LabeledImages {
     if let testSplit { return testSplit }
-    let split = try MNISTDataset.loadSplit(.test, directory: settings.dataDirectory)
+    let split = try MNISTDataset.loadSplit(.test, directory: settings.dataDirectory, imageSize: Self.imageSize)
     testSplit = split
     return split
   }
@@ -128,7 +141,7 @@ public final class LessonContext {
   /// The training split, loaded on first use.
   public func trainSet() throws -> LabeledImages {
     if let trainSplit { return trainSplit }
-    let split = try MNISTDataset.loadSplit(.train, directory: settings.dataDirectory)
+    let split = try MNISTDataset.loadSplit(.train, directory: settings.dataDirectory, imageSize: Self.imageSize)
     trainSplit = split
     return split
   }

@@ -35,9 +35,16 @@ public struct LessonRecord: Codable, Sendable, Equatable {
     self.date = date
   }
 
-  /// Reads a record written by an earlier run.
+  /// The largest record `load` reads (a lesson's record is a few KB to a few hundred KB).
+  public static let byteLimit = 16 << 20
+
+  /// Reads a record written by an earlier run: a regular file of at most `byteLimit` bytes.
   public static func load(from url: URL) throws -> LessonRecord {
-    try JSONDecoder().decode(LessonRecord.self, from: Data(contentsOf: url))
+    if let problem = InputFile.problem(url.path) { throw ReportError.unreadableRecord(path: url.path, reason: problem) }
+    if let size = InputFile.size(url.path), size > byteLimit {
+      throw ReportError.unreadableRecord(path: url.path, reason: "\(size) bytes, more than the limit of \(byteLimit)")
+    }
+    return try JSONDecoder().decode(LessonRecord.self, from: Data(contentsOf: url))
   }
 
   /// Writes the record atomically.

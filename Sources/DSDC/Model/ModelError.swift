@@ -9,6 +9,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
   case duplicateTensor(name: String)
   /// A tensor has the wrong shape for this model's configuration.
   case shapeMismatch(name: String, expected: [Int], found: [Int])
+  /// A configuration (read from a checkpoint) describes no network dsdc builds.
+  case invalidConfig(reason: String)
 
   public var description: String {
     let hint = "HINT: the checkpoint was written by a DSDC-Net with another configuration (widths, blocks), or is not a DSDC-Net checkpoint"
@@ -21,6 +23,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
       return "tensor \(name) appears more than once — HINT: the file is damaged; save it again"
     case .shapeMismatch(let name, let expected, let found):
       return "tensor \(name) has shape \(found), this model needs \(expected) — \(hint)"
+    case .invalidConfig(let reason):
+      return "the model configuration is invalid: \(reason) — HINT: the checkpoint's dsdc.config is damaged; use a checkpoint written by `dsdc train`"
     }
   }
 }

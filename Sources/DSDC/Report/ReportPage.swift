@@ -10,7 +10,7 @@ public enum ReportPage {
   /// The page's file name inside the output folder.
   public static let fileName = "index.html"
 
-  /// Writes the page into `outputDirectory` atomically, then checks its links.
+  /// Checks the page's links, then writes it into `outputDirectory` atomically.
   ///
   /// - Parameters:
   ///   - lessons: the catalog's lessons, in any order; folders of lessons no longer
@@ -19,8 +19,8 @@ public enum ReportPage {
   ///   - version: the dsdc version string shown in the page's header.
   /// - Returns: the page's location.
   /// - Throws: `LessonError.outputNotWritable` if the page cannot be written;
-  ///   `ReportError.brokenLinks` if a record lists a file that is not on disk
-  ///   (the page is still written, so it can be looked at).
+  ///   `ReportError.brokenLinks` if a record lists a file that is not on disk (decided
+  ///   before writing: a page that fails is not written, and any earlier one is kept).
   @discardableResult
   public static func write(
     outputDirectory: URL, lessons: [LessonInfo], extraSections: [ReportExtraSection] = ReportExtraSection.standard,
@@ -30,9 +30,9 @@ public enum ReportPage {
     let page = html(outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections,
                     version: version, date: date)
     let url = outputDirectory.appendingPathComponent(fileName)
-    try OutputFolder.writeAtomically(Data(page.utf8), to: url)
     let broken = ReportLinks.broken(inHTML: page, relativeTo: outputDirectory)
     if !broken.isEmpty { throw ReportError.brokenLinks(page: url.path, links: broken) }
+    try OutputFolder.writeAtomically(Data(page.utf8), to: url)
     return url
   }
 

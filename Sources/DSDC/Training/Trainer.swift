@@ -67,8 +67,16 @@ public final class Trainer {
                          progress: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> EpochSummary {
     try recipe.validate()
     let size = model.config.imageSize
-    guard trainSet.rows == size, trainSet.columns == size, model.config.inputChannels == 1 else {
-      throw .badData(reason: "images are \(trainSet.rows)×\(trainSet.columns), the model expects \(size)×\(size)")
+    // Both splits are checked before the epoch, so a test set of another size cannot
+    // stop the run after an epoch's work.
+    for (name, set) in [("training", trainSet), ("test", testSet)] {
+      guard let set else { continue }
+      guard set.rows == size, set.columns == size, model.config.inputChannels == 1 else {
+        throw .badData(reason: "\(name) images are \(set.rows)×\(set.columns), the model expects \(size)×\(size)")
+      }
+      if let label = set.labels.max(), Int(label) >= model.config.classes {
+        throw .badData(reason: "\(name) label \(label) is not one of the model's \(model.config.classes) classes")
+      }
     }
     let count = min(recipe.trainLimit ?? trainSet.count, trainSet.count)
     guard count >= 2 else { throw .badData(reason: "\(count) training images; at least 2 are needed") }
@@ -114,7 +122,7 @@ public final class Trainer {
     let evaluationStarted = clock.now
     if let testSet {
       evaluation = Evaluation(model: model, images: testSet, normalization: recipe.normalization,
-                              batchSize: recipe.batchSize)
+                              batchSize: min(recipe.batchSize, RecipeLimits.evaluationBatch))
     }
     let summary = EpochSummary(
       epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(correct) / Double(max(seen, 1)),

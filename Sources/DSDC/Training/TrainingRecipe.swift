@@ -63,18 +63,6 @@ public struct TrainingRecipe: Sendable, Codable, Hashable {
     self.normalization = normalization
   }
 
-  /// Checks the numbers, naming the first bad one.
-  public func validate() throws(TrainingError) {
-    func bad(_ reason: String) -> TrainingError { .badData(reason: "recipe: \(reason)") }
-    guard epochs > 0 else { throw bad("epochs must be positive, got \(epochs)") }
-    guard batchSize > 1 else { throw bad("batch size must be at least 2 (BatchNorm needs a batch), got \(batchSize)") }
-    guard learningRate > 0, learningRate.isFinite else { throw bad("learning rate must be positive, got \(learningRate)") }
-    guard weightDecay >= 0 else { throw bad("weight decay must be ≥ 0, got \(weightDecay)") }
-    guard labelSmoothing >= 0 && labelSmoothing < 1 else { throw bad("label smoothing must be in [0, 1), got \(labelSmoothing)") }
-    guard threads > 0 else { throw bad("threads must be positive, got \(threads)") }
-    if let trainLimit, trainLimit < 2 { throw bad("train limit must be at least 2, got \(trainLimit)") }
-  }
-
   /// Optimisation steps in one epoch over `count` images: `⌈count / batchSize⌉`.
   public func stepsPerEpoch(trainingImages count: Int) -> Int {
     (count + batchSize - 1) / batchSize

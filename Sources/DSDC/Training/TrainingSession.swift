@@ -17,18 +17,35 @@ public final class TrainingSession {
   public private(set) var writtenFiles: [URL] = []
   /// The last test evaluation.
   public private(set) var lastEvaluation: Evaluation?
+  /// Called after both checkpoint files of an epoch are saved.
+  public var checkpointSaved: () -> Void = {}
   /// Every line said, for the run's record (`run.json`, shown by the report page).
   private var transcript: [String] = []
+  /// The data a resumed run trained on (nil for a new run or an older checkpoint).
+  private let resumedData: DatasetIdentity?
+  /// The data this run trains on (set by `run`).
+  private var data: DatasetIdentity?
 
   /// A new run from `recipe`, or a resumed one if `resume` names a checkpoint.
-  public init(recipe: TrainingRecipe, folder: URL, resume: URL? = nil) throws {
-    self.folder = folder
+  public convenience init(recipe: TrainingRecipe, folder: URL, resume: URL? = nil) throws {
     if let resume {
-      let state = try TrainingCheckpoint.loadState(from: resume)
-      trainer = try Trainer(resuming: state)
+      try self.init(resuming: try TrainingCheckpoint.loadState(from: resume), folder: folder)
     } else {
-      trainer = Trainer(recipe: recipe)
+      self.init(trainer: Trainer(recipe: recipe), folder: folder, resumedData: nil)
     }
+  }
+
+  /// Continues the run saved in `state`, optionally to a larger number of `epochs`
+  /// or on another number of `threads` (see `Trainer.init(resuming:epochs:threads:)`).
+  public convenience init(resuming state: TrainingState, folder: URL, epochs: Int? = nil, threads: Int? = nil) throws {
+    self.init(trainer: try Trainer(resuming: state, epochs: epochs, threads: threads), folder: folder,
+              resumedData: DatasetIdentity(metadata: state.metadata))
+  }
+
+  private init(trainer: Trainer, folder: URL, resumedData: DatasetIdentity?) {
+    self.trainer = trainer
+    self.folder = folder
+    self.resumedData = resumedData
   }
 
   /// Where `--resume` continues from.
@@ -40,6 +57,14 @@ public final class TrainingSession {
   /// - Parameter lessonDigit: a test image index whose activations are drawn.
   public func run(train: LabeledImages, test: LabeledImages, lessonDigit: Int) throws {
     try OutputFolder.create(folder)
+    // One run per folder: a second one stops here, before it removes or writes anything.
+    let lock = try FolderLock(folder)
+    defer { lock.release() }
+    let data = DatasetIdentity(train: train, test: test)
+    if let resumedData, resumedData.sha256 != data.sha256 {
+      throw TrainingError.badState(reason: "the run trained on \(resumedData.title), but the data given is \(data.title)")
+    }
+    self.data = data
     // A run killed while writing a checkpoint leaves its temporary file; the last
     // complete checkpoint is intact, the temporary one is garbage.
     let leftovers = AtomicFile.removeLeftovers(of: checkpointURL.path) + AtomicFile.removeLeftovers(of: modelURL.path)
@@ -50,17 +75,21 @@ public final class TrainingSession {
     if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
     if leftovers > 0 { log("Removed \(leftovers) temporary file(s) left by an interrupted checkpoint write.") }
     let started = Date()
-    try trainer.train(on: train, test: test) { event in
-      switch event {
-      case .batch(let p):
-        progressLine(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
-      case .epochEnded(let summary, let evaluation):
-        progressLine("")
-        lastEvaluation = evaluation
-        log("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
-        saveCheckpoints(testAccuracy: summary.testAccuracy)
+    // Epoch by epoch, so that a checkpoint that cannot be saved stops the run at once.
+    while trainer.epoch < recipe.epochs {
+      let summary = try trainer.trainEpoch(on: train, test: test) { event in
+        switch event {
+        case .batch(let p):
+          progressLine(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
+        case .epochEnded(let summary, let evaluation):
+          progressLine("")
+          lastEvaluation = evaluation
+          log("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
+        }
       }
+      try saveCheckpoints(testAccuracy: summary.testAccuracy)
     }
+    try writeResults(test: test, lessonDigit: lessonDigit)
     let seconds = Date().timeIntervalSince(started)
     let history = trainer.history
     if let last = history.last {
@@ -74,7 +103,6 @@ public final class TrainingSession {
       log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
       if let readiness { log(readiness.line) }
     }
-    try writeResults(test: test, lessonDigit: lessonDigit)
     try saveRecord()
   }
 
@@ -99,19 +127,18 @@ public final class TrainingSession {
     try record.save(to: folder.appendingPathComponent("run.json"))
   }
 
-  /// Saves both checkpoint files (atomically; a failure is reported, training goes on).
-  private func saveCheckpoints(testAccuracy: Double?) {
+  /// Saves both checkpoint files, atomically: a failure stops the run with the error,
+  /// and the files of the previous epoch stay as they were. The model goes first, so
+  /// that wherever a checkpoint to resume from exists, a model at least as new does too.
+  private func saveCheckpoints(testAccuracy: Double?) throws(CheckpointError) {
     let state = trainer.state()
-    var metadata = state.metadata
+    var metadata = state.metadata.merging(data?.entries ?? [:]) { a, _ in a }
     if let testAccuracy { metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(testAccuracy, 4) }
-    do {
-      try TrainingCheckpoint.saveState(state, metadata: metadata, to: checkpointURL)
-      try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step,
-        metadata: metadata.filter { $0.key != TrainingState.Key.history }, to: modelURL)
-      if !writtenFiles.contains(checkpointURL) { record(checkpointURL); record(modelURL) }
-    } catch {
-      log("warning: \(error)")
-    }
+    try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step,
+      metadata: metadata.filter { $0.key != TrainingState.Key.history }, to: modelURL)
+    try TrainingCheckpoint.saveState(state, metadata: metadata, to: checkpointURL)
+    if !writtenFiles.contains(checkpointURL) { record(checkpointURL); record(modelURL) }
+    checkpointSaved()
   }
 
   func record(_ url: URL) { writtenFiles.append(url) }

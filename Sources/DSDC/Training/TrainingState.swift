@@ -39,11 +39,26 @@ public struct TrainingState: Sendable {
     public static let history = "dsdc.history"
   }
 
-  /// The recipe stored in the metadata.
-  public func recipe() throws(TrainingError) -> TrainingRecipe { try decode(TrainingRecipe.self, Key.recipe) }
+  /// The recipe stored in the metadata, checked with the command line's rules.
+  public func recipe() throws(TrainingError) -> TrainingRecipe {
+    let recipe = try decode(TrainingRecipe.self, Key.recipe)
+    do { try recipe.validate() } catch {
+      if case .badData(let reason) = error { throw .badState(reason: "metadata \(Key.recipe): \(reason)") }
+      throw error
+    }
+    return recipe
+  }
 
-  /// The model configuration stored in the metadata.
-  public func config() throws(TrainingError) -> DSDCNetConfig { try decode(DSDCNetConfig.self, Key.config) }
+  /// The model configuration stored in the metadata, checked against
+  /// `DSDCNetConfigLimits` before any model is built from it.
+  public func config() throws(TrainingError) -> DSDCNetConfig {
+    let config = try decode(DSDCNetConfig.self, Key.config)
+    do { try config.validate() } catch {
+      if case .invalidConfig(let reason) = error { throw .badState(reason: "metadata \(Key.config): \(reason)") }
+      throw .badState(reason: error.description)
+    }
+    return config
+  }
 
   /// The trained model alone (for evaluation or inference): built from `dsdc.config`
   /// and loaded with the model tensors; optimiser tensors are ignored. Needs only the
@@ -58,6 +73,9 @@ public struct TrainingState: Sendable {
     }
     return model
   }
+
+  /// The epochs the saved run has finished (`dsdc.epoch`).
+  public func epochsFinished() throws(TrainingError) -> Int { try integer(Key.epoch) }
 
   func value(_ key: String) throws(TrainingError) -> String {
     guard let value = metadata[key] else { throw .badState(reason: "metadata \(key) is missing") }
@@ -107,11 +125,37 @@ extension Trainer {
 
   /// A trainer that continues the run saved in `state`: training on from here gives
   /// the very weights and metrics the uninterrupted run would have.
-  public convenience init(resuming state: TrainingState) throws(TrainingError) {
+  ///
+  /// Two settings may change: `epochs` (a larger total trains further; the schedule
+  /// is recomputed over the new total from the current step on, so the rest of the
+  /// run differs from both the original and a fresh run of that length) and
+  /// `threads` (bit-identical continuation needs the same count).
+  public convenience init(
+    resuming state: TrainingState, epochs: Int? = nil, threads: Int? = nil
+  ) throws(TrainingError) {
     guard state.metadata[TrainingState.Key.format] == TrainingState.format else {
       throw .badState(reason: "metadata \(TrainingState.Key.format) is \(state.metadata[TrainingState.Key.format] ?? "missing"), expected \(TrainingState.format)")
     }
-    let recipe = try state.recipe()
+    var recipe = try state.recipe()
+    let finished = try state.integer(TrainingState.Key.epoch)
+    let step = try state.integer(TrainingState.Key.step)
+    guard finished <= recipe.epochs, step <= finished * (RecipeLimits.trainLimit.upperBound / 2 + 1) else {
+      throw .badState(
+        reason: "metadata says \(finished) epoch(s) and \(step) step(s) of a \(recipe.epochs)-epoch recipe")
+    }
+    if let epochs {
+      guard RecipeLimits.epochs.contains(epochs), epochs >= finished else {
+        let range = "\(finished)…\(RecipeLimits.epochs.upperBound)"
+        throw .badState(reason: "the run has finished \(finished) epoch(s); --epochs \(epochs) must be \(range)")
+      }
+      recipe.epochs = epochs
+    }
+    if let threads {
+      guard RecipeLimits.threads.contains(threads) else {
+        throw .badState(reason: "threads must be 1…64, got \(threads)")
+      }
+      recipe.threads = threads
+    }
     let words = try state.value(TrainingState.Key.generator).split(separator: ",").compactMap { UInt64($0, radix: 16) }
     guard words.count == 4, words.contains(where: { $0 != 0 }) else {
       throw .badState(reason: "metadata \(TrainingState.Key.generator) is not four hexadecimal words")
@@ -121,7 +165,7 @@ extension Trainer {
     var optimizerTensors: [String: Tensor] = [:]
     for (name, tensor) in state.tensors where name.hasPrefix(OptimizerState.prefix) { optimizerTensors[name] = tensor }
     try optimizer.load(namedState: optimizerTensors)
-    restoreProgress(epoch: try state.integer(TrainingState.Key.epoch), step: try state.integer(TrainingState.Key.step),
+    restoreProgress(epoch: finished, step: step,
                     generator: SeededGenerator(state: words),
                     history: try state.decode([EpochSummary].self, TrainingState.Key.history))
   }

@@ -1,0 +1,87 @@
+import DSDC
+import Foundation
+import Testing
+
+/// A tiny MNIST-style data folder (TinyNet's square images, 28×28) for quick tool runs.
+func makeTinyDataFolder(seed: UInt64 = 11) throws -> URL {
+  let folder = try makeTemporaryDirectory()
+  try FineTuningTests.writeIDX(
+    train: TinyNet.images(count: 64, seed: seed), test: TinyNet.images(count: 16, seed: seed + 1),
+    in: folder)
+  return folder
+}
+
+/// Every path below `folder` with its bytes (empty for folders), to check that nothing changed.
+func folderContents(_ folder: URL) throws -> [String: Data] {
+  var result: [String: Data] = [:]
+  let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+  while let url = enumerator?.nextObject() as? URL {
+    var isFolder: ObjCBool = false
+    _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+    result[url.path] = isFolder.boolValue ? Data() : try Data(contentsOf: url)
+  }
+  return result
+}
+
+@Suite("One run per output folder")
+struct FolderLockTests {
+  @Test func aSecondLockIsRefusedNamingTheHolderAndReleaseFreesIt() throws {
+    let folder = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let first = try FolderLock(folder)
+    let error = #expect(throws: FolderLockError.self) { _ = try FolderLock(folder) }
+    #expect(error?.description.contains("pid \(getpid())") == true, "\(String(describing: error))")
+    #expect(error?.description.contains(folder.path) == true)
+    first.release()
+    #expect(try Data(contentsOf: folder.appendingPathComponent(FolderLock.fileName)).isEmpty)
+    let again = try FolderLock(folder)
+    again.release()
+  }
+
+  @Test func aTrainingRunRefusesAFolderInUseAndChangesNothing() throws {
+    let data = try makeTinyDataFolder()
+    let output = try makeTemporaryDirectory()
+    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
+    let folder = output.appendingPathComponent("train")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let holder = try FolderLock(folder)
+    defer { holder.release() }
+    let before = try folderContents(output)
+    let result = try runTool([
+      "train", "--data", data.path, "--output", output.path, "--epochs", "1", "--batch-size", "16",
+    ])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("in use by another dsdc run (pid \(getpid())"), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    #expect(try folderContents(output) == before)
+  }
+
+  /// Two `dsdc train` runs started together into one folder, with different seeds:
+  /// either one is refused (they overlapped) or they ran one after the other; either
+  /// way the folder's weights, training state and record come from one run.
+  @Test func twoConcurrentRunsNeverMixAFolder() throws {
+    let data = try makeTinyDataFolder()
+    let output = try makeTemporaryDirectory()
+    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
+    let runs = try ["1", "2"].map { seed in
+      try startTool([
+        "train", "--data", data.path, "--output", output.path, "--epochs", "4", "--batch-size", "16",
+        "--seed", seed, "--threads", "1",
+      ])
+    }
+    let results = runs.map { $0.finish() }
+    #expect(results.contains { $0.status == 0 }, "\(results.map(\.stderr))")
+    for result in results where result.status != 0 {
+      #expect(result.status == 1 && result.stderr.contains("in use by another dsdc run"), "\(result.stderr)")
+    }
+    let folder = output.appendingPathComponent("train")
+    let (_, modelMetadata) = try TrainingCheckpoint.loadModel(from: folder.appendingPathComponent("model.safetensors"))
+    let state = try TrainingCheckpoint.loadState(from: folder.appendingPathComponent("checkpoint.safetensors"))
+    let record = try LessonRecord.load(from: folder.appendingPathComponent("run.json"))
+    let modelSeed = try JSONDecoder().decode(
+      TrainingRecipe.self, from: Data(modelMetadata[TrainingState.Key.recipe]!.utf8)
+    ).seed
+    #expect(try state.recipe().seed == modelSeed)
+    #expect(record.settings["seed"] == String(modelSeed))
+  }
+}
