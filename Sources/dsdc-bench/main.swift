@@ -4,6 +4,8 @@
 //   swift run -c release dsdc-bench --json     the same numbers as JSON
 //   swift run -c release dsdc-bench throughput --mode train|infer --batch N
 //                                              whole-network images/s as JSON (Throughput.swift)
+//   swift run -c release dsdc-bench convolutions --variant standard
+//                                              lesson 9's standard convolutions alone (ConvolutionLayers.swift)
 //
 // Five parts:
 // 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
@@ -23,6 +25,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "throughput" { runThroughput(Array(arguments.dropFirst())) }
+if arguments.first == "convolutions" { runConvolutionLayers(Array(arguments.dropFirst())) }
 if arguments.contains("--help") || arguments.contains("-h") {
   print("""
     usage: dsdc-bench [--json]
@@ -31,6 +34,9 @@ if arguments.contains("--help") || arguments.contains("-h") {
                                  [--warmup W] [--variant NAME]
              Whole-network images/s (training step or inference) as one line of JSON, or one
              training step layer by layer; --variant: one of lesson 9's networks.
+           dsdc-bench convolutions [--variant NAME] [--batch N] [--threads T] [--repeats R]
+             The network's standard (im2col) convolutions alone: forward and backward ms and
+             GFLOP/s per block (one thread: the thread's CPU time), one JSON line each.
     """)
   exit(0)
 }

@@ -172,19 +172,32 @@ struct ConvolutionTests {
       expectClose(
         Convolution.forward(input: t.input, weight: t.weight, bias: t.bias, geometry: g, threads: threads),
         expected, atol: 1e-4, rtol: 1e-4)
-      var (expectedInput, expectedWeight, expectedBias) = (t.dInput, t.dWeight, t.dBias)
-      ReferenceConvolution.backward(
-        input: t.input, weight: t.weight, dOutput: t.dOutput, geometry: g,
-        dInput: &expectedInput, dWeight: &expectedWeight, dBias: &expectedBias)
-      var dInput: Tensor? = t.dInput
-      var (dWeight, dBias) = (t.dWeight, t.dBias)
-      Convolution.backward(
-        input: t.input, weight: t.weight, dOutput: t.dOutput, geometry: g,
-        dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
-      expectClose(dInput!, expectedInput, atol: 1e-4, rtol: 1e-4)
-      expectClose(dWeight, expectedWeight, atol: 1e-3, rtol: 1e-4)
-      if let dBias, let expectedBias { expectClose(dBias, expectedBias, atol: 1e-3, rtol: 1e-4) }
+      Self.expectBackwardMatchesReference(t, geometry: g, threads: threads)
     }
+  }
+
+  /// The fast backward pass (all three gradients, added to `t`'s starting ones)
+  /// against the reference; returns the fast weight and bias gradients.
+  @discardableResult
+  static func expectBackwardMatchesReference(
+    _ t: Operands, geometry g: Conv2DGeometry, threads: Int, atol: Float = 1e-4, weightAtol: Float = 1e-3,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) -> (dWeight: Tensor, dBias: Tensor?) {
+    var (expectedInput, expectedWeight, expectedBias) = (t.dInput, t.dWeight, t.dBias)
+    ReferenceConvolution.backward(
+      input: t.input, weight: t.weight, dOutput: t.dOutput, geometry: g,
+      dInput: &expectedInput, dWeight: &expectedWeight, dBias: &expectedBias)
+    var dInput: Tensor? = t.dInput
+    var (dWeight, dBias) = (t.dWeight, t.dBias)
+    Convolution.backward(
+      input: t.input, weight: t.weight, dOutput: t.dOutput, geometry: g,
+      dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
+    expectClose(dInput!, expectedInput, atol: atol, rtol: 1e-4, sourceLocation: sourceLocation)
+    expectClose(dWeight, expectedWeight, atol: weightAtol, rtol: 1e-4, sourceLocation: sourceLocation)
+    if let dBias, let expectedBias {
+      expectClose(dBias, expectedBias, atol: 1e-3, rtol: 1e-4, sourceLocation: sourceLocation)
+    }
+    return (dWeight, dBias)
   }
 
   /// A kernel wider than the padded input has no output: forward gives an empty

@@ -1,31 +1,52 @@
-/// The general convolution (any stride, padding, dilation, groups) as one matrix
-/// product per image and group, after unfolding the input into columns:
+/// The general convolution (any stride, padding, dilation, groups) as matrix
+/// products over chunks of images, after unfolding each image into columns:
 /// ```
-/// columns[(c, u, v), (i, j)] = x[n, c0 + c, i·S + u·D − P, j·S + v·D − P]     (0 in the padding)
-/// out_g  (N_out/g × H_out·W_out)   = w_g (N_out/g × C/g·K²) · columns (C/g·K² × H_out·W_out) + b_g
-/// dw_g   (N_out/g × C/g·K²)       += dOut_g · columnsᵀ
-/// dCols  (C/g·K² × H_out·W_out)    = w_gᵀ · dOut_g,  then folded back (summed) into dx
+/// columns[(c, u, v), (n, i, j)] = x[n, c0 + c, i·S + u·D − P, j·S + v·D − P]     (0 in the padding)
+/// out_g  (N_out/g × B·H_out·W_out)   = w_g (N_out/g × C/g·K²) · columns (C/g·K² × B·H_out·W_out) + b_g
+/// dw_gᵀ  (C/g·K² × N_out/g)         += columns · dOut_gᵀ (B·H_out·W_out × N_out/g)
+/// dCols  (C/g·K² × B·H_out·W_out)    = w_gᵀ · dOut_g,  then folded back (summed) into dx
 /// ```
+/// `B` images of a part of the batch are unfolded side by side (a chunk), so one
+/// product covers `B·H_out·W_out` columns: the small late-layer planes (14×14, 7×7)
+/// fill whole register tiles and the weights are packed once per chunk, not per
+/// image. The output and `dOut` are read and written in place, as matrices whose
+/// columns jump by one image's floats from one image to the next (blocked axes).
+/// `ReferenceConvolution` holds the plain loops these products are tested against.
 enum Im2colConvolution {
+  /// About this many output pixels per chunk: enough for one `ncMax` block of the
+  /// product's columns, while the columns (`C/g·K²` rows of them) stay a few MB.
+  static let chunkColumns = 512
+
+  /// Images per chunk for `shape`, at most `count`: `⌈chunkColumns / (H_out·W_out)⌉`.
+  static func chunkImages(_ shape: ConvolutionShape, count: Int) -> Int {
+    Swift.max(1, Swift.min(count, (chunkColumns + shape.outputPlane - 1) / shape.outputPlane))
+  }
+
   static func forward(_ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>) {
     let shape = problem.shape
     let g = shape.geometry
     let rows = g.inChannelsPerGroup * g.kernel * g.kernel
     let perGroup = g.outChannelsPerGroup
+    let pixels = shape.outputPlane
+    let chunk = chunkImages(shape, count: images.count)
     var layout = ScratchLayout()
-    layout.floats(rows * shape.outputPlane)
+    layout.floats(rows * chunk * pixels)
     ScratchPool.shared.withScratch(layout) { scratch in
-      let columns = scratch.floats(rows * shape.outputPlane)
-      for n in images {
+      let columns = scratch.floats(rows * chunk * pixels)  // (C/g·K², B·H_out·W_out)
+      for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+        let count = Swift.min(chunk, images.upperBound - first)
+        let width = count * pixels
         for group in 0..<g.groups {
-          unfold(problem, image: n, group: group, into: columns)
+          for n in first..<(first + count) {
+            unfold(problem, image: n, group: group, into: columns + (n - first) * pixels, rowStride: width)
+          }
           let w = MatrixOperand(base: problem.weight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1))
-          let b = MatrixOperand(base: columns, rows: .plain(shape.outputPlane), columns: .plain(1))
+          let b = MatrixOperand(base: columns, rows: .plain(width), columns: .plain(1))
           let out = MatrixDestination(
-            base: output + n * shape.outputImage + group * perGroup * shape.outputPlane,
-            rows: .plain(shape.outputPlane), columns: .plain(1))
+            base: output + first * shape.outputImage + group * perGroup * pixels,
+            rows: .plain(pixels), columns: .blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage))
           MatrixMultiply.product(
-            m: perGroup, n: shape.outputPlane, k: rows, a: w, b: b, c: out,
+            m: perGroup, n: width, k: rows, a: w, b: b, c: out,
             accumulate: false, rowBias: problem.bias.map { $0 + group * perGroup })
         }
       }
@@ -38,45 +59,71 @@ enum Im2colConvolution {
     let rows = g.inChannelsPerGroup * g.kernel * g.kernel
     let perGroup = g.outChannelsPerGroup
     let pixels = shape.outputPlane
-    // dw_g += dOut_g · columnsᵀ, or the same product transposed when that wastes
-    // less of the 8×32 register tile (e.g. 32 filters of a 1-channel 3×3 layer).
+    let chunk = chunkImages(shape, count: images.count)
+    // dw_gᵀ += columns · dOut_gᵀ into a zeroed (C/g·K² × N_out/g) buffer per group,
+    // added into dw at the end; or dw_g += dOut_g · columnsᵀ directly when that wastes
+    // less of the 8×32 register tile (e.g. 2 filters per group, 288 rows).
     func tiles(_ m: Int, _ n: Int) -> Int { (m + 7) / 8 * ((n + 31) / 32) }
-    let transposed = tiles(rows, perGroup) < tiles(perGroup, rows)
+    let transposed = tiles(rows, perGroup) <= tiles(perGroup, rows)
+    let weightCount = g.outChannels * rows
     var layout = ScratchLayout()
-    layout.floats(rows * pixels)
-    layout.floats(gradients.dInput == nil ? 0 : rows * pixels)
+    layout.floats(rows * chunk * pixels)
+    layout.floats(gradients.dInput == nil ? 0 : rows * chunk * pixels)
+    layout.floats(transposed ? weightCount : 0)
     ScratchPool.shared.withScratch(layout) { scratch in
-      let columns = scratch.floats(rows * pixels)
-      let dColumns = scratch.floats(gradients.dInput == nil ? 0 : rows * pixels)
-      for n in images {
+      let columns = scratch.floats(rows * chunk * pixels)  // (C/g·K², B·H_out·W_out)
+      let dColumns = scratch.floats(gradients.dInput == nil ? 0 : rows * chunk * pixels)
+      let dwT = scratch.floats(transposed ? weightCount : 0, zeroed: true)  // (g, C/g·K², N_out/g)
+      for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+        let count = Swift.min(chunk, images.upperBound - first)
+        let width = count * pixels
         for group in 0..<g.groups {
-          unfold(problem, image: n, group: group, into: columns)
-          let dOut = gradients.dOutput + n * shape.outputImage + group * perGroup * pixels
-          let dw = gradients.dWeight + group * perGroup * rows
+          for n in first..<(first + count) {
+            unfold(problem, image: n, group: group, into: columns + (n - first) * pixels, rowStride: width)
+          }
+          let dOut = gradients.dOutput + first * shape.outputImage + group * perGroup * pixels
+          // dOut_g (N_out/g × B·H_out·W_out), blocked by image.
+          let dOutColumns = MatrixAxis.blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage)
           if transposed {
             MatrixMultiply.product(
-              m: rows, n: perGroup, k: pixels,
-              a: MatrixOperand(base: columns, rows: .plain(pixels), columns: .plain(1)),
-              b: MatrixOperand(base: dOut, rows: .plain(1), columns: .plain(pixels)),
-              c: MatrixDestination(base: dw, rows: .plain(1), columns: .plain(rows)), accumulate: true)
+              m: rows, n: perGroup, k: width,
+              a: MatrixOperand(base: columns, rows: .plain(width), columns: .plain(1)),
+              b: MatrixOperand(base: dOut, rows: dOutColumns, columns: .plain(pixels)),
+              c: MatrixDestination(base: dwT + group * rows * perGroup, rows: .plain(perGroup), columns: .plain(1)),
+              accumulate: true)
           } else {
             MatrixMultiply.product(
-              m: perGroup, n: rows, k: pixels,
-              a: MatrixOperand(base: dOut, rows: .plain(pixels), columns: .plain(1)),
-              b: MatrixOperand(base: columns, rows: .plain(1), columns: .plain(pixels)),
-              c: MatrixDestination(base: dw, rows: .plain(rows), columns: .plain(1)), accumulate: true)
+              m: perGroup, n: rows, k: width,
+              a: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
+              b: MatrixOperand(base: columns, rows: .plain(1), columns: .plain(width)),
+              c: MatrixDestination(base: gradients.dWeight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1)),
+              accumulate: true)
           }
           if let dBias = gradients.dBias {
-            for o in 0..<perGroup { dBias[group * perGroup + o] += sumFloats(dOut + o * pixels, count: pixels) }
+            for n in 0..<count {
+              let image = dOut + n * shape.outputImage
+              for o in 0..<perGroup { dBias[group * perGroup + o] += sumFloats(image + o * pixels, count: pixels) }
+            }
           }
           if let dInput = gradients.dInput {
             MatrixMultiply.product(
-              m: rows, n: pixels, k: perGroup,
+              m: rows, n: width, k: perGroup,
               a: MatrixOperand(base: problem.weight + group * perGroup * rows, rows: .plain(1), columns: .plain(rows)),
-              b: MatrixOperand(base: dOut, rows: .plain(pixels), columns: .plain(1)),
-              c: MatrixDestination(base: dColumns, rows: .plain(pixels), columns: .plain(1)), accumulate: false)
-            fold(problem, columns: dColumns, image: n, group: group, into: dInput)
+              b: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
+              c: MatrixDestination(base: dColumns, rows: .plain(width), columns: .plain(1)), accumulate: false)
+            for n in first..<(first + count) {
+              fold(problem, columns: dColumns + (n - first) * pixels, rowStride: width, image: n, group: group, into: dInput)
+            }
           }
+        }
+      }
+      guard transposed else { return }
+      // dw[g·N_out/g + o, r] += dw_gᵀ[r, o]
+      for group in 0..<g.groups {
+        let source = dwT + group * rows * perGroup
+        let target = gradients.dWeight + group * perGroup * rows
+        for o in 0..<perGroup {
+          for r in 0..<rows { target[o * rows + r] += source[r * perGroup + o] }
         }
       }
     }
@@ -93,8 +140,12 @@ enum Im2colConvolution {
     return low < high ? low..<high : 0..<0
   }
 
-  /// `columns[(c, u, v), (i, j)] = x[n, c0 + c, i·S + u·D − P, j·S + v·D − P]`, zero outside.
-  static func unfold(_ problem: ConvolutionProblem, image n: Int, group: Int, into columns: UnsafeMutablePointer<Float>) {
+  /// `columns[(c, u, v), (i, j)] = x[n, c0 + c, i·S + u·D − P, j·S + v·D − P]`, zero outside;
+  /// row `(c, u, v)` of `columns` starts `rowStride` floats after the previous one.
+  static func unfold(
+    _ problem: ConvolutionProblem, image n: Int, group: Int, into columns: UnsafeMutablePointer<Float>,
+    rowStride: Int
+  ) {
     let shape = problem.shape
     let g = shape.geometry
     let (K, S) = (g.kernel, g.stride)
@@ -105,7 +156,7 @@ enum Im2colConvolution {
         let rowsInside = insideRange(u, length: shape.height, outLength: outH, geometry: g)
         for v in 0..<K {
           let colsInside = insideRange(v, length: shape.width, outLength: outW, geometry: g)
-          let target = columns + ((c * K + u) * K + v) * shape.outputPlane
+          let target = columns + ((c * K + u) * K + v) * rowStride
           target.initialize(repeating: 0, count: shape.outputPlane)
           let dx = v * g.dilation - g.padding
           for i in rowsInside {
@@ -124,7 +175,7 @@ enum Im2colConvolution {
 
   /// The transpose of `unfold`: `dx[n, c0 + c, i·S + u·D − P, j·S + v·D − P] += columns[(c, u, v), (i, j)]`.
   static func fold(
-    _ problem: ConvolutionProblem, columns: UnsafePointer<Float>, image n: Int, group: Int,
+    _ problem: ConvolutionProblem, columns: UnsafePointer<Float>, rowStride: Int, image n: Int, group: Int,
     into dInput: UnsafeMutablePointer<Float>
   ) {
     let shape = problem.shape
@@ -137,7 +188,7 @@ enum Im2colConvolution {
         let rowsInside = insideRange(u, length: shape.height, outLength: outH, geometry: g)
         for v in 0..<K {
           let colsInside = insideRange(v, length: shape.width, outLength: outW, geometry: g)
-          let source = columns + ((c * K + u) * K + v) * shape.outputPlane
+          let source = columns + ((c * K + u) * K + v) * rowStride
           let dx = v * g.dilation - g.padding
           for i in rowsInside {
             let target = plane + (i * S + u * g.dilation - g.padding) * shape.width + dx
