@@ -143,7 +143,7 @@ public struct ExploreFile: Codable, Sendable, Equatable {
     var counts: [Int: Int] = [:]
     func count(_ ref: ExplorableMap.Ref, _ what: String, _ map: String) throws -> Int {
       guard arrays.indices.contains(ref.data) else { throw ExploreError.invalid("\(map): \(what) refers to no array") }
-      guard ref.shape.allSatisfy({ (1...Self.maxSide * Self.maxSide).contains($0) }) else {
+      guard ref.shape.count <= 4, ref.shape.allSatisfy({ (1...Self.maxSide * Self.maxSide).contains($0) }) else {
         throw ExploreError.invalid("\(map): \(what) has shape \(ref.shape)")
       }
       if counts[ref.data] == nil {

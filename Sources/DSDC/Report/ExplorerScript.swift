@@ -12,7 +12,7 @@ enum ExplorerScript {
       "use strict";
       var TOLERANCE = 1e-5;
       var explorers = [];
-    
+
       function decode(text) {
         var raw = atob(text), view = new DataView(new ArrayBuffer(raw.length)), values = new Float32Array(raw.length / 4);
         for (var k = 0; k < raw.length; k++) view.setUint8(k, raw.charCodeAt(k));
@@ -27,7 +27,7 @@ enum ExplorerScript {
       }
       function fixed(v, d) { return (v < 0 ? "−" : "") + Math.abs(v).toFixed(d === undefined ? 4 : d); }
       function sci(v) { return v === 0 ? "0" : v.toExponential(1).replace("-", "−"); }
-    
+
       // A map: tensors decoded, geometry named, and the loop that reads like the formula.
       function Map(spec, arrays, lesson) {
         var g = spec.geometry;
@@ -65,9 +65,9 @@ enum ExplorerScript {
         return { terms: terms, sum: sum, stored: stored, delta: Math.abs(sum - stored),
           agrees: Math.abs(sum - stored) <= TOLERANCE };
       };
-    
+
       // Drawing: one canvas per channel, CELL pixels per value, a margin for the padding.
-      var CELL = 5;
+      var CELL = 6;
       function tile(plane, H, W, margin, label) {
         var box = el("figure", { "class": "ex-tile" });
         var canvas = el("canvas", { width: (W + 2 * margin) * CELL, height: (H + 2 * margin) * CELL });
@@ -100,10 +100,10 @@ enum ExplorerScript {
         ctx.strokeRect(m - 0.5, m - 0.5, t.W * CELL + 1, t.H * CELL + 1);
         t.marks.forEach(function (mark) {
           ctx.strokeStyle = mark.color; ctx.lineWidth = 2;
-          ctx.strokeRect(m + mark.s * CELL + 1, m + mark.r * CELL + 1, CELL - 2, CELL - 2);
+          ctx.strokeRect(m + mark.s * CELL, m + mark.r * CELL, CELL, CELL);
         });
       }
-    
+
       // One explorer: the input map(s) with the taps of the selected output marked, the
       // output map to click, and the panel with the formula filled in.
       function Explorer(container, map, from) {
@@ -161,7 +161,7 @@ enum ExplorerScript {
         container.appendChild(this.panel);
         this.select(this.state.o, this.state.i, this.state.j);
       }
-    
+
       function termsTable(map, result, o, i, j) {
         var n = map.names, table = el("table", { "class": "ex-terms" }), head = el("tr");
         ["c", "u", "v", n.input + " (row, column)", n.input + " value", n.weight, "product"].forEach(function (h) {
@@ -183,10 +183,11 @@ enum ExplorerScript {
           if (pointwise && map.P === 0) return term;
           return term + " + " + (axis === "i" ? "u" : "v") + (map.D > 1 ? "·" + map.D : "") + (map.P ? " − " + map.P : "");
         };
-        var sums = depthwise ? "Σ_{u,v} " : pointwise ? "Σ_c " : "Σ_c Σ_{u,v} ";
-        var weight = n.weight + (depthwise ? "[o, 0, u, v]" : pointwise ? "[o, c, 0, 0]" : "[o, c, u, v]");
-        var input = n.input + "[0, " + (depthwise ? "o" : "c") + ", " + at("i") + ", " + at("j") + "]";
-        return n.output + "[0, o, i, j] = " + (map.bias ? n.bias + "[o] + " : "") + sums + weight + " · " + input;
+        var o = depthwise ? "c" : "o", sums = depthwise ? "Σ_{u,v} " : pointwise ? "Σ_c " : "Σ_c Σ_{u,v} ";
+        var weight = n.weight + (depthwise ? "[c, 0, u, v]" : pointwise ? "[o, c, 0, 0]" : "[o, c, u, v]");
+        var input = n.input + "[0, c, " + at("i") + ", " + at("j") + "]";
+        return n.output + "[0, " + o + ", i, j] = " + (map.bias ? n.bias + "[" + o + "] + " : "") + sums + weight + " · " +
+          input;
       }
       function verdict(label, result) {
         var p = el("p", { "class": result.agrees ? "ex-ok" : "ex-bad" });
@@ -194,7 +195,7 @@ enum ExplorerScript {
           fixed(result.stored, 6) + "; |Δ| = " + sci(result.delta) + " " + (result.agrees ? "✓" : "✗");
         return p;
       }
-    
+
       Explorer.prototype.select = function (o, i, j) {
         var map = this.map, from = this.from, n = map.names;
         this.state = { o: o, i: i, j: j };
@@ -252,7 +253,7 @@ enum ExplorerScript {
         panel.appendChild(verdict(element, result));
         return this.last;
       };
-    
+
       // Build each lesson's explorers when they come near the screen (never before first paint).
       function build(holder) {
         if (holder.getAttribute("data-built")) return;
@@ -270,7 +271,7 @@ enum ExplorerScript {
         });
       }
       var holders = Array.prototype.slice.call(document.querySelectorAll(".ex-holder"));
-    
+
       function selftest() {
         holders.forEach(build);
         var failures = [], clicks = 0, checked = 0;
@@ -305,7 +306,7 @@ enum ExplorerScript {
         document.body.setAttribute("data-selftest", failures.length === 0 ? "pass" :
           "fail: " + failures.length + " disagree; first: " + failures[0]);
       }
-    
+
       if (location.hash === "#selftest") {
         try { selftest(); } catch (error) { document.body.setAttribute("data-selftest", "fail: " + error); }
       } else if ("IntersectionObserver" in window) {

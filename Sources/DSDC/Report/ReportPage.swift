@@ -222,7 +222,7 @@ public enum ReportPage {
     let id = "explore-data-\(entry.anchor)"
     let maps = explore.maps.count
     return """
-      <div class="explore">
+      <div class="explore" id="explore-\(escape(entry.anchor))">
       <h3>Explore: any output pixel, computed in front of you</h3>
       <p class="explore-intro">\(maps) map\(maps == 1 ? "" : "s") of this lesson. Click any pixel of an output \
       map (or Tab to a map and move with the arrow keys): the panel fills in its formula term by term, this page \
