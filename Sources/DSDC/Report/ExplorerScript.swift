@@ -133,8 +133,10 @@ enum ExplorerScript {
               this.fromTiles);
         }
         this.inputTiles = planes(map.input, map.P, n.input);
-        row((from ? "Step 2 input " : "Input ") + n.input + " (grey border: zero padding, P = " + map.P +
-            "): the taps read, dilation's gaps visible", this.inputTiles);
+        row((from ? "Step 2 input " : "Input ") + n.input + ": the " + (map.K === 1 ? "pixel" : "taps") +
+            " the selected output reads" + (map.P ? " (grey border: the zero padding, P = " + map.P + ")" : "") +
+            (map.D > 1 ? ", " + (map.D - 1) + " pixel" + (map.D > 2 ? "s" : "") + " skipped between taps (D = " + map.D + ")" : ""),
+            this.inputTiles);
         this.outputTiles = planes(map.output, 0, n.output);
         this.outputTiles.forEach(function (t, o) {
           t.canvas.setAttribute("tabindex", "0");
