@@ -12,9 +12,11 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes.", valueName: "dir"))
   var output: String = "Output"
 
-  @Option(name: .customLong("sample"), help: ArgumentHelp(
-    "Index of the MNIST test image the lessons study (0–9999; default \(LessonSettings.defaultSample)).",
-    valueName: "index"))
+  @Option(
+    name: .customLong("sample"),
+    help: ArgumentHelp(
+      "Index of the MNIST test image the lessons study (0–9999; default \(LessonSettings.defaultSample)).",
+      valueName: "index"))
   var sampleOption: Int?
 
   /// `--sample`, or the default lesson digit.
@@ -31,8 +33,9 @@ struct CommonOptions: ParsableArguments {
   var outputDirectory: URL { URL(fileURLWithPath: output) }
 
   func lessonSettings(options: [String: String] = [:], image: String? = nil) -> LessonSettings {
-    LessonSettings(dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, image: image,
-                   seed: seed, options: options)
+    LessonSettings(
+      dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, image: image, seed: seed,
+      options: options)
   }
 }
 

@@ -87,10 +87,12 @@ struct LessonsCommand: ParsableCommand {
 
 /// `--image`: the learner's own digit for lessons 1–7.
 struct LessonDigitOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp(
-    "A PNG of one digit that lessons 1–7 study instead of a test image, preprocessed as `dsdc predict` does "
-      + "(not with --sample). Lessons 8–10 train and evaluate on the datasets and keep using the test set.",
-    valueName: "file.png"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A PNG of one digit that lessons 1–7 study instead of a test image, preprocessed as `dsdc predict` does "
+        + "(not with --sample). Lessons 8–10 train and evaluate on the datasets and keep using the test set.",
+      valueName: "file.png"))
   var image: String?
 
   /// The run's context; with `--image`, the picture is read and checked before any lesson starts.

@@ -18,10 +18,12 @@ struct ExplorableMapTests {
     let bias = Tensor(shape: [3], storage: [0.1, -0.2, 0.3])
     let out = Convolution.forward(input: g, weight: p, bias: bias, geometry: second)
     var file = ExploreFile()
-    file.append(name: "g", title: "step 1", input: x, weight: w, bias: nil, geometry: first, output: g,
-                names: .init(output: "g"), inputFrom: nil)
-    file.append(name: "out", title: "step 2", input: g, weight: p, bias: bias, geometry: second, output: out,
-                names: .init(input: "g", weight: "p"), inputFrom: "g")
+    file.append(
+      name: "g", title: "step 1", input: x, weight: w, bias: nil, geometry: first, output: g,
+      names: .init(output: "g"), inputFrom: nil)
+    file.append(
+      name: "out", title: "step 2", input: g, weight: p, bias: bias, geometry: second, output: out,
+      names: .init(input: "g", weight: "p"), inputFrom: "g")
     return file
   }
 
@@ -78,8 +80,9 @@ struct ExplorableMapTests {
   func lessonsRecordEveryOutputMap(number: Int, maps: Int) throws {
     let lesson = try #require(LessonOutputTests.lessons[number])
     let output = try makeTemporaryDirectory()
-    let context = LessonContext(settings: LessonSettings(
-      dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
+    let context = LessonContext(
+      settings: LessonSettings(
+        dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
     context.printer = { _ in }
     try context.run(lesson)
     let file = try ExploreFile.load(

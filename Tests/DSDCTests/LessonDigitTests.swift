@@ -47,8 +47,9 @@ struct LessonDigitTests {
     let folder = try makeTemporaryDirectory()
     let (url, _) = try Self.writeDigitPicture(in: folder)
     let output = folder.appendingPathComponent("Output")
-    let context = LessonContext(settings: LessonSettings(
-      dataDirectory: folder.appendingPathComponent("no-data"), outputDirectory: output, image: url.path))
+    let context = LessonContext(
+      settings: LessonSettings(
+        dataDirectory: folder.appendingPathComponent("no-data"), outputDirectory: output, image: url.path))
     var lines: [String] = []
     context.printer = { lines.append($0) }
     // Lesson 6 needs no dataset at all with --image: it must not touch the (missing) data folder.

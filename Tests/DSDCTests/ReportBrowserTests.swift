@@ -64,8 +64,8 @@ struct ReportBrowserTests {
     file.arrays[out] = ExploreFile.encode(values)
     let result = try checkReport(try pageExploring(file))
     #expect(result.status != 0)
-    #expect(result.output.contains("the explorer's self-test failed: fail: 1 disagree; first: lesson-1/out out[0,2,4,1]"),
-            "\(result.output)")
+    let expected = "the explorer's self-test failed: fail: 1 disagree; first: lesson-1/out out[0,2,4,1]"
+    #expect(result.output.contains(expected), "\(result.output)")
   }
 
   @Test func anImageThatDoesNotDecodeIsReported() throws {

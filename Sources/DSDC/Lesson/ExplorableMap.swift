@@ -53,9 +53,12 @@ public struct ExplorableMap: Codable, Sendable, Equatable {
   /// The geometry as `Conv2DGeometry`, `nil` if its numbers are out of bounds.
   public var convolution: Conv2DGeometry? {
     guard geometry.count == 7 else { return nil }
-    let (c, n, k, s, p, d, groups) = (geometry[0], geometry[1], geometry[2], geometry[3], geometry[4], geometry[5],
-                                      geometry[6])
-    let bounded = (1...ExploreFile.maxChannels).contains(c) && (1...ExploreFile.maxChannels).contains(n)
+    let (c, n, k, s, p, d, groups) = (
+      geometry[0], geometry[1], geometry[2], geometry[3], geometry[4], geometry[5],
+      geometry[6]
+    )
+    let bounded =
+      (1...ExploreFile.maxChannels).contains(c) && (1...ExploreFile.maxChannels).contains(n)
       && (1...15).contains(k) && (1...8).contains(s) && (0...64).contains(p) && (1...16).contains(d)
       && groups >= 1 && c % groups == 0 && n % groups == 0
     return bounded
@@ -87,19 +90,23 @@ public struct ExploreFile: Codable, Sendable, Equatable {
     name: String, title: String, input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2DGeometry,
     output: Tensor, names: ExplorableMap.Names, inputFrom: String?
   ) {
-    precondition(input.shape.count == 4 && input.shape[0] == 1 && output.shape.count == 4 && output.shape[0] == 1,
-                 "explorable maps are one image, (1, C, H, W): input \(input.shape), output \(output.shape)")
-    precondition(weight.shape == g.weightShape && input.shape[1] == g.inChannels
-                   && output.shape == [1, g.outChannels, g.outputLength(input.shape[2]), g.outputLength(input.shape[3])],
-                 "explorable \(name): shapes input \(input.shape), weight \(weight.shape), output \(output.shape) do not fit \(g)")
+    precondition(
+      input.shape.count == 4 && input.shape[0] == 1 && output.shape.count == 4 && output.shape[0] == 1,
+      "explorable maps are one image, (1, C, H, W): input \(input.shape), output \(output.shape)")
+    precondition(
+      weight.shape == g.weightShape && input.shape[1] == g.inChannels
+        && output.shape == [1, g.outChannels, g.outputLength(input.shape[2]), g.outputLength(input.shape[3])],
+      "explorable \(name): shapes input \(input.shape), weight \(weight.shape), output \(output.shape) do not fit \(g)")
     precondition(!maps.contains { $0.name == name }, "explorable map \(name) recorded twice")
-    precondition(inputFrom == nil || maps.contains { $0.name == inputFrom }, "inputFrom \(inputFrom!) is not recorded yet")
-    maps.append(ExplorableMap(
-      name: name, title: title,
-      geometry: [g.inChannels, g.outChannels, g.kernel, g.stride, g.padding, g.dilation, g.groups], names: names,
-      input: ref(input, shape: Array(input.shape.dropFirst())), weight: ref(weight, shape: weight.shape),
-      bias: bias.map { ref($0, shape: [$0.count]) }, output: ref(output, shape: Array(output.shape.dropFirst())),
-      inputFrom: inputFrom))
+    precondition(
+      inputFrom == nil || maps.contains { $0.name == inputFrom }, "inputFrom \(inputFrom!) is not recorded yet")
+    maps.append(
+      ExplorableMap(
+        name: name, title: title,
+        geometry: [g.inChannels, g.outChannels, g.kernel, g.stride, g.padding, g.dilation, g.groups], names: names,
+        input: ref(input, shape: Array(input.shape.dropFirst())), weight: ref(weight, shape: weight.shape),
+        bias: bias.map { ref($0, shape: [$0.count]) }, output: ref(output, shape: Array(output.shape.dropFirst())),
+        inputFrom: inputFrom))
   }
 
   private mutating func ref(_ tensor: Tensor, shape: [Int]) -> ExplorableMap.Ref {
@@ -153,19 +160,20 @@ public struct ExploreFile: Codable, Sendable, Equatable {
         counts[ref.data] = values.count
       }
       guard counts[ref.data] == ref.shape.reduce(1, *) else {
-        throw ExploreError.invalid("\(map): \(what) holds \(counts[ref.data]!) values, its shape \(ref.shape) needs \(ref.shape.reduce(1, *))")
+        throw ExploreError.invalid(
+          "\(map): \(what) holds \(counts[ref.data]!) values, its shape \(ref.shape) needs \(ref.shape.reduce(1, *))")
       }
       return ref.shape.count
     }
     for (index, map) in maps.enumerated() {
       guard let g = map.convolution else { throw ExploreError.invalid("\(map.name): bad geometry \(map.geometry)") }
       guard try count(map.input, "input", map.name) == 3, try count(map.output, "output", map.name) == 3,
-            try count(map.weight, "weight", map.name) == 4, try map.bias.map({ try count($0, "bias", map.name) }) ?? 1 == 1
+        try count(map.weight, "weight", map.name) == 4, try map.bias.map({ try count($0, "bias", map.name) }) ?? 1 == 1
       else { throw ExploreError.invalid("\(map.name): a tensor has the wrong rank") }
       let (h, w) = (map.input.shape[1], map.input.shape[2])
       guard h <= Self.maxSide, w <= Self.maxSide, map.input.shape[0] == g.inChannels, map.weight.shape == g.weightShape,
-            map.output.shape == [g.outChannels, g.outputLength(h), g.outputLength(w)],
-            map.bias == nil || map.bias!.shape == [g.outChannels]
+        map.output.shape == [g.outChannels, g.outputLength(h), g.outputLength(w)],
+        map.bias == nil || map.bias!.shape == [g.outChannels]
       else { throw ExploreError.invalid("\(map.name): shapes do not fit the geometry \(g)") }
       if let from = map.inputFrom {
         guard let earlier = maps[..<index].first(where: { $0.name == from }), earlier.output == map.input else {

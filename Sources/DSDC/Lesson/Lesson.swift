@@ -60,9 +60,11 @@ public enum LessonError: Error, CustomStringConvertible {
     case .outputNotWritable(let path, let reason):
       return "cannot write to \(path): \(reason) — HINT: choose a writable folder with --output DIR"
     case .noDigit(let path):
-      return "\(path) shows no digit: nothing stands out from its background — HINT: use a picture of one dark digit on a light background, or light on dark"
+      return "\(path) shows no digit: nothing stands out from its background — "
+        + "HINT: use a picture of one dark digit on a light background, or light on dark"
     case .imageAndSample:
-      return "--image and --sample both choose the lesson digit — HINT: give one of them: --image FILE.png for your own picture, --sample N for a test image"
+      return "--image and --sample both choose the lesson digit — "
+        + "HINT: give one of them: --image FILE.png for your own picture, --sample N for a test image"
     }
   }
 }
