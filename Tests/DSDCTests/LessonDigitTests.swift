@@ -88,6 +88,27 @@ struct LessonDigitTests {
     #expect(!FileManager.default.fileExists(atPath: output.path))
   }
 
+  @Test func missingPictureIsOneLineNamingIt() throws {
+    let folder = try makeTemporaryDirectory()
+    let missing = folder.appendingPathComponent("no-such-digit.png").path
+    let result = try runTool(["lesson", "1", "--image", missing, "--output", folder.appendingPathComponent("out").path])
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("error: cannot read \(missing): "))
+    #expect(result.stderr.contains("— HINT: "))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func thePageSaysWhichDigitEachLessonStudied() throws {
+    let root = try ReportFixture.outputFolder()
+    var record = try LessonRecord.load(from: root.appendingPathComponent("01-mnist/lesson.json"))
+    record.settings["sample"] = nil
+    record.settings["image"] = "my-digit.png"
+    try record.save(to: root.appendingPathComponent("01-mnist/lesson.json"))
+    let html = ReportFixture.page(root)
+    #expect(html.contains("<span>image <b>my-digit.png</b></span>"))
+    #expect(html.contains("different settings: image my-digit.png, seed 0 (Lesson 1); sample 8, seed 0 (Lesson 2)"))
+  }
+
   @Test func lessonCommandRunsOnThePicture() throws {
     let folder = try makeTemporaryDirectory()
     let (url, _) = try Self.writeDigitPicture(in: folder)

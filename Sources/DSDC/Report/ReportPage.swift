@@ -87,7 +87,7 @@ public enum ReportPage {
     var runs: [String: [String]] = [:]
     for entry in entries {
       guard let settings = entry.record?.settings else { continue }
-      let key = ["sample", "seed"].compactMap { name in settings[name].map { "\(name) \($0)" } }
+      let key = ["image", "sample", "seed"].compactMap { name in settings[name].map { "\(name) \($0)" } }
         .joined(separator: ", ")
       if !key.isEmpty { runs[key, default: []].append(entry.label) }
     }
@@ -169,7 +169,7 @@ public enum ReportPage {
   }
 
   private static func settings(_ record: LessonRecord) -> String {
-    let order = ["sample", "seed"]
+    let order = ["image", "sample", "seed"]
     let names = order.filter { record.settings[$0] != nil }
       + record.settings.keys.filter { !order.contains($0) && $0 != "data" }.sorted()
       + (record.settings["data"] == nil ? [] : ["data"])
