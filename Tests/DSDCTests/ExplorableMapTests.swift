@@ -76,6 +76,25 @@ struct ExplorableMapTests {
     #expect(refused.contains("The explorer cannot be shown: explore.json is not valid: out: weight holds 6 values"))
   }
 
+  @Test func aNetworksFirstLayersAreRecordedOnItsOwnActivations() throws {
+    var generator = SeededGenerator(seed: 3)
+    let model = DSDCNet(using: &generator)
+    let image = Tensor.randomNormal(shape: [1, 1, 28, 28], std: 1, using: &generator)
+    let context = LessonContext(
+      settings: LessonSettings(
+        dataDirectory: URL(fileURLWithPath: "/nonexistent"), outputDirectory: try makeTemporaryDirectory()))
+    context.recordExplorableFirstLayers(of: model, image: image)
+    let file = context.explorables
+    try file.validate()
+    #expect(file.maps.map(\.name) == ["stem", "block1-depthwise", "block1-pointwise"])
+    #expect(file.maps.map(\.output.shape) == [[32, 28, 28], [32, 28, 28], [64, 28, 28]])
+    #expect(file.maps[2].inputFrom == "block1-depthwise")
+    // The depthwise step reads the network's own stem activations (after BatchNorm and ReLU).
+    let stem = try #require(model.activations(image: image).first { $0.name == "stem" }?.tensor)
+    #expect(ExploreFile.decode(file.arrays[file.maps[1].input.data]) == stem.storage)
+    #expect(file.maps[1].convolution == model.blocks[0].depthwise?.geometry)
+  }
+
   @Test(arguments: [(2, 2), (3, 1), (4, 1), (5, 2), (6, 3), (7, 2)])
   func lessonsRecordEveryOutputMap(number: Int, maps: Int) throws {
     let lesson = try #require(LessonOutputTests.lessons[number])

@@ -210,3 +210,35 @@ extension LessonContext {
       names: names, inputFrom: inputFrom)
   }
 }
+
+extension LessonContext {
+  /// Records a trained network's first convolutions on one image for the explorer: the
+  /// stem on the normalised image, then block 1's depthwise step on the stem's activated
+  /// maps and its pointwise step on that (shown with the depthwise sums it reads).
+  /// - Parameter image: `(1, 1, 28, 28)`, normalised as the network was trained
+  public func recordExplorableFirstLayers(of model: DSDCNet, image: Tensor) {
+    let stem = model.stem
+    let stemOutput = Convolution.forward(
+      input: image, weight: stem.weight.value, bias: stem.bias?.value, geometry: stem.geometry)
+    recordExplorable(
+      "stem", title: "The trained stem: \(stem.geometry) on the normalised digit x̂", input: image,
+      weight: stem.weight.value, bias: stem.bias?.value, geometry: stem.geometry, output: stemOutput,
+      names: .init(input: "x̂", output: "stem"))
+    guard let block = model.blocks.first, let depthwise = block.depthwise, let pointwise = block.pointwise,
+      let activated = model.activations(image: image).first(where: { $0.name == "stem" })?.tensor
+    else { return }
+    let input = activated.reshaped([1] + activated.shape)  // (1, 32, 28, 28): after BatchNorm and ReLU
+    let g = Convolution.forward(
+      input: input, weight: depthwise.weight.value, bias: depthwise.bias?.value, geometry: depthwise.geometry)
+    recordExplorable(
+      "\(block.name)-depthwise", title: "Trained \(block.name), depthwise step: \(depthwise.geometry)", input: input,
+      weight: depthwise.weight.value, bias: depthwise.bias?.value, geometry: depthwise.geometry, output: g,
+      names: .init(input: "a", weight: "k", output: "g"))
+    let out = Convolution.forward(
+      input: g, weight: pointwise.weight.value, bias: pointwise.bias?.value, geometry: pointwise.geometry)
+    recordExplorable(
+      "\(block.name)-pointwise", title: "Trained \(block.name), pointwise step: \(pointwise.geometry)", input: g,
+      weight: pointwise.weight.value, bias: pointwise.bias?.value, geometry: pointwise.geometry, output: out,
+      names: .init(input: "g", weight: "p"), inputFrom: "\(block.name)-depthwise")
+  }
+}
