@@ -66,9 +66,9 @@ enum ExplorerScript {
           agrees: Math.abs(sum - stored) <= TOLERANCE };
       };
 
-      // Drawing: one canvas per channel, CELL pixels per value, a margin for the padding.
-      var CELL = 6;
-      function tile(plane, H, W, margin, label) {
+      // Drawing: one canvas per channel, CELL pixels per value (fewer for many channels), a margin for the padding.
+      function tile(plane, H, W, margin, label, channels) {
+        var CELL = channels > 8 ? 3 : 6;
         var box = el("figure", { "class": "ex-tile" });
         var canvas = el("canvas", { width: (W + 2 * margin) * CELL, height: (H + 2 * margin) * CELL });
         canvas.style.width = canvas.width + "px";
@@ -88,10 +88,10 @@ enum ExplorerScript {
           img.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * p);
         }
         ctx.putImageData(img, 0, 0);
-        return { box: box, canvas: canvas, base: base, H: H, W: W, margin: margin, marks: [] };
+        return { box: box, canvas: canvas, base: base, H: H, W: W, margin: margin, marks: [], cell: CELL };
       }
       function paint(t) {
-        var ctx = t.canvas.getContext("2d"), m = t.margin * CELL;
+        var CELL = t.cell, ctx = t.canvas.getContext("2d"), m = t.margin * CELL;
         ctx.fillStyle = "#e4e8ec";
         ctx.fillRect(0, 0, t.canvas.width, t.canvas.height);
         ctx.imageSmoothingEnabled = false;
@@ -99,7 +99,7 @@ enum ExplorerScript {
         ctx.strokeStyle = "#8c959f"; ctx.lineWidth = 1;
         ctx.strokeRect(m - 0.5, m - 0.5, t.W * CELL + 1, t.H * CELL + 1);
         t.marks.forEach(function (mark) {
-          ctx.strokeStyle = mark.color; ctx.lineWidth = 2;
+          ctx.strokeStyle = mark.color; ctx.lineWidth = CELL > 3 ? 2 : 1;
           ctx.strokeRect(m + mark.s * CELL, m + mark.r * CELL, CELL, CELL);
         });
       }
@@ -123,7 +123,8 @@ enum ExplorerScript {
         function planes(tensor, margin, prefix) {
           var sh = tensor.shape, size = sh[1] * sh[2], list = [];
           for (var c = 0; c < sh[0]; c++) {
-            list.push(tile(tensor.data.subarray(c * size, (c + 1) * size), sh[1], sh[2], margin, prefix + "[0," + c + "]"));
+            list.push(tile(tensor.data.subarray(c * size, (c + 1) * size), sh[1], sh[2], margin, prefix + "[0," + c + "]",
+              sh[0]));
           }
           return list;
         }
