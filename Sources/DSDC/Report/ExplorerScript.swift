@@ -3,7 +3,7 @@
 ///
 /// The script builds a lesson's explorers only when they come near the screen, so the
 /// page paints first. Opened as `index.html#selftest`, it builds all of them, clicks a spread
-/// of pixels in every map, recomputes every output of every map, and sets
+/// of pixels in every map, tries the arrow keys, recomputes every output of every map, and sets
 /// `data-selftest="pass"` (or `"fail: …"`) on `<body>`.
 enum ExplorerScript {
   /// The script, inline at the end of the page.
@@ -298,6 +298,15 @@ enum ExplorerScript {
               }
             });
             sweep(o);
+          }
+          // The keyboard: from (0, 0) of channel 0, ArrowRight then ArrowDown selects (1, 1).
+          var first = ex.outputTiles[0].canvas;
+          ex.select(0, 0, 0);
+          ["ArrowRight", "ArrowDown"].forEach(function (key) {
+            first.dispatchEvent(new KeyboardEvent("keydown", { key: key, bubbles: true, cancelable: true }));
+          });
+          if (H > 1 && W > 1 && (ex.last.o !== 0 || ex.last.i !== 1 || ex.last.j !== 1)) {
+            failures.push(map.id + ": the arrow keys from (0, 0) selected " + ex.last.o + "," + ex.last.i + "," + ex.last.j);
           }
           function sweep(o) {
             for (var i = 0; i < H; i++) for (var j = 0; j < W; j++) {
