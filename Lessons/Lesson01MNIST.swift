@@ -37,18 +37,19 @@ public enum Lesson01MNIST: Lesson {
     lesson.say()
 
     // MARK: One digit as numbers
-    // The lesson digit (change it with --sample). Each pixel is 0 (paper) … 255 (ink).
-    let (digit, label) = try lesson.sampleDigit()
-    let plane = digit.plane(n: 0, c: 0)                                   // (28, 28)
-    lesson.say("Test image \(lesson.settings.sample), labelled \(label), as its 28×28 pixel values:")
+    // The lesson digit (change it with --sample, or study your own with --image: it is
+    // preprocessed as `dsdc predict` does). Each pixel is 0 (paper) … 255 (ink).
+    let digit = try lesson.lessonDigit()
+    let plane = digit.image.plane(n: 0, c: 0)  // (28, 28)
+    lesson.say("\(digit.title), as its 28×28 pixel values:")
     for line in TerminalPreview.valueGrid(plane) { lesson.say("  " + line) }
     lesson.say()
     lesson.say("The same digit in shades (two characters per pixel):")
     for line in TerminalPreview.shaded(plane, range: (0, 255)) { lesson.say("  |" + line + "|") }
     // The same numbers as a picture: every pixel enlarged with its value written in it.
-    let digitBytes = Array(try lesson.testSet().image(lesson.settings.sample))
-    try lesson.write(DigitValueFigure(title: "Test image \(lesson.settings.sample), label \(label): 28x28 pixel values (0 = paper, 255 = ink)",
-                                      pixels: digitBytes), as: "digit.png")
+    let digitFigure = DigitValueFigure(
+      title: "\(digit.title): 28x28 pixel values (0 = paper, 255 = ink)", pixels: digit.pixels)
+    try lesson.write(digitFigure, as: "digit.png")
     lesson.say()
 
     // MARK: Dataset facts, computed from the data

@@ -103,9 +103,9 @@ public enum Lesson02Standard: Lesson {
     // The digit with its pixels scaled to [0, 1] (x/255), not normalised: the
     // background is then exactly 0, like the zero padding, so no map gets a false
     // edge along the image border. (The network uses the normalised x̂ of lesson 1.)
-    let (digit, label) = try lesson.sampleDigit()
-    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    lesson.say("The digit: test image \(lesson.settings.sample), labelled \(label), pixels scaled to [0, 1] (x/255).")
+    let digit = try lesson.lessonDigit()
+    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    lesson.say("The digit: \(digit.name), pixels scaled to [0, 1] (x/255).")
     lesson.say("Four kernels, one per output channel (applied as printed, not flipped):")
     for line in FormulaPrinter.sideBySide(
       HandKernel.allCases.map {
@@ -117,6 +117,10 @@ public enum Lesson02Standard: Lesson {
     let bankGeometry = Conv2DGeometry.standard(1, 4, kernel: 3)  // P = 1 keeps 28×28
     let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: bankGeometry)  // (1, 4, 28, 28)
     lesson.say("\(bankGeometry): \(FormulaPrinter.shape(x)) → \(FormulaPrinter.shape(maps))")
+    // On the report page, any of these outputs can be clicked to see its sum.
+    lesson.recordExplorable(
+      "maps", title: "Four hand-designed kernels on the digit: standard convolution 1→4, K = 3, P = 1", input: x,
+      weight: HandKernel.bank, geometry: bankGeometry, output: maps)
     // The output position to write out: the digit's strongest edge, the pixel where
     // |Sobel x| + |Sobel y| is largest (ProbePosition; the first in reading order on a tie).
     let (i, j) = ProbePosition.strongestEdge(in: x)
@@ -124,7 +128,7 @@ public enum Lesson02Standard: Lesson {
     // scale) and the four maps they make, the written-out position framed.
     try lesson.write(
       FeatureMapFigure(
-        title: "Input: test image \(lesson.settings.sample) (label \(label)), pixels x/255",
+        title: "Input: \(digit.name), pixels x/255",
         tiles: [(label: "x, 28×28", plane: x.plane(n: 0, c: 0))], style: .grayInverted, range: .fixed(lo: 0, hi: 1),
         scale: 10),
       as: "digit.png")
@@ -171,6 +175,9 @@ public enum Lesson02Standard: Lesson {
     let mixedGeometry = Conv2DGeometry.standard(4, 8, kernel: 3)
     let mixedWeight = Tensor.randomNormal(shape: mixedGeometry.weightShape, std: 1.0 / 6, using: &generator)  // (8, 4, 3, 3)
     let mixed = Convolution.forward(input: maps, weight: mixedWeight, geometry: mixedGeometry)  // (1, 8, 28, 28)
+    lesson.recordExplorable(
+      "mixed-maps", title: "Standard convolution 4→8, K = 3: each output reads all four maps (36 terms)", input: maps,
+      weight: mixedWeight, geometry: mixedGeometry, output: mixed)
     lesson.say(
       "\(mixedGeometry): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(mixed)), weights \(FormulaPrinter.shape(mixedWeight)) from seed \(lesson.settings.seed)"
     )

@@ -87,15 +87,18 @@ public enum Lesson03Depthwise: Lesson {
     // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255):
     // Sobel x, Sobel y, blur and sharpen. Each gets a random 3×3 kernel, normal with
     // σ = 1/√(K²) = 1/3, as a depthwise layer has before training.
-    let (digit, label) = try lesson.sampleDigit()
-    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let digit = try lesson.lessonDigit()
+    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
     let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let depthwise = Conv2DGeometry.depthwise(4, kernel: 3)
     let kernels = Tensor.randomNormal(shape: depthwise.weightShape, std: 1.0 / 3, using: &generator)  // (4, 1, 3, 3)
     let out = Convolution.forward(input: maps, weight: kernels, geometry: depthwise)  // (1, 4, 28, 28)
+    lesson.recordExplorable(
+      "maps", title: "Depthwise convolution, groups = 4: output c reads input c only (9 terms)", input: maps,
+      weight: kernels, geometry: depthwise, output: out)
     lesson.say(
-      "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's four kernels: \(FormulaPrinter.shape(maps)),"
+      "\(digit.title) through lesson 2's four kernels: \(FormulaPrinter.shape(maps)),"
     )
     lesson.say("channels \(HandKernel.allCases.enumerated().map { "\($0) = \($1.name)" }.joined(separator: ", ")).")
     lesson.say(

@@ -74,15 +74,18 @@ public enum Lesson04Pointwise: Lesson {
     // MARK: The digit's four maps, mixed into eight
     // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
     // The 8×4 weights are random, normal with σ = 1/√C = 1/2.
-    let (digit, label) = try lesson.sampleDigit()
-    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let digit = try lesson.lessonDigit()
+    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
     let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let pointwise = Conv2DGeometry.pointwise(4, 8)
     let weight = Tensor.randomNormal(shape: pointwise.weightShape, std: 0.5, using: &generator)  // (8, 4, 1, 1)
     let out = Convolution.forward(input: maps, weight: weight, geometry: pointwise)  // (1, 8, 28, 28)
+    lesson.recordExplorable(
+      "maps", title: "Pointwise 1×1 convolution 4→8: one pixel, four channels (4 terms)", input: maps, weight: weight,
+      geometry: pointwise, output: out)
     lesson.say(
-      "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's four kernels, then \(pointwise):")
+      "\(digit.title) through lesson 2's four kernels, then \(pointwise):")
     lesson.say(
       "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed),"
     )

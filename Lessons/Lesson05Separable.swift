@@ -89,8 +89,8 @@ public enum Lesson05Separable: Lesson {
     // MARK: The digit: four maps into eight, in two steps
     // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
     // Random weights: depthwise normal σ = 1/3, pointwise normal σ = 1/2.
-    let (digit, label) = try lesson.sampleDigit()
-    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let digit = try lesson.lessonDigit()
+    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
     let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let step1 = Conv2DGeometry.depthwise(4, kernel: 3)
@@ -99,8 +99,15 @@ public enum Lesson05Separable: Lesson {
     let pointwiseWeight = Tensor.randomNormal(shape: step2.weightShape, std: 0.5, using: &generator)  // (8, 4, 1, 1)
     let g = Convolution.forward(input: maps, weight: depthwiseWeight, geometry: step1)  // (1, 4, 28, 28)
     let out = Convolution.forward(input: g, weight: pointwiseWeight, geometry: step2)  // (1, 8, 28, 28)
+    // On the report page: step 1's maps, then step 2's, each output shown with the step-1 sums it reads.
+    lesson.recordExplorable(
+      "g", title: "Step 1: depthwise 3×3, one kernel k[c] per channel", input: maps, weight: depthwiseWeight,
+      geometry: step1, output: g, names: .init(weight: "k", output: "g"))
+    lesson.recordExplorable(
+      "maps", title: "Step 2: pointwise 4→8 on g (each output shown with the step-1 sums it reads)", input: g,
+      weight: pointwiseWeight, geometry: step2, output: out, names: .init(input: "g", weight: "p"), inputFrom: "g")
     lesson.say(
-      "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's kernels: \(FormulaPrinter.shape(maps)), then"
+      "\(digit.title) through lesson 2's kernels: \(FormulaPrinter.shape(maps)), then"
     )
     lesson.say("    step 1 \(step1) → g \(FormulaPrinter.shape(g))")
     lesson.say("    step 2 \(step2) → out \(FormulaPrinter.shape(out))   (weights from seed \(lesson.settings.seed))")

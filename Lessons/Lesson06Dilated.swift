@@ -103,12 +103,12 @@ public enum Lesson06Dilated: Lesson {
     // MARK: Sobel x at D = 1, 2, 3 on the digit
     // The digit with pixels scaled to [0, 1] (x/255), one channel, the same nine
     // weights each time; only the spacing of the taps changes.
-    let (digit, label) = try lesson.sampleDigit()
-    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let digit = try lesson.lessonDigit()
+    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
     let sobelX = HandKernel.sobelX.weight  // (1, 1, 3, 3)
     let (i, j) = ProbePosition.strongestEdge(in: x)
     lesson.say(
-      "Test image \(lesson.settings.sample) (labelled \(label)), pixels scaled to [0, 1], Sobel x; output (\(i), \(j)) from 0,"
+      "\(digit.title), pixels scaled to [0, 1], Sobel x; output (\(i), \(j)) from 0,"
     )
     lesson.say(
       "(\(i + 1), \(j + 1) from 1), the strongest edge (largest |Sobel x| + |Sobel y|, as in lesson 2):"
@@ -118,6 +118,9 @@ public enum Lesson06Dilated: Lesson {
     for D in 1...3 {
       let geometry = Conv2DGeometry.depthwise(1, kernel: 3, dilation: D)
       let out = Convolution.forward(input: x, weight: sobelX, geometry: geometry)  // (1, 1, 28, 28)
+      lesson.recordExplorable(
+        "maps-d\(D)", title: "Sobel x at D = \(D), P = \(geometry.padding): taps \(D) apart", input: x, weight: sobelX,
+        geometry: geometry, output: out)
       let terms = ReferenceConvolution.terms(input: x, weight: sobelX, geometry: geometry, n: 0, o: 0, i: i, j: j)
       lesson.say(
         "  D = \(D): P = D·(K−1)/2 = \(geometry.padding), output ⌊(28 + 2·\(geometry.padding) − \(D)·2 − 1)/1⌋ + 1 = "

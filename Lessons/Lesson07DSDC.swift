@@ -99,8 +99,8 @@ public enum Lesson07DSDC: Lesson {
     // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
     // Weights and biases start as PyTorch's do: uniform in ±1/√fan_in, where fan_in
     // is the number of inputs one output reads (K² = 9 depthwise, C = 4 pointwise).
-    let (digit, label) = try lesson.sampleDigit()
-    let x = Tensor(shape: digit.shape, storage: digit.storage.map { $0 / 255 })  // (1, 1, 28, 28)
+    let digit = try lesson.lessonDigit()
+    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
     let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
     let (C, N, K, D) = (4, 8, 3, 2)
     let depthwise = Conv2DGeometry(
@@ -114,8 +114,16 @@ public enum Lesson07DSDC: Lesson {
     let pointwiseBias = Tensor.randomUniform(shape: [N], bound: 0.5, using: &generator)  // (8)
     let g = Convolution.forward(input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)  // (1, 4, 28, 28)
     let out = Convolution.forward(input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)  // (1, 8, 28, 28)
+    // On the report page: the depthwise step, then the pointwise step with the depthwise sums it reads.
+    lesson.recordExplorable(
+      "g", title: "Step 1: dilated depthwise 3×3, D = 2, P = 2, plus bias", input: maps, weight: depthwiseWeight,
+      bias: depthwiseBias, geometry: depthwise, output: g, names: .init(weight: "k", output: "g"))
+    lesson.recordExplorable(
+      "maps", title: "Step 2: pointwise 4→8 plus bias (each output shown with the step-1 sums it reads)", input: g,
+      weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise, output: out,
+      names: .init(input: "g", weight: "p", bias: "b'"), inputFrom: "g")
     lesson.say(
-      "Test image \(lesson.settings.sample) (labelled \(label)) through lesson 2's kernels: \(FormulaPrinter.shape(maps)); C = \(C), N = \(N), K = \(K), D = \(D):"
+      "\(digit.title) through lesson 2's kernels: \(FormulaPrinter.shape(maps)); C = \(C), N = \(N), K = \(K), D = \(D):"
     )
     lesson.say("    depthwise \(depthwise) → g \(FormulaPrinter.shape(g))")
     lesson.say("    pointwise \(pointwise) → out \(FormulaPrinter.shape(out))   (seed \(lesson.settings.seed))")

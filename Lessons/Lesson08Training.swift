@@ -128,6 +128,11 @@ public enum Lesson08Training: Lesson {
       "(its metadata, written after the last epoch, says \(metadata[TrainingCheckpoint.testAccuracyKey] ?? "?"))")
     lesson.check(abs(again.accuracy - final) < 1e-9, "the saved model reproduces the final test accuracy exactly")
     lesson.say()
+    // On the report page, the trained stem and block 1 on the lesson digit can be clicked pixel by pixel.
+    lesson.recordExplorableFirstLayers(
+      of: loaded,
+      image: recipe.normalization.tensor(
+        try lesson.testSet(), indices: lesson.settings.sample..<lesson.settings.sample + 1))
 
     // MARK: What it learned
     // The learned depthwise kernels are lesson 3's per-channel filters, now found by

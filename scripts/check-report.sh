@@ -3,7 +3,10 @@
 # headless Chromium, then fails unless
 #   - the screenshot is not blank (enough distinct colours, enough non-background pixels), and
 #   - every <img> on the page loaded (the page's own load script marks each image
-#     with data-loaded; the DOM is dumped after the load event).
+#     with data-loaded; the DOM is dumped after the load event), and
+#   - the explorer's self-test passes: opened as index.html#selftest, the page clicks a
+#     spread of pixels in every explorable map, recomputes every output from the data
+#     embedded in it and sets data-selftest="pass" (or "fail: …") on <body>.
 # Usage: scripts/check-report.sh OUTPUT_DIR [SCREENSHOT.png]
 #   CHROMIUM=/path/to/browser overrides the browser (default: chromium, Debian's package).
 #   The screenshot is kept at SCREENSHOT.png if given, else deleted.
@@ -30,20 +33,41 @@ url=$(python3 -c 'import pathlib, sys; print(pathlib.Path(sys.argv[1]).resolve()
 run_browser() {
   timeout 180 "$browser" --headless=new --no-sandbox --disable-gpu --no-first-run --no-default-browser-check \
     --disable-extensions --user-data-dir="$work/profile-$1" --hide-scrollbars --force-device-scale-factor=1 \
-    --window-size=1280,4000 --virtual-time-budget=15000 "${@:2}" "$url"
+    --window-size=1280,4000 --virtual-time-budget=15000 "${@:2}" "${page_url:-$url}"
 }
 
 run_browser dom --dump-dom >"$work/dom.html" 2>"$work/dom.log" \
   || { tail -n 20 "$work/dom.log" >&2; fail "$browser could not load $url (log above)"; }
+page_url="$url#selftest" run_browser selftest --dump-dom >"$work/selftest.html" 2>"$work/selftest.log" \
+  || { tail -n 20 "$work/selftest.log" >&2; fail "$browser could not load $url#selftest (log above)"; }
 run_browser shot --screenshot="$screenshot" >/dev/null 2>"$work/shot.log" \
   || { tail -n 20 "$work/shot.log" >&2; fail "$browser could not take a screenshot of $url (log above)"; }
 [[ -s "$screenshot" ]] || { tail -n 20 "$work/shot.log" >&2; fail "$browser wrote no screenshot of $url"; }
 
-python3 - "$work/dom.html" "$screenshot" "$output_dir" <<'PY'
+python3 - "$work/dom.html" "$screenshot" "$output_dir" "$work/selftest.html" <<'PY'
 import html.parser, os, struct, sys, zlib
 
-dom_path, png_path, output_dir = sys.argv[1:4]
+dom_path, png_path, output_dir, selftest_path = sys.argv[1:5]
 problems = []
+
+# --- The explorer's self-test passed ------------------------------------------
+class Body(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.attrs = None
+    def handle_starttag(self, tag, attrs):
+        if tag == "body" and self.attrs is None:
+            self.attrs = dict(attrs)
+
+body = Body()
+body.feed(open(selftest_path, encoding="utf-8", errors="replace").read())
+selftest = (body.attrs or {}).get("data-selftest")
+if selftest is None:
+    problems.append("the explorer's self-test did not run (no data-selftest on <body> of index.html#selftest)")
+elif selftest != "pass":
+    problems.append(f"the explorer's self-test failed: {selftest}")
+maps = (body.attrs or {}).get("data-selftest-maps", "0")
+checked = (body.attrs or {}).get("data-selftest-checked", "0")
 
 # --- Every image loaded -------------------------------------------------------
 class Images(html.parser.HTMLParser):
@@ -138,5 +162,6 @@ if problems:
     for problem in problems:
         print(f"check-report: FAIL: {problem}", file=sys.stderr)
     sys.exit(1)
-print(f"check-report: OK: {len(parser.images)} images loaded; {summary}")
+print(f"check-report: OK: {len(parser.images)} images loaded; {summary}; "
+      f"explorer self-test passed on {maps} maps ({checked} outputs recomputed)")
 PY

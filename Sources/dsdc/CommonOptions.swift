@@ -12,9 +12,15 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes.", valueName: "dir"))
   var output: String = "Output"
 
-  @Option(name: .long, help: ArgumentHelp(
-    "Index of the MNIST test image the lessons study (0–9999).", valueName: "index"))
-  var sample: Int = LessonSettings.defaultSample
+  @Option(
+    name: .customLong("sample"),
+    help: ArgumentHelp(
+      "Index of the MNIST test image the lessons study (0–9999; default \(LessonSettings.defaultSample)).",
+      valueName: "index"))
+  var sampleOption: Int?
+
+  /// `--sample`, or the default lesson digit.
+  var sample: Int { sampleOption ?? LessonSettings.defaultSample }
 
   @Option(name: .long, help: "Seed of every random choice (initial weights, shuffling, augmentation; default 0).")
   var seed: UInt64?
@@ -26,9 +32,10 @@ struct CommonOptions: ParsableArguments {
   var dataDirectory: URL { DataLocation.resolve(option: data) }
   var outputDirectory: URL { URL(fileURLWithPath: output) }
 
-  func lessonSettings(options: [String: String] = [:]) -> LessonSettings {
-    LessonSettings(dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, seed: seed ?? 0,
-                   options: options)
+  func lessonSettings(options: [String: String] = [:], image: String? = nil) -> LessonSettings {
+    LessonSettings(
+      dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, image: image, seed: seed ?? 0,
+      options: options)
   }
 }
 

@@ -43,6 +43,7 @@ struct LessonCommand: ParsableCommand {
   var number: Int
 
   @OptionGroup var common: CommonOptions
+  @OptionGroup var digit: LessonDigitOptions
   @OptionGroup var training: LessonTrainingOptions
 
   func run() throws {
@@ -50,8 +51,8 @@ struct LessonCommand: ParsableCommand {
     guard let lesson = all.first(where: { $0.info.number == number }) else {
       throw LessonError.unknownLesson(number: number, available: all.first!.info.number...all.last!.info.number)
     }
+    let context = try digit.context(common: common, options: training.options)
     try OutputFolder.create(common.outputDirectory)
-    let context = LessonContext(settings: common.lessonSettings(options: training.options))
     context.progressLine = ProgressLine.update
     context.printer = emit
     defer { listWrittenFiles(context.writtenFiles) }
@@ -66,6 +67,7 @@ struct LessonsCommand: ParsableCommand {
     commandName: "lessons", abstract: "Run every lesson in order, ending with training the full model.")
 
   @OptionGroup var common: CommonOptions
+  @OptionGroup var digit: LessonDigitOptions
   @OptionGroup var training: LessonTrainingOptions
 
   @Option(name: .long, help: ArgumentHelp("Run lessons up to this number only (a lesson's number, see `dsdc`).", valueName: "n"))
@@ -77,8 +79,8 @@ struct LessonsCommand: ParsableCommand {
   }
 
   func run() throws {
+    let context = try digit.context(common: common, options: training.options)
     try OutputFolder.create(common.outputDirectory)
-    let context = LessonContext(settings: common.lessonSettings(options: training.options))
     context.progressLine = ProgressLine.update
     context.printer = emit
     defer { ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory) }
@@ -86,6 +88,25 @@ struct LessonsCommand: ParsableCommand {
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {
       try context.run(lesson)
     }
+  }
+}
+
+/// `--image`: the learner's own digit for lessons 1–7.
+struct LessonDigitOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A PNG of one digit that lessons 1–7 study instead of a test image, preprocessed as `dsdc predict` does "
+        + "(not with --sample). Lessons 8–10 train and evaluate on the datasets and keep using the test set.",
+      valueName: "file.png"))
+  var image: String?
+
+  /// The run's context; with `--image`, the picture is read and checked before any lesson starts.
+  func context(common: CommonOptions, options: [String: String]) throws -> LessonContext {
+    if image != nil && common.sampleOption != nil { throw LessonError.imageAndSample }
+    let context = LessonContext(settings: common.lessonSettings(options: options, image: image))
+    if image != nil { _ = try context.lessonDigit() }
+    return context
   }
 }
 

@@ -40,6 +40,34 @@ struct ReportBrowserTests {
     #expect(result.output.contains("check-report: OK: 3 images loaded"), "\(result.output)")
   }
 
+  /// The fixture's page with `file` as lesson 1's explorable maps.
+  private func pageExploring(_ file: ExploreFile) throws -> URL {
+    let root = try ReportFixture.outputFolder()
+    try JSONEncoder().encode(file).write(to: root.appendingPathComponent("01-mnist/\(ExploreFile.fileName)"))
+    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")
+    return root
+  }
+
+  @Test func theExplorersSelfTestPassesOnRecomputableMaps() throws {
+    let result = try checkReport(try pageExploring(ExplorableMapTests.twoSteps()))
+    #expect(result.status == 0, "\(result.output)")
+    // 2·6·6 + 3·6·6 outputs, every one recomputed by the page.
+    #expect(result.output.contains("explorer self-test passed on 2 maps (180 outputs recomputed)"), "\(result.output)")
+  }
+
+  @Test func aWrongStoredValueFailsTheSelfTest() throws {
+    var file = ExplorableMapTests.twoSteps()
+    // Plant a wrong value in the second map's output: out[0, 2, 4, 1] is off by 0.001.
+    let out = file.maps[1].output.data
+    var values = try #require(ExploreFile.decode(file.arrays[out]))
+    values[(2 * 6 + 4) * 6 + 1] += 0.001
+    file.arrays[out] = ExploreFile.encode(values)
+    let result = try checkReport(try pageExploring(file))
+    #expect(result.status != 0)
+    let expected = "the explorer's self-test failed: fail: 1 disagree; first: lesson-1/out out[0,2,4,1]"
+    #expect(result.output.contains(expected), "\(result.output)")
+  }
+
   @Test func anImageThatDoesNotDecodeIsReported() throws {
     let root = try ReportFixture.outputFolder()
     try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")

@@ -47,6 +47,10 @@ public enum LessonError: Error, CustomStringConvertible {
   case sampleOutOfRange(sample: Int, count: Int)
   /// The output folder cannot be created or written.
   case outputNotWritable(path: String, reason: String)
+  /// The `--image` picture shows nothing that stands out from its background.
+  case noDigit(path: String)
+  /// Both `--image` and `--sample` were given.
+  case imageAndSample
 
   public var description: String {
     switch self {
@@ -60,6 +64,12 @@ public enum LessonError: Error, CustomStringConvertible {
       return "--sample \(sample) is not a test image index — HINT: choose a number from 0 to \(count - 1)"
     case .outputNotWritable(let path, let reason):
       return "cannot write to \(path): \(reason) — HINT: choose a writable folder with --output DIR"
+    case .noDigit(let path):
+      return "\(path) shows no digit: nothing stands out from its background — "
+        + "HINT: use a picture of one dark digit on a light background, or light on dark"
+    case .imageAndSample:
+      return "--image and --sample both choose the lesson digit — "
+        + "HINT: give one of them: --image FILE.png for your own picture, --sample N for a test image"
     }
   }
 }

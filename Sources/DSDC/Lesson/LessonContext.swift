@@ -8,6 +8,9 @@ public struct LessonSettings: Sendable {
   public var outputDirectory: URL
   /// The test image the lessons study (`--sample`).
   public var sample: Int
+  /// A PNG of one digit that lessons 1–7 study instead of test image `sample`
+  /// (`--image`), preprocessed as `dsdc predict` does; `nil` for the test image.
+  public var image: String?
   /// The seed of every random choice (`--seed`).
   public var seed: UInt64
   /// Extra knobs for the training lesson (epochs, limits); empty means the defaults.
@@ -17,11 +20,12 @@ public struct LessonSettings: Sendable {
   /// straight strokes, curves and a corner, so every filter has something to find.
   public static let defaultSample = 8
 
-  public init(dataDirectory: URL, outputDirectory: URL, sample: Int = defaultSample, seed: UInt64 = 0,
-              options: [String: String] = [:]) {
+  public init(dataDirectory: URL, outputDirectory: URL, sample: Int = defaultSample, image: String? = nil,
+              seed: UInt64 = 0, options: [String: String] = [:]) {
     self.dataDirectory = dataDirectory
     self.outputDirectory = outputDirectory
     self.sample = sample
+    self.image = image
     self.seed = seed
     self.options = options
   }
@@ -39,6 +43,8 @@ public final class LessonContext {
   public private(set) var transcripts: [Int: [String]] = [:]
   /// Every file written, in order.
   public private(set) var writtenFiles: [URL] = []
+  /// The current lesson's maps for the report page's explorer (`recordExplorable`).
+  public internal(set) var explorables = ExploreFile()
   /// Checks that failed in the current lesson.
   public private(set) var failedChecks: [String] = []
   /// Where printed lines go (standard output by default; tests capture them).
@@ -49,6 +55,9 @@ public final class LessonContext {
 
   private var testSplit: LabeledImages?
   private var trainSplit: LabeledImages?
+  private var picture: LessonDigit?
+  /// Whether the current lesson studied the `--image` picture (recorded in `lesson.json`).
+  private var studiedPicture = false
 
   public init(settings: LessonSettings) {
     self.settings = settings
@@ -61,6 +70,8 @@ public final class LessonContext {
     let info = lesson.info
     self.lesson = info
     failedChecks = []
+    studiedPicture = false
+    explorables = ExploreFile()
     say("")
     say("━━ Lesson \(info.number) — \(info.title)  (article \(info.articleSection))")
     say("")
@@ -84,6 +95,12 @@ public final class LessonContext {
   /// Saves what the lesson printed and wrote as `lesson.json` in its folder.
   private func saveRecord(_ info: LessonInfo, files: ArraySlice<URL>, error: String?) throws {
     let root = settings.outputDirectory.standardizedFileURL.path + "/"
+    var runSettings = ["seed": String(settings.seed), "data": settings.dataDirectory.path]
+    if studiedPicture, let image = settings.image {
+      runSettings["image"] = image
+    } else {
+      runSettings["sample"] = String(settings.sample)
+    }
     let record = LessonRecord(
       number: info.number, title: info.title, articleSection: info.articleSection,
       lines: transcripts[info.number] ?? [],
@@ -92,11 +109,22 @@ public final class LessonContext {
         return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
       },
       error: error,
-      settings: ["sample": String(settings.sample), "seed": String(settings.seed),
-                 "data": settings.dataDirectory.path]
-        .merging(settings.options) { a, _ in a },
+      settings: runSettings.merging(settings.options) { a, _ in a },
       date: ISO8601DateFormatter().string(from: Date()))
+    try saveExplorables()
     try record.save(to: try folder().appendingPathComponent(LessonRecord.fileName))
+  }
+
+  /// Writes the lesson's explorable maps as `explore.json`, or removes an earlier run's.
+  private func saveExplorables() throws {
+    let url = try folder().appendingPathComponent(ExploreFile.fileName)
+    guard !explorables.maps.isEmpty else {
+      try? FileManager.default.removeItem(at: url)
+      return
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    try OutputFolder.writeAtomically(try encoder.encode(explorables), to: url)
   }
 
   // MARK: - Talking
@@ -153,6 +181,22 @@ public final class LessonContext {
       throw LessonError.sampleOutOfRange(sample: settings.sample, count: test.count)
     }
     return (test.rawTensor(settings.sample), Int(test.labels[settings.sample]))
+  }
+
+  /// The digit lessons 1–7 study: the `--image` picture (read and preprocessed once per
+  /// run) or test image `--sample`. Lessons that train or evaluate use `sampleDigit()`.
+  public func lessonDigit() throws -> LessonDigit {
+    guard let path = settings.image else {
+      let test = try testSet()
+      guard settings.sample >= 0 && settings.sample < test.count else {
+        throw LessonError.sampleOutOfRange(sample: settings.sample, count: test.count)
+      }
+      return LessonDigit(test: test, index: settings.sample)
+    }
+    let digit = try picture ?? LessonDigit(picture: path)
+    picture = digit
+    studiedPicture = true
+    return digit
   }
 
   // MARK: - Files

@@ -47,6 +47,10 @@ struct ReportEntry {
   var state: State
   /// The files the record lists.
   var files: [File] = []
+  /// The lesson's explorable maps (`explore.json`), if it recorded any.
+  var explore: ExploreFile?
+  /// Why the lesson's `explore.json` cannot be shown, if it cannot.
+  var exploreProblem: String?
 
   /// The record, if one was read.
   var record: LessonRecord? {
@@ -123,6 +127,16 @@ struct ReportEntry {
     }
     entry.state = .ran(record)
     entry.files = record.files.map { resolve($0, folder: entry.folder, outputDirectory: outputDirectory) }
+    let exploreURL = folderURL.appendingPathComponent(ExploreFile.fileName)
+    if entry.recordFileName == LessonRecord.fileName, FileManager.default.fileExists(atPath: exploreURL.path) {
+      do {
+        entry.explore = try ExploreFile.load(from: exploreURL)
+      } catch let error as ExploreError {
+        entry.exploreProblem = error.description
+      } catch {
+        entry.exploreProblem = ExploreError.invalid(describe(error)).description
+      }
+    }
     return entry
   }
 

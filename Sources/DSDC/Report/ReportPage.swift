@@ -50,7 +50,7 @@ public enum ReportPage {
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>dsdc — lessons and results</title>
       <style>
-      \(ReportStyle.css)</style>
+      \(ReportStyle.css)\(ExplorerScript.css)</style>
       </head>
       <body>
       <div class="page">
@@ -60,7 +60,8 @@ public enum ReportPage {
     html += contents(entries)
     html += "<main>\n"
     for entry in entries { html += section(entry) }
-    html += "</main>\n</div>\n<script>\n\(ReportStyle.imageCheckScript)</script>\n</body>\n</html>\n"
+    html += "</main>\n</div>\n<script>\n\(ReportStyle.imageCheckScript)</script>\n"
+    html += "<script>\n\(ExplorerScript.javaScript)</script>\n</body>\n</html>\n"
     return html
   }
 
@@ -86,7 +87,7 @@ public enum ReportPage {
     var runs: [String: [String]] = [:]
     for entry in entries {
       guard let settings = entry.record?.settings else { continue }
-      let key = ["sample", "seed"].compactMap { name in settings[name].map { "\(name) \($0)" } }
+      let key = ["image", "sample", "seed"].compactMap { name in settings[name].map { "\(name) \($0)" } }
         .joined(separator: ", ")
       if !key.isEmpty { runs[key, default: []].append(entry.label) }
     }
@@ -156,6 +157,7 @@ public enum ReportPage {
       }
       html += settings(record)
       html += files(entry.files)
+      html += explorer(entry)
       html += transcript(record.lines)
     }
     return html + "<p class=\"back\"><a href=\"#top\">↑ Contents</a></p>\n</section>\n"
@@ -167,7 +169,7 @@ public enum ReportPage {
   }
 
   private static func settings(_ record: LessonRecord) -> String {
-    let order = ["sample", "seed"]
+    let order = ["image", "sample", "seed"]
     let names = order.filter { record.settings[$0] != nil }
       + record.settings.keys.filter { !order.contains($0) && $0 != "data" }.sorted()
       + (record.settings["data"] == nil ? [] : ["data"])
@@ -204,6 +206,34 @@ public enum ReportPage {
       }.joined(separator: ", ") + "</p>\n"
     }
     return html
+  }
+
+  /// The lesson's explorable maps: a holder the script fills in, and the data as JSON.
+  private static func explorer(_ entry: ReportEntry) -> String {
+    if let problem = entry.exploreProblem {
+      return "<p class=\"note\">The explorer cannot be shown: \(escape(problem))</p>\n"
+    }
+    guard let explore = entry.explore, !explore.maps.isEmpty else { return "" }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(explore) else { return "" }
+    // Inside <script>, only `</` could end the element early; JSON allows `<\/` for it.
+    let json = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+    let id = "explore-data-\(entry.anchor)"
+    let maps = explore.maps.count
+    return """
+      <div class="explore" id="explore-\(escape(entry.anchor))">
+      <h3>Explore: any output pixel, computed in front of you</h3>
+      <p class="explore-intro">\(maps) map\(maps == 1 ? "" : "s") of this lesson. Click any pixel of an output \
+      map (or Tab to a map and move with the arrow keys): the panel fills in its formula term by term, this page \
+      recomputes the sum from the inputs and weights embedded in it and compares it with the value dsdc computed; \
+      the input pixels it reads are framed in orange.</p>
+      <div class="ex-holder" data-lesson="\(escape(entry.anchor))" data-source="\(id)"></div>
+      <noscript><p class="note">The explorer needs JavaScript.</p></noscript>
+      <script type="application/json" id="\(id)">\(json)</script>
+      </div>
+
+      """
   }
 
   private static func transcript(_ lines: [String]) -> String {
