@@ -22,8 +22,9 @@ public enum ComparisonClaims {
   }
 
   /// The test accuracy every network must reach before accuracy or effective-field
-  /// conclusions are drawn (chance is 10%).
-  public static let requiredAccuracy = 0.95
+  /// conclusions are drawn: a network that has learned (9× chance), the same bar as a
+  /// training run's (lesson 8).
+  public static let requiredAccuracy = 0.90
 
   /// §1.3 "在保持感受野不变的情况下减少计算量和参数量": per pair, separable against the
   /// standard network with the same dilations.
