@@ -141,6 +141,6 @@ public enum Lesson09Compare: Lesson {
     // MARK: Figures
     for (name, figure) in report.figures { _ = try lesson.write(figure, as: name) }
     lesson.say("See Output/\(info.folderName)/effective-rf.png, accuracy-vs-cost.png and curves.png;")
-    lesson.say("`dsdc compare --epochs 9 --seeds 3` runs the full budget (all 60,000 images, about two hours).")
+    lesson.say("`dsdc compare --epochs 9 --seeds 3` runs the full budget (several hours).")
   }
 }

@@ -196,8 +196,8 @@ public struct ComparisonReport: Sendable {
     var lines = [readiness.line]
     if !isFullBudget {
       lines += [
-        "These verdicts describe this budget; the README's table has the full one (9 epochs of",
-        "all 60,000 images, 3 seeds: `dsdc compare --epochs 9 --seeds 3`).",
+        "These verdicts describe this budget only; `dsdc compare --epochs 9 --seeds 3` runs the full",
+        "one (9 epochs of all 60,000 images, 3 seeds; several hours on two cores).",
       ]
     }
     for (quote, verdict) in claims { lines += [quote] + verdict.lines.map { "  " + $0 } }
