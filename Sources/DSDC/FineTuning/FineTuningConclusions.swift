@@ -30,21 +30,9 @@ public enum FineTuningConclusions {
   }
 
   /// `line` broken at spaces into lines of at most `width` characters (a longer word
-  /// stays whole), every line after the first indented by `indent`.
+  /// stays whole), every line after the first indented by `indent` (`Format.wrap`).
   public static func wrapped(_ line: String, width: Int = 100, indent: String = "  ") -> [String] {
-    var lines: [String] = []
-    var current = ""
-    for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-      let prefix = lines.isEmpty ? "" : indent
-      if !current.isEmpty && (prefix + current + " " + word).count > width {
-        lines.append(prefix + current)
-        current = String(word)
-      } else {
-        current = current.isEmpty ? String(word) : current + " " + word
-      }
-    }
-    lines.append((lines.isEmpty ? "" : indent) + current)
-    return lines
+    Format.wrap(line, width: width, continuation: indent)
   }
 
   /// The lines to print: the parent's readiness line (wrapped), then — only if it is ready —
