@@ -116,7 +116,9 @@ public final class ComparisonRun {
         let images = Double(Swift.min(recipe.trainLimit ?? train.count, train.count) * recipe.epochs)
         speed[variant, default: []].append(images / Swift.max(seconds, 1e-9))
         curves[variant, default: []].append(history.map { ($0.testAccuracy ?? 0) * 100 })
-        let final = Evaluation(model: trainer.model, images: test, normalization: recipe.normalization, batchSize: 500)
+        let final = Evaluation(
+          model: trainer.model, images: test, normalization: recipe.normalization,
+          batchSize: RecipeLimits.evaluationBatch)
         accuracy[variant, default: []].append(final.accuracy * 100)
         let field = EffectiveReceptiveField.measure(
           model: trainer.model, images: test, count: settings.fieldImages, normalization: recipe.normalization)
@@ -131,6 +133,7 @@ public final class ComparisonRun {
           metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(final.accuracy, 4)
           try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step, metadata: metadata, to: url)
           let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+          trainer.model.releaseWorkspaces()   // only the timed batches' buffers from here on
           let timingStart = CPUActivity.now()
           let (one, thousand) = Self.inferenceTimings(
             trainer.model, test: test, recipe: recipe,
