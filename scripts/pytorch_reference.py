@@ -604,6 +604,44 @@ def command_check_checkpoint(args):
 # MARK: - bench
 
 
+def timed(step, steps, warmup):
+    """Seconds and process CPU seconds of `steps` calls of step(), after `warmup` untimed ones."""
+    for _ in range(warmup):
+        step()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    for _ in range(steps):
+        step()
+    return time.perf_counter() - start, time.process_time() - start_cpu
+
+
+def inference_engine(model, x, engine, threads):
+    """A step() running the eval-mode `model` on `x` in ONNX Runtime or OpenVINO.
+
+    The model is exported to ONNX (opset 17) in a temporary folder; both engines fold
+    BatchNorm into the convolutions and fuse the ReLUs when they load it.
+    """
+    import tempfile
+    import numpy
+    folder = tempfile.mkdtemp(prefix="dsdc-bench-onnx-")
+    path = os.path.join(folder, "dsdcnet.onnx")
+    torch.onnx.export(model, (x,), path, input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "batch"}}, opset_version=17, dynamo=False)
+    feed = x.contiguous().numpy().astype(numpy.float32)
+    if engine == "onnxruntime":
+        import onnxruntime
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        return lambda: session.run(None, {"image": feed}), onnxruntime.__version__
+    import openvino
+    core = openvino.Core()
+    compiled = core.compile_model(path, "CPU", {"INFERENCE_NUM_THREADS": threads,
+                                                "PERFORMANCE_HINT": "LATENCY"})
+    request = compiled.create_infer_request()
+    return lambda: request.infer({0: feed}), openvino.__version__
+
+
 def command_bench(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -612,8 +650,15 @@ def command_bench(args):
     x = torch.randn(args.batch, 1, 28, 28).contiguous(memory_format=memory_format)
     y = torch.randint(0, 10, (args.batch,))
     steps = args.steps or (20 if args.mode == "train" else 10)
+    version = torch.__version__
 
-    if args.mode == "train":
+    if args.engine != "torch":
+        if args.mode != "infer":
+            print(f"bench: --engine {args.engine} runs inference only (use --mode infer)", file=sys.stderr)
+            return 2
+        model.eval()
+        step, version = inference_engine(model, torch.randn(args.batch, 1, 28, 28), args.engine, args.threads)
+    elif args.mode == "train":
         model.train()
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 
@@ -628,19 +673,14 @@ def command_bench(args):
             with torch.inference_mode():
                 model(x)
 
-    for _ in range(args.warmup):
-        step()
-    start, start_cpu = time.perf_counter(), time.process_time()
-    for _ in range(steps):
-        step()
-    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
+    seconds, cpu_seconds = timed(step, steps, args.warmup)
     # images_per_cpu_s (images per second of CPU time summed over threads) varies less than
     # images_per_s when other programs share the cores.
     print(json.dumps({
-        "layout": args.layout, "batch": args.batch, "mode": args.mode, "threads": args.threads,
-        "steps": steps, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
-        "images_per_s": round(args.batch * steps / seconds, 1),
-        "images_per_cpu_s": round(args.batch * steps / cpu_seconds, 1), "torch": torch.__version__,
+        "engine": args.engine, "layout": args.layout, "batch": args.batch, "mode": args.mode,
+        "threads": args.threads, "steps": steps, "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3), "images_per_s": round(args.batch * steps / seconds, 1),
+        "images_per_cpu_s": round(args.batch * steps / cpu_seconds, 1), "version": version,
     }))
     return 0
 
@@ -793,6 +833,9 @@ def parse_arguments(argv):
     bench.add_argument("--steps", type=int, default=0,
                        help="timed steps (default 20 for train, 10 for infer)")
     bench.add_argument("--warmup", type=int, default=3, help="untimed steps first (default 3)")
+    bench.add_argument("--engine", choices=["torch", "onnxruntime", "openvino"], default="torch",
+                       help="run inference in PyTorch, or export to ONNX and run it in ONNX Runtime or "
+                            "OpenVINO (pip install onnxruntime openvino; --mode infer only; default torch)")
     bench.set_defaults(func=command_bench)
 
     train = commands.add_parser(

@@ -158,6 +158,24 @@ struct DSDCNetTests {
     }
   }
 
+  /// A batch larger than `inferenceSlice` runs in slices (64, 64, 22 here) and gives the
+  /// bits of one whole-batch pass, and of each image alone; for a tiny network and for
+  /// DSDC-Net itself.
+  @Test(arguments: [TinyNet.config, DSDCNetConfig()])
+  func slicedInferenceGivesTheWholeBatchBits(config: DSDCNetConfig) {
+    let model = TinyNet.model(config)
+    var rng = SeededGenerator(seed: 7)
+    let batch = Tensor.randomNormal(shape: [150, 1, 28, 28], using: &rng)
+    let sliced = model.logits(input: batch)
+    model.inferenceSlice = 1_000
+    let whole = model.logits(input: batch)
+    #expect(sliced.shape == [150, 10])
+    #expect(sliced.storage == whole.storage)
+    for n in [0, 63, 64, 149] {
+      #expect(model.logits(input: batch.slice(n)).storage == Array(whole.storage[n * 10..<(n + 1) * 10]))
+    }
+  }
+
   /// Finite differences through the whole (miniature) network in training mode.
   @Test func gradientsMatchFiniteDifferences() {
     let model = TinyNet.model(TinyNet.miniature, seed: 3)

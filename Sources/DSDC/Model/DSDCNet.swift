@@ -106,11 +106,37 @@ public final class DSDCNet {
 
   /// The logits `(N, classes)` for normalised images `(N, 1, 28, 28)`, in eval mode
   /// (running BatchNorm statistics) unless `training` is set.
+  ///
+  /// In eval mode a batch larger than `inferenceSlice` images runs through the network
+  /// one slice at a time, so its memory holds one slice's activations instead of the
+  /// whole batch's. Each image's logits are the same bits either way: in eval mode no
+  /// layer mixes images, and every sum runs in the same order whatever the batch size.
   public func logits(input: Tensor, training: Bool = false) -> Tensor {
-    let ws = workspace(for: input)
-    forward(input, ws, training: training)
-    return ws.logits
+    let batch = input.shape.first ?? 0
+    let sliceSize = max(1, inferenceSlice)
+    guard !training, batch > sliceSize else {
+      let ws = workspace(for: input)
+      forward(input, ws, training: training)
+      return ws.logits
+    }
+    let imageSize = input.count / batch
+    var result = Tensor(shape: [batch, config.classes])
+    for start in stride(from: 0, to: batch, by: sliceSize) {
+      let count = min(sliceSize, batch - start)
+      let slice = Tensor(
+        shape: [count] + input.shape.dropFirst(),
+        storage: Array(input.storage[start * imageSize..<(start + count) * imageSize]))
+      let ws = workspace(for: slice)
+      forward(slice, ws, training: false)
+      result.storage.replaceSubrange(
+        start * config.classes..<(start + count) * config.classes, with: ws.logits.storage)
+    }
+    return result
   }
+
+  /// Images per slice of an eval-mode `logits` pass (see there); 64, the training batch,
+  /// whose workspace a trained model already holds.
+  public var inferenceSlice = 64
 
   /// The loss and correct count, the logits and the softmax probabilities (both
   /// `(N, classes)`) in eval mode.
