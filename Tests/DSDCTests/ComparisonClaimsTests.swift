@@ -99,6 +99,19 @@ struct EffectiveReceptiveFieldTests {
     #expect(field.side(holding: 0.6) == 5)
   }
 
+  /// The map does not depend on how many digits go through the network at a time.
+  @Test func batchSizeDoesNotChangeTheMap() {
+    let model = TinyNet.model()
+    let digits = TinyNet.images(count: 30)
+    let normalization = Normalization.mnist
+    let whole = EffectiveReceptiveField.measure(model: model, images: digits, count: 30, normalization: normalization,
+                                                batchSize: 30)
+    let pieces = EffectiveReceptiveField.measure(model: model, images: digits, count: 30, normalization: normalization,
+                                                 batchSize: 7)
+    #expect(whole.map.storage == pieces.map.storage)
+    #expect(whole.map.storage.contains { $0 > 0 })
+  }
+
   @Test func zeroMapHasNoSide() {
     let field = EffectiveReceptiveField(map: Tensor(shape: [4, 4]), images: 1, theoreticalWindow: 0...3)
     #expect(field.side() == 0)

@@ -174,6 +174,13 @@ struct DSDCNetTests {
     for n in [0, 63, 64, 149] {
       #expect(model.logits(input: batch.slice(n)).storage == Array(whole.storage[n * 10..<(n + 1) * 10]))
     }
+    let labels = (0..<150).map { $0 % 10 }
+    let wholeEvaluation = model.evaluate(input: batch, labels: labels)
+    model.inferenceSlice = 64
+    let slicedEvaluation = model.evaluate(input: batch, labels: labels)
+    #expect(slicedEvaluation.result == wholeEvaluation.result)
+    #expect(slicedEvaluation.logits.storage == wholeEvaluation.logits.storage)
+    #expect(slicedEvaluation.probabilities.storage == wholeEvaluation.probabilities.storage)
   }
 
   /// Finite differences through the whole (miniature) network in training mode.

@@ -23,9 +23,10 @@ public struct EffectiveReceptiveField: Sendable {
     self.theoreticalWindow = theoreticalWindow
   }
 
-  /// Measures the map on the first `count` images of `set`, `batchSize` at a time.
+  /// Measures the map on the first `count` images of `set`, `batchSize` at a time (64:
+  /// the training batch, whose buffers a trained model already holds).
   public static func measure(
-    model: DSDCNet, images set: LabeledImages, count: Int, normalization: Normalization, batchSize: Int = 100
+    model: DSDCNet, images set: LabeledImages, count: Int, normalization: Normalization, batchSize: Int = 64
   ) -> EffectiveReceptiveField {
     let count = Swift.min(count, set.count)
     precondition(count > 0, "the effective receptive field needs at least one image")

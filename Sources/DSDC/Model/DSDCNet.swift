@@ -139,10 +139,17 @@ public final class DSDCNet {
   public var inferenceSlice = 64
 
   /// The loss and correct count, the logits and the softmax probabilities (both
-  /// `(N, classes)`) in eval mode.
+  /// `(N, classes)`) in eval mode. A batch larger than `inferenceSlice` gets its logits
+  /// slice by slice (see `logits`), then the loss over all of them: the same bits.
   public func evaluate(input: Tensor, labels: [Int])
     -> (result: SoftmaxCrossEntropy.Result, logits: Tensor, probabilities: Tensor)
   {
+    if (input.shape.first ?? 0) > max(1, inferenceSlice) {
+      let logits = self.logits(input: input)
+      var probabilities = Tensor(shape: logits.shape)
+      let result = SoftmaxCrossEntropy.forward(logits: logits, labels: labels, probabilities: &probabilities)
+      return (result, logits, probabilities)
+    }
     let ws = workspace(for: input)
     forward(input, ws, training: false)
     let result = SoftmaxCrossEntropy.forward(logits: ws.logits, labels: labels, probabilities: &ws.probabilities)
