@@ -158,7 +158,7 @@ struct DSDCNetTests {
     }
   }
 
-  /// A batch larger than `inferenceSlice` runs in slices (64, 64, 22 here) and gives the
+  /// A batch larger than `inferenceSlice` runs in slices (0–63, 64–127, 86–149 here) and gives the
   /// bits of one whole-batch pass, and of each image alone; for a tiny network and for
   /// DSDC-Net itself.
   @Test(arguments: [TinyNet.config, DSDCNetConfig()])

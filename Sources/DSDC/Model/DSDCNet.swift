@@ -109,8 +109,9 @@ public final class DSDCNet {
   ///
   /// In eval mode a batch larger than `inferenceSlice` images runs through the network
   /// one slice at a time, so its memory holds one slice's activations instead of the
-  /// whole batch's. Each image's logits are the same bits either way: in eval mode no
-  /// layer mixes images, and every sum runs in the same order whatever the batch size.
+  /// whole batch's (1,000 images: 15 slices of 64, then the last 64). Each image's
+  /// logits are the same bits either way: in eval mode no layer mixes images, and every
+  /// sum runs in the same order whatever the batch size.
   public func logits(input: Tensor, training: Bool = false) -> Tensor {
     let batch = input.shape.first ?? 0
     let sliceSize = max(1, inferenceSlice)
@@ -121,15 +122,17 @@ public final class DSDCNet {
     }
     let imageSize = input.count / batch
     var result = Tensor(shape: [batch, config.classes])
-    for start in stride(from: 0, to: batch, by: sliceSize) {
-      let count = min(sliceSize, batch - start)
+    for sliceStart in stride(from: 0, to: batch, by: sliceSize) {
+      // The last slice ends at the batch's end and overlaps the one before it (those
+      // images are computed twice, to the same bits), so one workspace serves them all.
+      let start = min(sliceStart, batch - sliceSize)
       let slice = Tensor(
-        shape: [count] + input.shape.dropFirst(),
-        storage: Array(input.storage[start * imageSize..<(start + count) * imageSize]))
+        shape: [sliceSize] + input.shape.dropFirst(),
+        storage: Array(input.storage[start * imageSize..<(start + sliceSize) * imageSize]))
       let ws = workspace(for: slice)
       forward(slice, ws, training: false)
       result.storage.replaceSubrange(
-        start * config.classes..<(start + count) * config.classes, with: ws.logits.storage)
+        start * config.classes..<(start + sliceSize) * config.classes, with: ws.logits.storage)
     }
     return result
   }
