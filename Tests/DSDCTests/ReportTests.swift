@@ -336,11 +336,11 @@ struct ReportCommandTests {
     let record = root.appendingPathComponent("01-mnist/lesson.json")
     try FileManager.default.removeItem(at: record)
     #expect(mkfifo(record.path, 0o644) == 0)
-    let fifoError = #expect(throws: ReportError.self) { _ = try LessonRecord.load(from: record) }
+    let fifoError = #expect(throws: LessonRecordError.self) { _ = try LessonRecord.load(from: record) }
     #expect(fifoError?.description.contains("FIFO") == true)
     try FileManager.default.removeItem(at: record)
     try Data(count: LessonRecord.byteLimit + 1).write(to: record)
-    let error = #expect(throws: ReportError.self) { _ = try LessonRecord.load(from: record) }
+    let error = #expect(throws: LessonRecordError.self) { _ = try LessonRecord.load(from: record) }
     #expect(error?.description.contains("more than the limit of \(LessonRecord.byteLimit)") == true)
     let html = ReportPage.html(outputDirectory: root, lessons: ReportFixture.lessons, version: "1")
     #expect(html.contains("more than the limit"))
