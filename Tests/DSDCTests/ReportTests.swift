@@ -79,7 +79,7 @@ enum ReportFixture {
   }
 }
 
-@Suite("The report page")
+@Suite("The report page", .removesTemporaryFolders)
 struct ReportTests {
   @Test func contentsListEveryLessonAndLinksToItsSection() throws {
     let html = ReportFixture.page(try ReportFixture.outputFolder())
@@ -202,7 +202,7 @@ struct ReportTests {
   }
 }
 
-@Suite("The report page's files and links")
+@Suite("The report page's files and links", .removesTemporaryFolders)
 struct ReportLinkTests {
   @Test func writtenPageHasNoBrokenLinks() throws {
     let root = try ReportFixture.outputFolder()
@@ -295,7 +295,7 @@ struct HTMLTextTests {
   }
 }
 
-@Suite("dsdc report")
+@Suite("dsdc report", .removesTemporaryFolders)
 struct ReportCommandTests {
   @Test func writesThePageAndPrintsItsPathAndURL() throws {
     let root = try ReportFixture.outputFolder()
