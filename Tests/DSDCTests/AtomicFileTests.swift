@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("Atomic file writes")
+@Suite("Atomic file writes", .removesTemporaryFolders)
 struct AtomicFileTests {
   @Test("a write replaces the file whole and leaves no temporary file beside it")
   func replaceLeavesOnlyTheFile() throws {

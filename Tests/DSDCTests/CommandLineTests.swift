@@ -45,7 +45,7 @@ func startTool(_ arguments: [String], in directory: URL? = nil) throws -> Starte
   return StartedTool(process: process, out: out, err: err)
 }
 
-@Suite("The dsdc command line")
+@Suite("The dsdc command line", .removesTemporaryFolders)
 struct CommandLineTests {
   @Test func noArgumentsListsLessonsAndNextCommand() throws {
     let dir = try makeTemporaryDirectory()

@@ -5,7 +5,7 @@ import Testing
 
 /// The data behind the report page's explorer: what lessons record, how it is stored,
 /// and that a file that does not describe recomputable maps is refused.
-@Suite("Explorable maps")
+@Suite("Explorable maps", .removesTemporaryFolders)
 struct ExplorableMapTests {
   /// A 1→2 dilated convolution on a 6×6 ramp, then a 2→3 pointwise step on its output.
   static func twoSteps() -> ExploreFile {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Every figure kind renders, writes a PNG that reads back identical, and shows what it should.
-@Suite("Figures")
+@Suite("Figures", .removesTemporaryFolders)
 struct FigureTests {
   /// A 28×28 "digit": a bright vertical bar in columns 12…15, rows 4…23, on 0.
   static let digit: RasterImage = {

@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("Fine-tuning")
+@Suite("Fine-tuning", .removesTemporaryFolders)
 struct FineTuningTests {
   /// A short fine-tuning recipe for the tiny network: batches of 16, no augmentation.
   static func recipe(epochs: Int = 1, learningRate: Double = 1e-2) -> TrainingRecipe {
@@ -212,7 +212,7 @@ struct FineTuningTests {
   }
 }
 
-@Suite("dsdc finetune on the command line")
+@Suite("dsdc finetune on the command line", .removesTemporaryFolders)
 struct FineTuneCommandTests {
   @Test func badStrategyIsOneLine() throws {
     let result = try runTool(["finetune", "--strategy", "everything"])

@@ -23,7 +23,7 @@ func folderContents(_ folder: URL) throws -> [String: Data] {
   return result
 }
 
-@Suite("One run per output folder")
+@Suite("One run per output folder", .removesTemporaryFolders)
 struct FolderLockTests {
   @Test func aSecondLockIsRefusedNamingTheHolderAndReleaseFreesIt() throws {
     let folder = try makeTemporaryDirectory()

@@ -4,7 +4,7 @@ import Lessons
 import Testing
 
 /// `--image`: lessons 1–7 on the learner's own picture, preprocessed as `dsdc predict` does.
-@Suite("The lesson digit from your own picture")
+@Suite("The lesson digit from your own picture", .removesTemporaryFolders)
 struct LessonDigitTests {
   /// A 60×80 light picture with a dark slanted "1" (a thick stroke), saved as gray PNG.
   static func writeDigitPicture(in folder: URL, name: String = "my-digit.png", blank: Bool = false) throws

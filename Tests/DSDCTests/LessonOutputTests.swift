@@ -7,7 +7,7 @@ import Testing
 /// checks what a learner relies on: every check passes, the article's formula is
 /// filled in with real numbers and checked against the fast convolution, each
 /// erratum is printed where it belongs, and the lesson's images are written.
-@Suite("Lesson output")
+@Suite("Lesson output", .removesTemporaryFolders)
 struct LessonOutputTests {
   /// What one lesson must print and write.
   struct Expectation: Sendable, CustomTestStringConvertible {

@@ -77,7 +77,7 @@ struct RealMNISTTests {
   }
 }
 
-@Suite("IDX reading on synthetic files")
+@Suite("IDX reading on synthetic files", .removesTemporaryFolders)
 struct SyntheticIDXTests {
   @Test(arguments: [false, true])
   func readsPlainAndGzip(gzip: Bool) throws {

@@ -5,7 +5,7 @@ import Testing
 /// Reading PNG kinds that `PNGFile` never writes (palette, alpha, 1-bit, 16-bit). The files
 /// are built byte by byte by `HandMadePNG` below, straight from the PNG specification, so
 /// the expected pixels are known without libpng.
-@Suite("PNG reading converts every kind")
+@Suite("PNG reading converts every kind", .removesTemporaryFolders)
 struct PNGConversionTests {
   /// Writes `bytes` to a fresh temporary file and returns its path.
   func file(_ bytes: [UInt8], name: String = "fixture.png") throws -> String {

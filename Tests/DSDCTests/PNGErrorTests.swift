@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("PNG errors")
+@Suite("PNG errors", .removesTemporaryFolders)
 struct PNGErrorTests {
   static let image = RasterImage(width: 3, height: 2, channels: 1, pixels: [0, 50, 100, 150, 200, 250])
 

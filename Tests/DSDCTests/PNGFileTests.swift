@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("PNG file round trips")
+@Suite("PNG file round trips", .removesTemporaryFolders)
 struct PNGFileTests {
   /// 7×5 gray image whose byte at flat index i is (37·i) mod 256: every byte differs from
   /// its neighbours, so a swapped row, column or stride would show.

@@ -23,7 +23,7 @@ private func bigEndian32(_ value: UInt32) -> [UInt8] {
   [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
 }
 
-@Suite("Reader limits: IDX")
+@Suite("Reader limits: IDX", .removesTemporaryFolders)
 struct IDXLimitTests {
   /// 2³¹ images of 28×28 (1.7 TB) or 2³¹ labels (2 GiB), claimed by a header with no data.
   @Test(arguments: [
@@ -70,7 +70,7 @@ struct IDXLimitTests {
   }
 }
 
-@Suite("Reader limits: safetensors")
+@Suite("Reader limits: safetensors", .removesTemporaryFolders)
 struct SafetensorsLimitTests {
   /// The header length as the file's first 8 bytes, little-endian.
   private static func lengthPrefix(_ value: UInt64) -> [UInt8] {
@@ -144,7 +144,7 @@ struct SafetensorsLimitTests {
   }
 }
 
-@Suite("Reader limits: PNG")
+@Suite("Reader limits: PNG", .removesTemporaryFolders)
 struct PNGLimitTests {
   /// The refusal of a 100,000 × 100,000 header names the limit in its one line.
   @Test func tooLargeNamesTheLimit() throws {

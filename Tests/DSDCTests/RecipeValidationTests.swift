@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("Recipes and configurations from outside are checked")
+@Suite("Recipes and configurations from outside are checked", .removesTemporaryFolders)
 struct RecipeValidationTests {
   /// A copy of the default recipe with one field changed.
   static func recipe(_ change: (inout TrainingRecipe) -> Void) -> TrainingRecipe {

@@ -30,7 +30,7 @@ private func checkReport(_ folder: URL) throws -> (status: Int32, output: String
   "The report page in a real browser",
   .enabled(if: onPath("chromium") && onPath("python3"),
            "chromium or python3 is not on PATH — install with: apt-get install -y chromium python3"),
-  .serialized)
+  .serialized, .removesTemporaryFolders)
 struct ReportBrowserTests {
   @Test func everyImageLoadsAndThePageIsNotBlank() throws {
     let root = try ReportFixture.outputFolder()

@@ -79,7 +79,7 @@ enum ReportFixture {
   }
 }
 
-@Suite("The report page")
+@Suite("The report page", .removesTemporaryFolders)
 struct ReportTests {
   @Test func contentsListEveryLessonAndLinksToItsSection() throws {
     let html = ReportFixture.page(try ReportFixture.outputFolder())
@@ -202,7 +202,7 @@ struct ReportTests {
   }
 }
 
-@Suite("The report page's files and links")
+@Suite("The report page's files and links", .removesTemporaryFolders)
 struct ReportLinkTests {
   @Test func writtenPageHasNoBrokenLinks() throws {
     let root = try ReportFixture.outputFolder()
@@ -295,7 +295,7 @@ struct HTMLTextTests {
   }
 }
 
-@Suite("dsdc report")
+@Suite("dsdc report", .removesTemporaryFolders)
 struct ReportCommandTests {
   @Test func writesThePageAndPrintsItsPathAndURL() throws {
     let root = try ReportFixture.outputFolder()
@@ -336,11 +336,11 @@ struct ReportCommandTests {
     let record = root.appendingPathComponent("01-mnist/lesson.json")
     try FileManager.default.removeItem(at: record)
     #expect(mkfifo(record.path, 0o644) == 0)
-    let fifoError = #expect(throws: ReportError.self) { _ = try LessonRecord.load(from: record) }
+    let fifoError = #expect(throws: LessonRecordError.self) { _ = try LessonRecord.load(from: record) }
     #expect(fifoError?.description.contains("FIFO") == true)
     try FileManager.default.removeItem(at: record)
     try Data(count: LessonRecord.byteLimit + 1).write(to: record)
-    let error = #expect(throws: ReportError.self) { _ = try LessonRecord.load(from: record) }
+    let error = #expect(throws: LessonRecordError.self) { _ = try LessonRecord.load(from: record) }
     #expect(error?.description.contains("more than the limit of \(LessonRecord.byteLimit)") == true)
     let html = ReportPage.html(outputDirectory: root, lessons: ReportFixture.lessons, version: "1")
     #expect(html.contains("more than the limit"))

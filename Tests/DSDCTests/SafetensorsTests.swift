@@ -48,7 +48,7 @@ private func sampleFile() -> SafetensorsFile {
   return file
 }
 
-@Suite("Safetensors")
+@Suite("Safetensors", .removesTemporaryFolders)
 struct SafetensorsTests {
   // MARK: - Round trips
 
@@ -268,7 +268,7 @@ struct MalformedCheckpoint: Sendable, CustomTestStringConvertible {
   ]
 }
 
-@Suite("Safetensors: malformed files")
+@Suite("Safetensors: malformed files", .removesTemporaryFolders)
 struct SafetensorsMalformedTests {
   @Test("each malformed file throws its error", arguments: MalformedCheckpoint.all)
   func throwsExpectedError(_ bad: MalformedCheckpoint) throws {
@@ -324,7 +324,7 @@ struct SafetensorsMalformedTests {
 
 // MARK: - Matching a model
 
-@Suite("Safetensors: matching a model")
+@Suite("Safetensors: matching a model", .removesTemporaryFolders)
 struct CheckpointExpectationTests {
   static let model: [(name: String, shape: [Int])] = [
     ("conv.weight", [2, 1, 3, 3]), ("conv.bias", [2]), ("head.weight", [10, 2]),
@@ -393,7 +393,7 @@ struct CheckpointExpectationTests {
 
 // MARK: - Atomic writing
 
-@Suite("Safetensors: atomic writing")
+@Suite("Safetensors: atomic writing", .removesTemporaryFolders)
 struct SafetensorsAtomicWriteTests {
   struct Interrupted: Error {}
 
@@ -465,7 +465,7 @@ enum SafetensorsExpectationFixture {
 
 // MARK: - Robustness
 
-@Suite("Safetensors: robustness")
+@Suite("Safetensors: robustness", .removesTemporaryFolders)
 struct SafetensorsRobustnessTests {
   @Test("every truncation of a valid file throws, from memory and from disk")
   func truncations() throws {

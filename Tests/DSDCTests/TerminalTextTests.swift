@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("Text from files is printed safely")
+@Suite("Text from files is printed safely", .removesTemporaryFolders)
 struct TerminalTextTests {
   @Test(arguments: [
     ("plain name", "plain name"),

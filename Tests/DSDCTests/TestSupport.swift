@@ -47,10 +47,55 @@ let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponen
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent()
 
-/// A fresh, empty temporary folder for one test.
-func makeTemporaryDirectory() throws -> URL {
+/// A fresh, empty temporary folder for one test, removed when the test ends. The test's
+/// suite must carry `.removesTemporaryFolders`; without it the folder would stay behind,
+/// and the test fails saying so.
+func makeTemporaryDirectory(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
   let url = FileManager.default.temporaryDirectory
     .appendingPathComponent("dsdc-test-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  if let folders = TemporaryFolders.current {
+    folders.add(url)
+  } else {
+    Issue.record(
+      "\(url.path) would be left behind: mark the suite `.removesTemporaryFolders`", sourceLocation: sourceLocation)
+  }
   return url
+}
+
+/// The temporary folders the running test made (`makeTemporaryDirectory()`).
+final class TemporaryFolders: @unchecked Sendable {
+  /// The running test's folders; set by `.removesTemporaryFolders`.
+  @TaskLocal static var current: TemporaryFolders?
+
+  private let lock = NSLock()
+  private var urls: [URL] = []
+
+  func add(_ url: URL) { lock.withLock { urls.append(url) } }
+
+  /// Removes every folder made so far, with everything in it.
+  func removeAll() {
+    for url in lock.withLock({ urls }) { try? FileManager.default.removeItem(at: url) }
+  }
+}
+
+/// Removes the temporary folders each test of a suite made once the test ends, whether it
+/// passed, failed or threw: `@Suite("…", .removesTemporaryFolders)`.
+struct TemporaryFolderRemoval: SuiteTrait, TestTrait, TestScoping {
+  var isRecursive: Bool { true }
+
+  func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? { testCase == nil ? nil : self }
+
+  func provideScope(
+    for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+  ) async throws {
+    let folders = TemporaryFolders()
+    defer { folders.removeAll() }
+    try await TemporaryFolders.$current.withValue(folders) { try await function() }
+  }
+}
+
+extension Trait where Self == TemporaryFolderRemoval {
+  /// See `TemporaryFolderRemoval`.
+  static var removesTemporaryFolders: Self { Self() }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// `dsdc train` on a tiny data folder: what --resume honours and refuses, failed saves,
 /// the data a run records, and what Ctrl-C / SIGTERM print.
-@Suite("dsdc train: resuming, saving, interrupting")
+@Suite("dsdc train: resuming, saving, interrupting", .removesTemporaryFolders)
 struct TrainCommandTests {
   /// A finished one-epoch run in a new output folder; returns (data, output).
   static func finishedRun(seed: UInt64 = 11) throws -> (data: URL, output: URL) {

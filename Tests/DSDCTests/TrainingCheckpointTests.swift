@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("Training checkpoints on disk")
+@Suite("Training checkpoints on disk", .removesTemporaryFolders)
 struct TrainingCheckpointTests {
   @Test func stateFileRoundTripsAndResumesExactly() throws {
     let dir = try makeTemporaryDirectory()

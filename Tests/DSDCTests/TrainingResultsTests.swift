@@ -2,7 +2,7 @@ import DSDC
 import Foundation
 import Testing
 
-@Suite("Training results: readiness, losses, curves")
+@Suite("Training results: readiness, losses, curves", .removesTemporaryFolders)
 struct TrainingResultsTests {
   /// Two made-up epochs, as metrics.json stores them.
   static func history() throws -> [EpochSummary] {

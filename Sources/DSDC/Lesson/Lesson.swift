@@ -45,8 +45,6 @@ public enum LessonError: Error, CustomStringConvertible {
   case unknownLesson(number: Int, available: ClosedRange<Int>)
   /// `--sample` is not an index of the test set.
   case sampleOutOfRange(sample: Int, count: Int)
-  /// The output folder cannot be created or written.
-  case outputNotWritable(path: String, reason: String)
   /// The `--image` picture shows nothing that stands out from its background.
   case noDigit(path: String)
   /// Both `--image` and `--sample` were given.
@@ -62,8 +60,6 @@ public enum LessonError: Error, CustomStringConvertible {
       return "there is no lesson \(number) — HINT: choose a lesson from \(available.lowerBound) to \(available.upperBound); `dsdc` lists them"
     case .sampleOutOfRange(let sample, let count):
       return "--sample \(sample) is not a test image index — HINT: choose a number from 0 to \(count - 1)"
-    case .outputNotWritable(let path, let reason):
-      return "cannot write to \(path): \(reason) — HINT: choose a writable folder with --output DIR"
     case .noDigit(let path):
       return "\(path) shows no digit: nothing stands out from its background — "
         + "HINT: use a picture of one dark digit on a light background, or light on dark"

@@ -165,7 +165,7 @@ struct ReportEntry {
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
       let field = context.codingPath.map(\.stringValue).joined(separator: ".")
       return "the field \"\(field)\" has the wrong type"
-    case ReportError.unreadableRecord(_, let reason): return reason
+    case LessonRecordError.unreadable(_, let reason): return reason
     default: return (error as NSError).localizedDescription
     }
   }

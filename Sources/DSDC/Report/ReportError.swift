@@ -4,8 +4,6 @@ public enum ReportError: Error, CustomStringConvertible {
   case brokenLinks(page: String, links: [BrokenLink])
   /// There is no output folder to make a page of.
   case noOutputFolder(path: String)
-  /// A run's record cannot be read as one (`reason` says why); the page shows it.
-  case unreadableRecord(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -14,8 +12,6 @@ public enum ReportError: Error, CustomStringConvertible {
         + links.map(\.description).joined(separator: ", ")
         + " — HINT: a lesson's files were moved or deleted after it ran; run it again"
         + " (`swift run -c release dsdc lessons`) or delete its folder"
-    case .unreadableRecord(let path, let reason):
-      return "cannot read \(path): \(reason) — HINT: run the lesson again to rewrite its record"
     case .noOutputFolder(let path):
       return "there is no output folder at \(path) — HINT: run a lesson first"
         + " (`swift run -c release dsdc lesson 1`), or name the folder with --output DIR"

@@ -18,7 +18,7 @@ public enum ReportPage {
   ///   - extraSections: later commands' folders (`train/`, …), shown after the lessons.
   ///   - version: the dsdc version string shown in the page's header.
   /// - Returns: the page's location.
-  /// - Throws: `LessonError.outputNotWritable` if the page cannot be written;
+  /// - Throws: `OutputFolderError.notWritable` if the page cannot be written;
   ///   `ReportError.brokenLinks` if a record lists a file that is not on disk (decided
   ///   before writing: a page that fails is not written, and any earlier one is kept).
   @discardableResult

@@ -9,17 +9,17 @@ public enum OutputFolder {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
       guard isFolder.boolValue else {
-        throw LessonError.outputNotWritable(path: url.path, reason: "a file of that name exists")
+        throw OutputFolderError.notWritable(path: url.path, reason: "a file of that name exists")
       }
       guard FileManager.default.isWritableFile(atPath: url.path) else {
-        throw LessonError.outputNotWritable(path: url.path, reason: "permission denied")
+        throw OutputFolderError.notWritable(path: url.path, reason: "permission denied")
       }
       return
     }
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
-      throw LessonError.outputNotWritable(path: url.path, reason: (error as NSError).localizedDescription)
+      throw OutputFolderError.notWritable(path: url.path, reason: (error as NSError).localizedDescription)
     }
   }
 
@@ -28,7 +28,20 @@ public enum OutputFolder {
     do {
       try AtomicFile.replace(url.path, with: [UInt8](data))
     } catch {
-      throw LessonError.outputNotWritable(path: url.path, reason: error.message)
+      throw OutputFolderError.notWritable(path: url.path, reason: error.message)
+    }
+  }
+}
+
+/// Why an output folder or a file in it could not be written.
+public enum OutputFolderError: Error, CustomStringConvertible {
+  /// The folder cannot be created or written (`reason` says why).
+  case notWritable(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .notWritable(let path, let reason):
+      return "cannot write to \(path): \(reason) — HINT: choose a writable folder with --output DIR"
     }
   }
 }

@@ -40,9 +40,9 @@ public struct LessonRecord: Codable, Sendable, Equatable {
 
   /// Reads a record written by an earlier run: a regular file of at most `byteLimit` bytes.
   public static func load(from url: URL) throws -> LessonRecord {
-    if let problem = InputFile.problem(url.path) { throw ReportError.unreadableRecord(path: url.path, reason: problem) }
+    if let problem = InputFile.problem(url.path) { throw LessonRecordError.unreadable(path: url.path, reason: problem) }
     if let size = InputFile.size(url.path), size > byteLimit {
-      throw ReportError.unreadableRecord(path: url.path, reason: "\(size) bytes, more than the limit of \(byteLimit)")
+      throw LessonRecordError.unreadable(path: url.path, reason: "\(size) bytes, more than the limit of \(byteLimit)")
     }
     return try JSONDecoder().decode(LessonRecord.self, from: Data(contentsOf: url))
   }
@@ -52,5 +52,18 @@ public struct LessonRecord: Codable, Sendable, Equatable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     try OutputFolder.writeAtomically(try encoder.encode(self), to: url)
+  }
+}
+
+/// Why a saved record could not be read.
+public enum LessonRecordError: Error, CustomStringConvertible {
+  /// The file cannot be read as a record (`reason` says why).
+  case unreadable(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason):
+      return "cannot read \(path): \(reason) — HINT: run the lesson again to rewrite its record"
+    }
   }
 }
