@@ -228,6 +228,8 @@ run_case() {
   local shown=${err//$work\/data\//…\/}
   shown=${shown//$work\/files\//…\/}
   shown=${shown//$dir\//}
+  # Hints name the program as it was started (here by its absolute path).
+  shown=${shown//$dsdc/dsdc}
   shown=${shown//|/\\|}
   local command="dsdc $*"
   command=${command//$work\/data\//…\/}

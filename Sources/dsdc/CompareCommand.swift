@@ -7,6 +7,7 @@ struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
     abstract: "Train standard, dilated, separable and DSDC networks alike and test the article's claims.",
+    usage: "dsdc compare [<options>]",
     discussion: """
       Five networks share DSDC-Net's skeleton and differ only in each block's convolution \
       (standard, dilated, separable, dsdc, standard-small). Each trains with the default recipe \
@@ -18,48 +19,44 @@ struct CompareCommand: ParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Networks to compare, comma-separated (default: all five: \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ","))).",
+      "Networks to compare, comma-separated. (default: all five: "
+        + "\(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ",")))",
       valueName: "list"))
   var variants: String?
 
-  @Option(name: .long, help: "Passes over the training images, 1…100 (default 9, the default recipe's).")
+  @Option(name: .long, help: "Passes over the training images, 1…100.")
   var epochs: Int = TrainingRecipe().epochs
 
-  @Option(name: .long, help: "Seeds per network, 1…20: --seed, --seed + 1, … (default 3).")
+  @Option(name: .long, help: "Seeds per network, 1…20: --seed, --seed + 1, …")
   var seeds: Int = 3
 
   @Option(
     name: .customLong("train-limit"),
     help: ArgumentHelp(
-      "Train on the first N training images, 64…60000 (default: all).", valueName: "n"))
+      "Train on the first N training images, 64…60000. (default: all)", valueName: "n"))
   var trainLimit: Int?
 
   @Option(
     name: .customLong("test-limit"),
     help: ArgumentHelp(
-      "Measure accuracy on the first N test images, 100…10000 (default: all).", valueName: "n"))
+      "Measure accuracy on the first N test images, 100…10000. (default: all)", valueName: "n"))
   var testLimit: Int?
 
   @Option(
     name: .customLong("field-images"),
     help: ArgumentHelp(
-      "Test digits the effective receptive field averages, 1…10000 (default 500).", valueName: "n"))
+      "Test digits the effective receptive field averages, 1…10000.", valueName: "n"))
   var fieldImages: Int = 500
 
-  @Option(name: .long, help: "Worker threads, 1…64 (results are bit-identical for the same count; default 2).")
+  @Option(name: .long, help: "Worker threads, 1…64; the same count gives bit-identical results.")
   var threads: Int = 2
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Folder with the four IDX files (default: $\(DataLocation.environmentVariable), else \(DataLocation.defaultPath)).",
-      valueName: "dir"))
-  var data: String?
+  @OptionGroup var dataOption: DataOption
 
   @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes (into compare/).", valueName: "dir"))
   var output: String = "Output"
 
-  @Option(name: .long, help: "First seed (default 0).")
+  @Option(name: .long, help: "The first seed.")
   var seed: UInt64 = 0
 
   func validate() throws {
@@ -102,7 +99,9 @@ struct CompareCommand: ParsableCommand {
     let settings = ComparisonSettings(
       variants: try chosenVariants(), seeds: (0..<UInt64(seeds)).map { seed + $0 }, recipe: recipe,
       curveTestLimit: testLimit, testLimit: testLimit, fieldImages: fieldImages)
-    let dataDirectory = DataLocation.resolve(option: data)
+    let data = try dataOption.locate()
+    let dataDirectory = data.directory
+    DataOption.announce(data)
     let train = try MNISTDataset.loadSplit(.train, directory: dataDirectory)
     let test = try MNISTDataset.loadSplit(.test, directory: dataDirectory)
     let folder = URL(fileURLWithPath: output).appendingPathComponent("compare")

@@ -10,9 +10,11 @@ struct DSDCCommand: ParsableCommand {
     commandName: "dsdc",
     abstract: "Learn depthwise separable dilated convolution by running it on real MNIST digits.",
     discussion: """
-      Run with no arguments to see the lessons and the next command to type.
-      Everything a run writes goes under the output folder (default: Output/).
+      Run with no arguments to see the lessons and the next command to type. \
+      Everything a run writes goes under the output folder (default: Output/). \
+      Shell completion: `dsdc --generate-completion-script bash` (or zsh, fish) prints a script to source.
       """,
+    version: version,
     subcommands: [
       OverviewCommand.self, LessonCommand.self, LessonsCommand.self, DataCommand.self, ReportCommand.self,
       ModelCommand.self, TrainCommand.self, CompareCommand.self, FineTuneCommand.self, EvaluateCommand.self,
@@ -20,6 +22,9 @@ struct DSDCCommand: ParsableCommand {
     ],
     defaultSubcommand: OverviewCommand.self
   )
+
+  /// The version `dsdc --version` prints and the report page shows.
+  static let version = "0.1.0"
 
   /// Parses and runs, printing any failure as one line on standard error.
   static func main() {
@@ -41,9 +46,17 @@ struct DSDCCommand: ParsableCommand {
         // --help and --version land here: print what ArgumentParser would.
         exit(withError: error)
       }
-      fail("\(fullMessage(for: error).split(separator: "\n").first ?? "error") — HINT: see `dsdc --help`",
-           code: code.rawValue)
+      fail(
+        "\(fullMessage(for: error).split(separator: "\n").first ?? "error") — HINT: see `\(helpCommand())`",
+        code: code.rawValue)
     }
+  }
+
+  /// The help of the subcommand on the command line (`dsdc train --help`), else of dsdc.
+  static func helpCommand(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+    let names = configuration.subcommands.map { $0._commandName }
+    let subcommand = arguments.first.flatMap { names.contains($0) ? $0 : nil }
+    return hintCommand((subcommand.map { [$0] } ?? []) + ["--help"])
   }
 
   /// Prints `error: message` on standard error and exits with a non-zero status.

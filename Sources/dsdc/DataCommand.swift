@@ -7,17 +7,18 @@ struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "data", abstract: "Show the dataset dsdc reads, and verify it against CHECKSUMS.md.")
 
-  @Option(name: .long, help: ArgumentHelp(
-    "Folder with the four IDX files (default: $\(DataLocation.environmentVariable), else \(DataLocation.defaultPath)).",
-    valueName: "dir"))
-  var data: String?
+  @OptionGroup var dataOption: DataOption
 
   @Flag(name: .long, help: "Check the SHA-256 of each decompressed file against the folder's CHECKSUMS.md.")
   var verify = false
 
+  /// `--data DIR` if given, for the printed commands.
+  var dataArguments: [String] { dataOption.data.map { ["--data", $0] } ?? [] }
+
   func run() throws {
-    let directory = DataLocation.resolve(option: data)
-    emit("Data folder: \(directory.path)")
+    let data = try dataOption.locate()
+    let directory = data.directory
+    DataOption.announce(data)
     var splits: [(split: MNISTDataset.Split, images: LabeledImages)] = []
     for split in MNISTDataset.Split.allCases {
       let images = try MNISTDataset.loadSplit(split, directory: directory)
@@ -25,8 +26,11 @@ struct DataCommand: ParsableCommand {
       splits.append((split, images))
       emit("")
       emit("\(split.rawValue): \(images.count) images of \(images.rows)×\(images.columns) pixels")
-      emit("  per class: " + stats.classCounts.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: ", "))
-      emit("  pixel mean \(String(format: "%.4f", stats.mean)), std \(String(format: "%.4f", stats.std)) (pixels scaled to [0, 1])")
+      let classes = stats.classCounts.count
+      emit("  per class (0–\(classes - 1)): " + stats.classCounts.map(String.init).joined(separator: ", "))
+      emit(
+        "  pixel mean \(String(format: "%.4f", stats.mean)), std \(String(format: "%.4f", stats.std)) (pixels scaled to [0, 1])"
+      )
     }
     // Both splits must hold images of the size DSDC-Net takes (and so of one size).
     for (split, images) in splits {
@@ -34,7 +38,7 @@ struct DataCommand: ParsableCommand {
     }
     guard verify else {
       emit("")
-      emit("Verify the files byte for byte with: dsdc data --verify")
+      emit("Verify the files byte for byte with: " + hintCommand(["data", "--verify"] + dataArguments))
       return
     }
     let sums = try Checksums.load(directory: directory)

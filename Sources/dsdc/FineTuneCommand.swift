@@ -7,46 +7,67 @@ struct FineTuneCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "finetune",
     abstract: "Fine-tune a trained DSDC-Net on Fashion-MNIST; the model and metrics go to OUTPUT/finetune/STRATEGY/.",
+    usage: "dsdc finetune [--strategy <strategy>] [<options>]",
     discussion: """
       Strategies:
-      \(FineTuningStrategy.allCases.map { "  \($0.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
-      The result is an ordinary checkpoint: `dsdc evaluate --checkpoint F` and
+      \(strategyLines.joined(separator: "\n"))
+
+      The result is an ordinary checkpoint: `dsdc evaluate --checkpoint F` and \
       `dsdc predict --checkpoint F IMAGE.png` work on it and print the class names.
       """)
+
+  /// One line per strategy (wrapped within 80 columns), its summary aligned after the name.
+  static var strategyLines: [String] {
+    FineTuningStrategy.allCases.flatMap { strategy in
+      let name = strategy.rawValue + String(repeating: " ", count: max(0, 17 - strategy.rawValue.count))
+      let indent = String(repeating: " ", count: 20)
+      return Format.wrap(strategy.summary, width: 60, continuation: "").enumerated().map {
+        ($0.offset == 0 ? "  \(name) " : indent) + $0.element
+      }
+    }
+  }
 
   @Option(
     name: .long,
     help: ArgumentHelp(
-      FineTuningStrategy.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "strategy"))
+      "One of " + FineTuningStrategy.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "strategy"))
   var strategy: String = "full"
 
   @OptionGroup var checkpoint: CheckpointOption
 
-  @Option(name: .customLong("finetune-data"), help: ArgumentHelp(
-    "Folder with Fashion-MNIST's four IDX files (default: $\(FineTuningTask.fashionMNIST.environmentVariable), else \(FineTuningTask.fashionMNIST.defaultDirectory)).",
-    valueName: "dir"))
+  @Option(
+    name: .customLong("finetune-data"),
+    help: ArgumentHelp(
+      "Folder with Fashion-MNIST's four IDX files. (default: $\(FineTuningTask.fashionMNIST.environmentVariable), "
+        + "else \(FineTuningTask.fashionMNIST.defaultDirectory))",
+      valueName: "dir"))
   var finetuneData: String?
 
   @Option(name: .long, help: "Passes over the training images, 1…1000.")
   var epochs: Int = 3
 
-  @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only (default: all 60,000).", valueName: "n"))
+  @Option(
+    name: .customLong("train-limit"),
+    help: ArgumentHelp("Train on the first N images only. (default: all)", valueName: "n"))
   var trainLimit: Int?
 
   @Option(name: .long, help: "Peak learning rate of the classifier.")
   var lr: Double = 3e-3
 
-  @Option(name: .customLong("backbone-lr-scale"), help: ArgumentHelp(
-    "In full: the backbone's learning rate as a fraction of the classifier's.", valueName: "x"))
+  @Option(
+    name: .customLong("backbone-lr-scale"),
+    help: ArgumentHelp(
+      "In full: the backbone's learning rate as a fraction of the classifier's.", valueName: "x"))
   var backboneScale: Double = FineTuningStrategy.backboneLearningRateScale
 
-  @Option(name: .long, help: "Seed of the new classifier (or the whole network for scratch), shuffling and augmentation.")
+  @Option(
+    name: .long, help: "Seed of the new classifier (of the whole network for scratch), shuffling and augmentation.")
   var seed: UInt64 = 0
 
   @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes.", valueName: "dir"))
   var output: String = "Output"
 
-  @Option(name: .long, help: "Worker threads (results are bit-identical for the same count).")
+  @Option(name: .long, help: "Worker threads, 1…64; the same count gives bit-identical results.")
   var threads: Int = 2
 
   func validate() throws {
@@ -71,11 +92,14 @@ struct FineTuneCommand: ParsableCommand {
     let dataDirectory = task.resolve(option: finetuneData)
     let train = try task.loadSplit(.train, directory: dataDirectory)
     let test = try task.loadSplit(.test, directory: dataDirectory)
-    let recipe = FineTuningRun.recipe(epochs: epochs, trainLimit: trainLimit, seed: seed, learningRate: lr, threads: threads)
-    let run = try FineTuningRun(parent: checkpoint.url(outputDirectory: outputDirectory), strategy: strategy,
-                                task: task, recipe: recipe, backboneScale: backboneScale)
+    let recipe = FineTuningRun.recipe(
+      epochs: epochs, trainLimit: trainLimit, seed: seed, learningRate: lr, threads: threads)
+    let run = try FineTuningRun(
+      parent: checkpoint.url(outputDirectory: outputDirectory), strategy: strategy,
+      task: task, recipe: recipe, backboneScale: backboneScale)
     for (split, images) in [(MNISTDataset.Split.train, train), (.test, test)] {
-      try MNISTDataset.checkImageSize(images, split: split, directory: dataDirectory, expected: run.model.config.imageSize)
+      try MNISTDataset.checkImageSize(
+        images, split: split, directory: dataDirectory, expected: run.model.config.imageSize)
     }
     let folder = outputDirectory.appendingPathComponent("finetune").appendingPathComponent(strategy.rawValue)
     try OutputFolder.create(folder)
@@ -84,33 +108,48 @@ struct FineTuneCommand: ParsableCommand {
     defer { lock.release() }
 
     var lines: [String] = []
-    func say(_ line: String) { lines.append(line); emit(line) }
+    func say(_ line: String) {
+      lines.append(line)
+      emit(line)
+    }
     let model = run.model
-    say("Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)) — strategy \(strategy.rawValue): \(strategy.summary)")
-    say("Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate)\(strategy == .full ? " (backbone \(backboneScale)×)" : ""), seed \(seed)")
+    say(
+      "Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)) — strategy \(strategy.rawValue): \(strategy.summary)"
+    )
+    say(
+      "Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate)\(strategy == .full ? " (backbone \(backboneScale)×)" : ""), seed \(seed)"
+    )
     try run.train(on: train, test: test) { event in
       switch event {
       case .batch(let p): ProgressLine.update(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
       case .epochEnded(let e, _):
         ProgressLine.update("")
-        say("epoch \(e.epoch)/\(recipe.epochs): train loss \(Format.fixed(e.trainLoss, 4)) acc \(Format.fixed(e.trainAccuracy * 100, 2))%  |  test acc \(Format.fixed((e.testAccuracy ?? 0) * 100, 2))%  |  \(Int(e.imagesPerSecond)) img/s, \(Format.fixed(e.trainSeconds, 1)) s")
+        say(
+          "epoch \(e.epoch)/\(recipe.epochs): train loss \(Format.fixed(e.trainLoss, 4)) acc \(Format.fixed(e.trainAccuracy * 100, 2))%  |  test acc \(Format.fixed((e.testAccuracy ?? 0) * 100, 2))%  |  \(Int(e.imagesPerSecond)) img/s, \(Format.fixed(e.trainSeconds, 1)) s"
+        )
       }
     }
     let start = run.startEvaluation?.accuracy ?? 0
     let final = run.trainer.history.last?.testAccuracy ?? 0
-    say("Test accuracy \(Format.fixed(start * 100, 2))% before (new classifier) → \(Format.fixed(final * 100, 2))% after.")
+    say(
+      "Test accuracy \(Format.fixed(start * 100, 2))% before (new classifier) → \(Format.fixed(final * 100, 2))% after."
+    )
 
     let modelURL = folder.appendingPathComponent(TrainingCheckpoint.modelFileName)
     try run.save(to: modelURL)
     let csvURL = folder.appendingPathComponent("metrics.csv")
     try OutputFolder.writeAtomically(Data(EpochSummary.csv(run.trainer.history).utf8), to: csvURL)
     let files = [modelURL, csvURL]
-    try LessonRecord(number: 0, title: "Fine-tuning (\(strategy.rawValue))", articleSection: "§5", lines: lines,
-                     files: files.map(\.lastPathComponent), error: nil,
-                     settings: ["checkpoint": run.origin.parent, "strategy": strategy.rawValue, "seed": String(seed),
-                                "epochs": String(epochs), "learning rate": String(lr), "threads": String(threads)],
-                     date: ISO8601DateFormatter().string(from: Date()))
-      .save(to: folder.appendingPathComponent("run.json"))
+    try LessonRecord(
+      number: 0, title: "Fine-tuning (\(strategy.rawValue))", articleSection: "§5", lines: lines,
+      files: files.map(\.lastPathComponent), error: nil,
+      settings: [
+        "checkpoint": run.origin.parent, "strategy": strategy.rawValue, "seed": String(seed),
+        "epochs": String(epochs), "learning rate": String(lr), "threads": String(threads),
+      ],
+      date: ISO8601DateFormatter().string(from: Date())
+    )
+    .save(to: folder.appendingPathComponent("run.json"))
     listWrittenFiles(files)
   }
 }

@@ -13,8 +13,10 @@ struct OverviewCommand: ParsableCommand {
 
   func run() throws {
     let outputFolder = URL(fileURLWithPath: output)
-    print("dsdc — depthwise separable dilated convolution, step by step, on real MNIST digits.")
-    print("")
+    // The printed commands keep a chosen output folder.
+    let outputArguments = output == "Output" ? [] : ["--output", output]
+    emit("dsdc — depthwise separable dilated convolution, step by step, on MNIST digits.")
+    emit("")
     var next: Int?
     for lesson in LessonCatalog.all {
       let info = lesson.info
@@ -22,24 +24,28 @@ struct OverviewCommand: ParsableCommand {
       if !done && next == nil { next = info.number }
       let mark = done ? "✓" : " "
       let number = (info.number < 10 ? " " : "") + "\(info.number)."
-      print("  \(mark) \(number) \(info.title.padding(toLength: 44, withPad: " ", startingAt: 0)) article \(info.articleSection)")
+      // Padded to line up the sections (within 80 columns), never cut.
+      let title = info.title + String(repeating: " ", count: max(0, 40 - info.title.count))
+      emit("  \(mark) \(number) \(title) article \(info.articleSection)")
     }
-    print("")
+    emit("")
     if let next {
-      print("Next: swift run -c release dsdc lesson \(next)")
+      emit("Next: " + hintCommand(["lesson", String(next)] + outputArguments))
+      emit("All in order: " + hintCommand(["lessons"] + outputArguments))
     } else {
-      print("All lessons have run. Look at the images in \(output)/, or run them again with: swift run -c release dsdc lessons")
+      emit("All lessons have run: look at the images in \(output)/, or run them again with:")
+      emit("  " + hintCommand(["lessons"] + outputArguments))
     }
-    print("All in order: swift run -c release dsdc lessons      Help: swift run dsdc --help")
+    emit("Help: " + hintCommand(["--help"]))
   }
 }
 
 /// `dsdc lesson N`.
 struct LessonCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "lesson", abstract: "Run one numbered lesson.")
+    commandName: "lesson", abstract: "Run one numbered lesson.", usage: "dsdc lesson <number> [<options>]")
 
-  @Argument(help: "The lesson's number (see `dsdc`).")
+  @Argument(help: "The lesson's number (`dsdc` with no arguments lists them).")
   var number: Int
 
   @OptionGroup var common: CommonOptions
@@ -64,13 +70,16 @@ struct LessonCommand: ParsableCommand {
 /// `dsdc lessons`: every lesson in order.
 struct LessonsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "lessons", abstract: "Run every lesson in order, ending with training the full model.")
+    commandName: "lessons", abstract: "Run every lesson in order, ending with training the full model.",
+    usage: "dsdc lessons [<options>]")
 
   @OptionGroup var common: CommonOptions
   @OptionGroup var digit: LessonDigitOptions
   @OptionGroup var training: LessonTrainingOptions
 
-  @Option(name: .long, help: ArgumentHelp("Run lessons up to this number only (a lesson's number, see `dsdc`).", valueName: "n"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Run the lessons up to this number only. (default: all)", valueName: "n"))
   var through: Int?
 
   func validate() throws {
@@ -104,8 +113,11 @@ struct LessonDigitOptions: ParsableArguments {
   /// The run's context; with `--image`, the picture is read and checked before any lesson starts.
   func context(common: CommonOptions, options: [String: String]) throws -> LessonContext {
     if image != nil && common.sampleOption != nil { throw LessonError.imageAndSample }
-    let context = LessonContext(settings: common.lessonSettings(options: options, image: image))
+    let data = try common.dataOption.locate()
+    let context = LessonContext(
+      settings: common.lessonSettings(dataDirectory: data.directory, options: options, image: image))
     if image != nil { _ = try context.lessonDigit() }
+    DataOption.announce(data)
     return context
   }
 }
@@ -114,16 +126,25 @@ struct LessonDigitOptions: ParsableArguments {
 /// and where the fine-tuning lesson finds its dataset. The fine-tuning lesson keeps
 /// its own fixed budget whatever --epochs and --train-limit say.
 struct LessonTrainingOptions: ParsableArguments {
-  @Option(name: .long, help: "Training epochs for the training lesson, 1…1000 (default: the recipe's).")
+  @Option(
+    name: .long,
+    help: "Training epochs of lessons 8 and 9, 1…1000. (default: \(TrainingRecipe().epochs) in lesson 8, 2 in lesson 9)"
+  )
   var epochs: Int?
 
-  @Option(name: .customLong("train-limit"), help: ArgumentHelp(
-    "Train on the first N training images only, 2…10,000,000 (quick runs).", valueName: "n"))
+  @Option(
+    name: .customLong("train-limit"),
+    help: ArgumentHelp(
+      "Lessons 8 and 9 train on the first N training images only, 2…10,000,000. "
+        + "(default: all in lesson 8, 6,000 in lesson 9)", valueName: "n"))
   var trainLimit: Int?
 
-  @Option(name: .customLong("finetune-data"), help: ArgumentHelp(
-    "Fashion-MNIST folder for the fine-tuning lesson (default: $\(FineTuningTask.fashionMNIST.environmentVariable), else \(FineTuningTask.fashionMNIST.defaultDirectory)).",
-    valueName: "dir"))
+  @Option(
+    name: .customLong("finetune-data"),
+    help: ArgumentHelp(
+      "Fashion-MNIST folder of the fine-tuning lesson. (default: $\(FineTuningTask.fashionMNIST.environmentVariable), "
+        + "else \(FineTuningTask.fashionMNIST.defaultDirectory))",
+      valueName: "dir"))
   var finetuneData: String?
 
   func validate() throws {

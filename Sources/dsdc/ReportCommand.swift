@@ -9,13 +9,10 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Write Output/index.html: every lesson's printed text and images on one page.",
     discussion: """
-      The page is assembled from the lesson.json each lesson run leaves in its folder, so it
-      shows the latest run of each lesson; lessons not run yet show the command to run them.
+      The page is assembled from the lesson.json each lesson run leaves in its folder, so it \
+      shows the latest run of each lesson; lessons not run yet show the command to run them. \
       Open it in any browser; it needs no network. `dsdc lessons` writes it too.
       """)
-
-  /// The version shown in the page's header.
-  static let version = "0.1.0"
 
   @Option(name: .long, help: ArgumentHelp("The folder the lessons wrote to.", valueName: "dir"))
   var output: String = "Output"
@@ -39,7 +36,7 @@ struct ReportCommand: ParsableCommand {
   static func writePage(outputDirectory: URL) throws -> URL {
     try ReportPage.write(
       outputDirectory: outputDirectory, lessons: LessonCatalog.all.map { $0.info },
-      extraSections: ReportExtraSection.standard, version: version)
+      extraSections: ReportExtraSection.standard, version: DSDCCommand.version)
   }
 
   /// For the end of `dsdc lessons` (also after a lesson failed, so the page shows the
@@ -49,16 +46,15 @@ struct ReportCommand: ParsableCommand {
     do {
       printLocation(try writePage(outputDirectory: outputDirectory))
     } catch {
-      FileHandle.standardError.write(Data("warning: the report page is incomplete: \(TerminalText.safe("\(error)"))\n".utf8))
+      FileHandle.standardError.write(
+        Data("warning: the report page is incomplete: \(TerminalText.safe("\(error)"))\n".utf8))
     }
   }
 
   /// Prints the page's path (relative to the current folder where possible) and its `file://` URL.
   static func printLocation(_ page: URL) {
-    let path = page.standardizedFileURL.path
-    let here = FileManager.default.currentDirectoryPath + "/"
     emit("")
-    emit("Report: " + (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path))
-    emit("  open " + URL(fileURLWithPath: path).absoluteString)
+    emit("Report: " + relativePath(page))
+    emit("  open " + URL(fileURLWithPath: page.standardizedFileURL.path).absoluteString)
   }
 }

@@ -53,13 +53,3 @@ enum ResumeError: Error, CustomStringConvertible {
     }
   }
 }
-
-/// A command line as the user can paste it back: arguments with anything but
-/// `A–Z a–z 0–9 _ . / = : , + -` single-quoted.
-func shellCommand(_ arguments: [String]) -> String {
-  let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-")
-  return arguments.map { argument in
-    !argument.isEmpty && argument.allSatisfy(plain.contains)
-      ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-  }.joined(separator: " ")
-}

@@ -4,38 +4,52 @@ import Foundation
 
 /// Training knobs shared by `dsdc train` and the training lesson.
 struct RecipeOptions: ParsableArguments {
-  @Option(name: .long, help: "Passes over the training set, 1…1000 (default 9).")
+  @Option(name: .long, help: "Passes over the training set, 1…1000. (default: \(TrainingRecipe().epochs))")
   var epochs: Int?
 
-  @Option(name: .customLong("batch-size"), help: "Images per optimisation step, 2…512 (default 64).")
+  @Option(
+    name: .customLong("batch-size"),
+    help: "Images per optimisation step, 2…512. (default: \(TrainingRecipe().batchSize))")
   var batchSize: Int?
 
-  @Option(name: .long, help: "Peak learning rate (default 3e-3 for AdamW, 0.1 for SGD).")
+  @Option(name: .long, help: "Peak learning rate. (default: 3e-3 for AdamW, 0.1 for SGD)")
   var lr: Double?
 
-  @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0.05 for AdamW, 5e-4 for SGD).")
+  @Option(name: .customLong("weight-decay"), help: "Weight decay. (default: 0.05 for AdamW, 5e-4 for SGD)")
   var weightDecay: Double?
 
-  @Option(name: .long, help: "Optimiser: adamw (default) or sgd (SGD with Nesterov momentum 0.9).")
+  @Option(name: .long, help: "Optimiser: adamw, or sgd (SGD with Nesterov momentum 0.9). (default: adamw)")
   var optimizer: String?
 
-  @Option(name: .customLong("train-limit"), help: ArgumentHelp("Train on the first N images only, 2…10,000,000 (quick runs).", valueName: "n"))
+  @Option(
+    name: .customLong("train-limit"),
+    help: ArgumentHelp("Train on the first N images only, 2…10,000,000, for quick runs. (default: all)", valueName: "n")
+  )
   var trainLimit: Int?
 
-  @Flag(name: .customLong("no-augment"), help: "Train on the images unchanged (default: random shifts of up to 2 pixels and rotations of up to 10°).")
+  @Flag(
+    name: .customLong("no-augment"),
+    help: "Train on the images unchanged, without the random shifts of up to 2 pixels and rotations of up to 10°.")
   var noAugment = false
 
-  @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε of the training loss (default 0.1; 0 = plain cross-entropy).")
+  @Option(
+    name: .customLong("label-smoothing"),
+    help:
+      "Label smoothing ε of the training loss; 0 is plain cross-entropy. (default: \(TrainingRecipe().labelSmoothing))")
   var labelSmoothing: Double?
 
-  @Option(name: .long, help: "Worker threads, 1…64 (results are bit-identical for the same count; default 2).")
+  @Option(
+    name: .long,
+    help: "Worker threads, 1…64; the same count gives bit-identical results. (default: \(TrainingRecipe().threads))")
   var threads: Int?
 
   func validate() throws {
     try checkBounds(epochs, "--epochs", RecipeLimits.epochs)
     try checkBounds(batchSize, "--batch-size", RecipeLimits.batchSize)
     if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
-    if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1), got \(weightDecay)") }
+    if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) {
+      throw ValidationError("--weight-decay must be in [0, 1), got \(weightDecay)")
+    }
     try checkBounds(trainLimit, "--train-limit", RecipeLimits.trainLimit)
     if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
       throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
@@ -71,16 +85,21 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train DSDC-Net on the full training set; checkpoints and figures go to OUTPUT/train/.",
     discussion: """
-      After every epoch, OUTPUT/train/model.safetensors (loadable in PyTorch) and
+      After every epoch, OUTPUT/train/model.safetensors (loadable in PyTorch) and \
       OUTPUT/train/checkpoint.safetensors (for --resume) are replaced atomically.
       """)
 
   @OptionGroup var common: CommonOptions
   @OptionGroup var recipe: RecipeOptions
 
-  @Option(name: .long, help: ArgumentHelp(
-    "Continue the run saved in this checkpoint.safetensors. Honoured with it: --epochs (a larger total trains further; the schedule is recomputed over it), --threads, --sample, --output, --data (must hold the run's data); refused if they differ from the run's recipe: --batch-size, --lr, --weight-decay, --optimizer, --train-limit, --no-augment, --label-smoothing, --seed.",
-    valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Continue the run saved in this checkpoint.safetensors. Honoured with it: --epochs (a larger total trains "
+        + "further; the schedule is recomputed over it), --threads, --sample, --output, --data (must hold the run's "
+        + "data). Refused if they differ from the run's recipe: --batch-size, --lr, --weight-decay, --optimizer, "
+        + "--train-limit, --no-augment, --label-smoothing, --seed.",
+      valueName: "file"))
   var resume: String?
 
   func run() throws {
@@ -94,22 +113,30 @@ struct TrainCommand: ParsableCommand {
       let target = recipe.epochs ?? saved.epochs
       guard finished < target else {
         emit("Nothing left to do: \(resume) has finished all \(finished) epoch(s) of its run; nothing was written.")
-        emit("To train further: dsdc train --resume \(shellCommand([resume])) --epochs \(finished + 1) (or more)")
+        var further = ["train", "--resume", resume, "--epochs", String(finished + 1)]
+        if common.output != "Output" { further += ["--output", common.output] }
+        if let data = common.data { further += ["--data", data] }
+        emit("To train further (\(finished + 1) epochs or more): " + hintCommand(further))
         return
       }
       session = try TrainingSession(resuming: state, folder: folder, epochs: recipe.epochs, threads: recipe.threads)
     } else {
       session = try TrainingSession(recipe: recipe.recipe(seed: common.seed ?? 0), folder: folder)
     }
+    let data = try common.dataOption.locate()
+    let dataDirectory = data.directory
+    DataOption.announce(data)
     try OutputFolder.create(common.outputDirectory)
     let size = session.trainer.model.config.imageSize
-    let train = try MNISTDataset.loadSplit(.train, directory: common.dataDirectory, imageSize: size)
-    let test = try MNISTDataset.loadSplit(.test, directory: common.dataDirectory, imageSize: size)
-    guard common.sample < test.count else { throw LessonError.sampleOutOfRange(sample: common.sample, count: test.count) }
+    let train = try MNISTDataset.loadSplit(.train, directory: dataDirectory, imageSize: size)
+    let test = try MNISTDataset.loadSplit(.test, directory: dataDirectory, imageSize: size)
+    guard common.sample < test.count else {
+      throw LessonError.sampleOutOfRange(sample: common.sample, count: test.count)
+    }
     session.progressLine = ProgressLine.update
     session.say = emit
     // Ctrl-C (or SIGTERM): the exact command that continues this run, once it has saved an epoch.
-    let again = "dsdc " + shellCommand(Array(CommandLine.arguments.dropFirst()))
+    let again = hintCommand(Array(CommandLine.arguments.dropFirst()))
     let checkpoint = (common.output as NSString).appendingPathComponent("train/" + TrainingCheckpoint.stateFileName)
     var resumeArguments = ["train", "--resume", checkpoint, "--output", common.output]
     if let data = common.data { resumeArguments += ["--data", data] }
@@ -121,8 +148,8 @@ struct TrainCommand: ParsableCommand {
       ?? "interrupted before the first epoch finished — nothing was saved, so there is nothing to resume yet; start again with: "
     Interruption.prepare(
       beforeSave: clear + nothingSaved + again + "\n",
-      afterSave: clear + "interrupted — the last complete epoch is saved; continue this run with: dsdc "
-        + shellCommand(resumeArguments) + "\n")
+      afterSave: clear + "interrupted — the last complete epoch is saved; continue this run with: "
+        + hintCommand(resumeArguments) + "\n")
     session.checkpointSaved = Interruption.markSaved
     try session.run(train: train, test: test, lessonDigit: common.sample)
     listWrittenFiles(session.writtenFiles)

@@ -1,10 +1,14 @@
 import DSDC
 import Foundation
+import Lessons
 import Testing
 
 /// Runs the built `dsdc` tool (next to the test bundle) and captures its output.
-func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-  try startTool(arguments, in: directory).finish()
+/// `environment` changes variables of the test's environment (`nil` removes one).
+func runTool(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws
+  -> (status: Int32, stdout: String, stderr: String)
+{
+  try startTool(arguments, in: directory, environment: environment).finish()
 }
 
 /// The built `dsdc`, if there is one next to the test bundle.
@@ -12,6 +16,14 @@ func toolURL() -> URL? {
   let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   return [buildFolder, buildFolder.deletingLastPathComponent()].map { $0.appendingPathComponent("dsdc") }
     .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// How the tool names itself when run inside its package: `swift run -c release dsdc`
+/// for a release build, `swift run dsdc` for a debug one.
+func swiftRunPrefix() throws -> String {
+  let tool = try #require(toolURL())
+  let release = tool.resolvingSymlinksInPath().pathComponents.contains("release")
+  return release ? "swift run -c release dsdc" : "swift run dsdc"
 }
 
 /// A started `dsdc` process whose output is collected until it ends.
@@ -30,13 +42,20 @@ struct StartedTool {
 }
 
 /// Starts the built `dsdc` (next to the test bundle) with `arguments`, without waiting for it.
-func startTool(_ arguments: [String], in directory: URL? = nil) throws -> StartedTool {
+func startTool(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws
+  -> StartedTool
+{
   guard let tool = toolURL() else {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "dsdc next to \(CommandLine.arguments[0])"])
   }
   let process = Process()
   process.executableURL = tool
   process.arguments = arguments
+  if !environment.isEmpty {
+    var variables = ProcessInfo.processInfo.environment
+    for (name, value) in environment { variables[name] = value }
+    process.environment = variables
+  }
   process.currentDirectoryURL = directory ?? repositoryRoot
   let (out, err) = (Pipe(), Pipe())
   process.standardOutput = out
@@ -47,12 +66,22 @@ func startTool(_ arguments: [String], in directory: URL? = nil) throws -> Starte
 
 @Suite("The dsdc command line", .removesTemporaryFolders)
 struct CommandLineTests {
+  /// Run inside its package, the next command is `swift run`'s (release or debug, as
+  /// this build); elsewhere, the path the tool was started by. The output folder is kept.
   @Test func noArgumentsListsLessonsAndNextCommand() throws {
     let dir = try makeTemporaryDirectory()
-    let result = try runTool(["--output", dir.path])
-    #expect(result.status == 0)
-    #expect(result.stdout.contains("1. MNIST up close"))
-    #expect(result.stdout.contains("Next: swift run -c release dsdc lesson 1"))
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let tool = try #require(toolURL())
+    let swiftRun = try swiftRunPrefix()
+    let inPackage = try runTool(["--output", dir.path])
+    #expect(inPackage.status == 0)
+    #expect(inPackage.stdout.contains("1. MNIST up close"))
+    #expect(inPackage.stdout.contains("\nNext: \(swiftRun) lesson 1 --output \(dir.path)\n"), "\(inPackage.stdout)")
+    #expect(inPackage.stdout.contains("\nHelp: \(swiftRun) --help\n"))
+    let elsewhere = try runTool([], in: dir)
+    #expect(elsewhere.stdout.contains("\nNext: \(tool.path) lesson 1\n"), "\(elsewhere.stdout)")
+    // Every lesson title is printed whole.
+    for lesson in LessonCatalog.all { #expect(inPackage.stdout.contains(lesson.info.title)) }
   }
 
   @Test func unknownLessonIsOneLineAndNonZero() throws {
@@ -113,9 +142,25 @@ struct CommandLineTests {
     #expect(result.stderr.contains("--output"))
   }
 
-  @Test func dataEnvironmentVariablePointsElsewhere() throws {
-    #expect(DataLocation.resolve(option: nil, environment: ["DSDC_DATA": "/x/y"]).path == "/x/y")
-    #expect(DataLocation.resolve(option: "/a", environment: ["DSDC_DATA": "/x/y"]).path == "/a")
-    #expect(DataLocation.resolve(option: nil, environment: [:]).path.hasSuffix("Data/mnist"))
+  /// From a folder without `Data/mnist`, the tool finds its package's; `DSDC_DATA`
+  /// and `--data` point elsewhere. One line says which folder was used and why.
+  @Test func theDataFolderIsFoundFromAnyFolderAndNamed() throws {
+    let dir = try makeTemporaryDirectory()
+    let data = try makeTinyDataFolder()
+    defer { for url in [dir, data] { try? FileManager.default.removeItem(at: url) } }
+    let mnist = repositoryRoot.appendingPathComponent("Data/mnist").standardizedFileURL.path
+    let found = try runTool(["data"], in: dir, environment: ["DSDC_DATA": nil])
+    #expect(found.status == 0, "\(found.stderr)")
+    #expect(found.stdout.hasPrefix("Data: \(mnist) (found in the package dsdc was built in)\n"), "\(found.stdout)")
+    #expect(found.stdout.contains("train: 60000 images"))
+    let variable = try runTool(["data"], in: dir, environment: ["DSDC_DATA": data.path])
+    #expect(variable.stdout.hasPrefix("Data: \(data.path) (from $DSDC_DATA)\n"), "\(variable.stdout)")
+    #expect(variable.stdout.contains("test: 16 images"))
+    let option = try runTool(["data", "--data", data.path], in: dir, environment: ["DSDC_DATA": "/nowhere"])
+    #expect(option.stdout.hasPrefix("Data: \(data.path) (from --data)\n"), "\(option.stdout)")
+    let verify = "\(try #require(toolURL()).path) data --verify --data \(data.path)"
+    #expect(option.stdout.contains("Verify the files byte for byte with: \(verify)\n"), "\(option.stdout)")
+    // --help loads nothing and names no folder.
+    #expect(try !runTool(["data", "--help"], in: dir).stdout.contains("Data: "))
   }
 }

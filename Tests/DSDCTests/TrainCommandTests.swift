@@ -68,10 +68,16 @@ struct TrainCommandTests {
     #expect(done.stdout.contains("Nothing left to do"), "\(done.stdout)")
     #expect(try folderContents(output) == before)
 
-    let further = try runTool([
-      "train", "--resume", Self.checkpoint(output), "--output", output.path, "--data", data.path,
-      "--epochs", "2", "--batch-size", "16",
-    ])
+    // The printed command (run in the package: `swift run`'s) trains further.
+    let hint = try #require(done.stdout.split(separator: "\n").first { $0.hasPrefix("To train further") })
+    let command = try #require(hint.components(separatedBy: ": ").last).split(separator: " ").map(String.init)
+    let train = try #require(command.firstIndex(of: "train"))
+    #expect(command[..<train].joined(separator: " ") == (try swiftRunPrefix()))
+    let expected = [
+      "train", "--resume", Self.checkpoint(output), "--epochs", "2", "--output", output.path, "--data", data.path,
+    ]
+    #expect(Array(command[train...]) == expected)
+    let further = try runTool(Array(command[train...]))
     #expect(further.status == 0, "\(further.stderr)")
     #expect(further.stdout.contains("Resuming after epoch 1") && further.stdout.contains("epoch 2/2"))
     let state = try TrainingCheckpoint.loadState(from: URL(fileURLWithPath: Self.checkpoint(output)))
@@ -126,27 +132,30 @@ struct TrainCommandTests {
     defer { try? FileManager.default.removeItem(at: output) }
     let mnist = repositoryRoot.appendingPathComponent("Data/mnist").path
     let arguments = ["train", "--data", mnist, "--output", output.path, "--epochs", "3", "--train-limit", "1500"]
+    // Started outside its package, dsdc names itself by the path it was started with.
+    let tool = try #require(toolURL()).path
 
-    let early = try startTool(arguments)
+    let early = try startTool(arguments, in: output)
     try waitForOutput(early, containing: "Recipe:")
     early.process.terminate()
     let first = early.finish()
     #expect(first.status == 143)
     #expect(first.stderr.contains("nothing was saved, so there is nothing to resume yet"), "\(first.stderr)")
+    #expect(first.stderr.contains("start again with: \(tool) " + arguments.joined(separator: " ")), "\(first.stderr)")
 
     // "epoch 2/3" is printed after epoch 1's checkpoint was saved.
-    let late = try startTool(arguments)
+    let late = try startTool(arguments, in: output)
     try waitForOutput(late, containing: "epoch 2/3")
     late.process.terminate()
     let second = late.finish()
     #expect(second.status == 143)
     let expected =
-      "continue this run with: dsdc train --resume \(output.path)/train/checkpoint.safetensors --output \(output.path) --data \(mnist)"
+      "continue this run with: \(tool) train --resume \(output.path)/train/checkpoint.safetensors --output \(output.path) --data \(mnist)"
     #expect(second.stderr.contains(expected), "\(second.stderr)")
     let state = try TrainingCheckpoint.loadState(from: output.appendingPathComponent("train/checkpoint.safetensors"))
     #expect(try state.epochsFinished() >= 1)
     // The printed command (plain paths, so split at spaces) continues this very run.
-    let command = try #require(second.stderr.components(separatedBy: "continue this run with: dsdc ").last)
+    let command = try #require(second.stderr.components(separatedBy: "continue this run with: \(tool) ").last)
     let continued = try runTool(command.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: " "))
     #expect(continued.status == 0, "\(continued.stderr)")
     #expect(continued.stdout.contains("Resuming after epoch") && continued.stdout.contains("epoch 3/3"))
