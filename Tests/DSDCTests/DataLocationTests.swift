@@ -4,7 +4,7 @@ import Testing
 
 /// The data folder's search order, on temporary folders with the environment, the
 /// working folder, the executable and the source file given explicitly.
-@Suite("Where dsdc finds the MNIST folder")
+@Suite("Where dsdc finds the MNIST folder", .removesTemporaryFolders)
 struct DataLocationTests {
   /// A temporary tree:
   ///

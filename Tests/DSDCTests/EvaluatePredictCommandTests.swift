@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `dsdc evaluate` and `dsdc predict` as a user runs them, and their help.
-@Suite("dsdc evaluate and predict")
+@Suite("dsdc evaluate and predict", .removesTemporaryFolders)
 struct EvaluatePredictCommandTests {
   /// The tiny network with a classifier that ignores its input: weights 0 and the bias
   /// of class `constant` the largest, so every image is predicted `constant`.

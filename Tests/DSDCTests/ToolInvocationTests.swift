@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The command dsdc prints for the user to type next, whichever way it was started.
-@Suite("Printed commands match how dsdc was started")
+@Suite("Printed commands match how dsdc was started", .removesTemporaryFolders)
 struct ToolInvocationTests {
   /// `package/Package.swift` with release and debug builds, and an installed copy.
   static func tree() throws -> URL {
