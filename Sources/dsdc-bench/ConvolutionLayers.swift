@@ -4,7 +4,8 @@
 // `--repeats`; the thread's CPU time on one thread, wall-clock time on more) and
 // the GFLOP/s they reach (2 FLOP per multiply-add; the backward pass does twice the
 // forward's work, the input and the weight gradient). The first line is the core's
-// FMA peak measured the same way, to set the figures against.
+// FMA peak measured the same way, to set the figures against, and the matrix
+// multiply's register tile.
 
 import DSDC
 import Foundation
@@ -41,7 +42,7 @@ func runConvolutionLayers(_ arguments: [String]) -> Never {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys]
   // The core's FMA peak right now (CPU time): other work on the machine lowers it too.
-  print("{\"peakGflops\":\(peakGigaflops())}")
+  print("{\"peakGflops\":\(peakGigaflops()),\"registerTile\":\"\(MatrixMultiply.registerTile)\"}")
   for (index, block) in config.blocks.enumerated() where block.convolution == .standard {
     let g = config.standardGeometry(index)
     let size = config.featureSize(beforeBlock: index)

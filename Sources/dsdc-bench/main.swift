@@ -6,6 +6,7 @@
 //                                              whole-network images/s as JSON (Throughput.swift)
 //   swift run -c release dsdc-bench convolutions --variant standard
 //                                              lesson 9's standard convolutions alone (ConvolutionLayers.swift)
+//   swift run -c release dsdc-bench gemm       the matrix multiply alone, JSON lines (MatrixProducts.swift)
 //
 // Five parts:
 // 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
@@ -18,7 +19,9 @@
 // 5. one training step at batch 64 on 2 threads, layer by layer (`LayerClock`).
 // Each figure is the best of a few repeats. One-thread runs are timed in the thread's
 // own CPU time and two-thread runs in wall-clock time, so on a machine busy with other
-// work the two-thread figures suffer and the one-thread ones much less.
+// work the two-thread figures suffer and the one-thread ones much less. The matrix
+// multiply's register tile is the CPU's (8×32 with AVX-512, else 6×16) unless
+// `DSDC_GEMM_TILE=8x32` or `6x16` forces one, to time one against the other.
 
 import DSDC
 import Foundation
@@ -26,6 +29,7 @@ import Foundation
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "throughput" { runThroughput(Array(arguments.dropFirst())) }
 if arguments.first == "convolutions" { runConvolutionLayers(Array(arguments.dropFirst())) }
+if arguments.first == "gemm" { runGEMM(Array(arguments.dropFirst())) }
 if arguments.contains("--help") || arguments.contains("-h") {
   print("""
     usage: dsdc-bench [--json]
@@ -37,6 +41,9 @@ if arguments.contains("--help") || arguments.contains("-h") {
            dsdc-bench convolutions [--variant NAME] [--batch N] [--threads T] [--repeats R]
              The network's standard (im2col) convolutions alone: forward and backward ms and
              GFLOP/s per block (one thread: the thread's CPU time), one JSON line each.
+           dsdc-bench gemm [--repeats R]
+             The matrix multiply alone at the table's shapes, one JSON line each.
+           DSDC_GEMM_TILE=8x32 or 6x16 forces the matrix multiply's register tile.
     """)
   exit(0)
 }
@@ -109,33 +116,7 @@ func peakGigaflops() -> Double {
 
 // MARK: - 2. Matrix multiply
 
-struct GEMMResult: Codable {
-  var name: String
-  var m: Int, k: Int, n: Int
-  var gflops1: Double, gflops2: Double
-}
-
-/// A product as a pointwise layer runs it: `transposeA` reads A as the transposed weight,
-/// `transposeB` reads B as xᵀ (the weight gradient).
-func timeGEMM(_ name: String, m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false) -> GEMMResult {
-  var rng = SeededGenerator(seed: 1)
-  let a = Tensor.randomNormal(shape: [m * k], using: &rng).storage
-  let b = Tensor.randomNormal(shape: [k * n], using: &rng).storage
-  var c = [Float](repeating: 0, count: m * n)
-  var gflops: [Double] = []
-  c.withUnsafeMutableBufferPointer { out in
-    for threads in [1, 2] {
-      let seconds = bestTime(repeats: 4, threads: threads) {
-        MatrixMultiply.multiply(
-          m: m, n: n, k: k, a: a, aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? m : 1,
-          b: b, bRowStride: transposeB ? 1 : n, bColumnStride: transposeB ? k : 1,
-          c: out.baseAddress!, cRowStride: n, threads: threads)
-      }
-      gflops.append(2 * Double(m * n * k) / seconds / 1e9)
-    }
-  }
-  return GEMMResult(name: name, m: m, k: k, n: n, gflops1: gflops[0], gflops2: gflops[1])
-}
+// `timeGEMM` and the shapes: MatrixProducts.swift.
 
 // MARK: - 3. DSDC-Net's convolutions
 
@@ -215,6 +196,8 @@ func timeLayer(_ layer: Layer) -> LayerResult {
 struct Report: Codable {
   /// The 1-minute load average when the run started (other work skews the figures).
   var loadAverage: String
+  /// The matrix multiply's register tile, e.g. "6×16 (SIMD8 accumulators)".
+  var registerTile: String
   var peakGflopsPerCore: Double
   var gemm: [GEMMResult]
   var layers: [LayerResult]
@@ -229,20 +212,9 @@ struct Report: Codable {
   var stepMilliseconds: Double
 }
 
-let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+let load = loadAverage()
 let peak = peakGigaflops()
-let B = batch
-let gemms = [
-  timeGEMM("pw 32→64 forward", m: 64, k: 32, n: B * 784),
-  timeGEMM("pw 64→128 forward", m: 128, k: 64, n: B * 196),
-  timeGEMM("pw 128→128 forward", m: 128, k: 128, n: B * 49),
-  timeGEMM("pw 32→64 dInput (wᵀ)", m: 32, k: 64, n: B * 784, transposeA: true),
-  timeGEMM("pw 64→128 dInput (wᵀ)", m: 64, k: 128, n: B * 196, transposeA: true),
-  timeGEMM("pw 32→64 dWeight (xᵀ)", m: 64, k: B * 784, n: 32, transposeB: true),
-  timeGEMM("pw 64→128 dWeight (xᵀ)", m: 128, k: B * 196, n: 64, transposeB: true),
-  timeGEMM("pw 128→128 dWeight (xᵀ)", m: 128, k: B * 49, n: 128, transposeB: true),
-  timeGEMM("square 512", m: 512, k: 512, n: 512),
-]
+let gemms = timeGEMMShapes(batch: batch)
 let results = layers.map(timeLayer)
 let total1 = results.reduce(0) { $0 + $1.forward1 + $1.backward1 }
 let total2 = results.reduce(0) { $0 + $1.forward2 + $1.backward2 }
@@ -252,7 +224,7 @@ let throughput = [("infer", 1, 300), ("train", 64, 30), ("train", 128, 15), ("in
 }
 let (stepLayers, stepMilliseconds) = measureStepLayers(batch: batch, threads: 2, steps: 20)
 let report = Report(
-  loadAverage: load, peakGflopsPerCore: peak, gemm: gemms, layers: results,
+  loadAverage: load, registerTile: MatrixMultiply.registerTile, peakGflopsPerCore: peak, gemm: gemms, layers: results,
   totalMilliseconds1: total1, totalMilliseconds2: total2, referenceTotalMilliseconds: referenceTotal,
   throughput: throughput, stepLayers: stepLayers, stepMilliseconds: stepMilliseconds)
 
@@ -265,7 +237,8 @@ if json {
 
 print("Load average when started: \(load) (other work on the machine slows the 2-thread figures most)")
 print("Peak (12 SIMD16 FMA chains, one core): \(format(peak)) GFLOP/s\n")
-print("Matrix multiply, shapes of a batch of \(batch)                   GFLOP/s   % of peak")
+print("Matrix multiply, shapes of a batch of \(batch), register tile \(MatrixMultiply.registerTile)")
+print("                                                         GFLOP/s   % of peak")
 print("  product                      M ×     K ×      N    1 thread  2 threads   (1 thread)")
 for r in gemms {
   print("  \(r.name.padding(toLength: 25, withPad: " ", startingAt: 0))\(pad("\(r.m)", 4)) ×\(pad("\(r.k)", 6)) ×\(pad("\(r.n)", 7))"

@@ -62,7 +62,9 @@ enum Im2colConvolution {
     let chunk = chunkImages(shape, count: images.count)
     // dw_gᵀ += columns · dOut_gᵀ into a zeroed (C/g·K² × N_out/g) buffer per group,
     // added into dw at the end; or dw_g += dOut_g · columnsᵀ directly when that wastes
-    // less of the 8×32 register tile (e.g. 2 filters per group, 288 rows).
+    // less of an 8×32 register tile (e.g. 2 filters per group, 288 rows). Counted in
+    // 8×32 tiles whatever tile the CPU uses: the two ways round the sums differently,
+    // so the choice must not depend on the machine.
     func tiles(_ m: Int, _ n: Int) -> Int { (m + 7) / 8 * ((n + 31) / 32) }
     let transposed = tiles(rows, perGroup) <= tiles(perGroup, rows)
     let weightCount = g.outChannels * rows

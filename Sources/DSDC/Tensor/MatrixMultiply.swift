@@ -8,11 +8,13 @@
 /// `a[i·aRowStride + j·aColumnStride]`, so `Aᵀ` is the same memory with the two
 /// strides swapped and costs no copy.
 ///
-/// `multiply` is the fast kernel: an 8×32 register tile of sixteen `SIMD16<Float>`
-/// accumulators runs over B packed into contiguous zero-padded panels of 32 columns
-/// (cache blocks of `kc = 256` rows by `nc = 512` columns) and over A, either read in
-/// place when its rows are contiguous or packed into panels of 8 rows; edge tiles go
-/// through a scratch tile. `multiplyNaive` is the plain loop it is tested against.
+/// `multiply` is the fast kernel: a register tile of `mr × nr` accumulators runs over B
+/// packed into contiguous zero-padded panels of `nr` columns (cache blocks of `kc = 256`
+/// rows by `nc = 512` columns) and over A, either read in place when its rows are
+/// contiguous or packed into panels of `mr` rows; edge tiles go through a scratch tile.
+/// The tile is 8×32 (`SIMD16` accumulators) on CPUs with AVX-512 and 6×16 (`SIMD8`)
+/// on the others, chosen once per process (`RegisterTile`); both give the same bits.
+/// `multiplyNaive` is the plain loop it is tested against.
 public enum MatrixMultiply {
   /// `C = A·B`, or `C += A·B` when `accumulate`; see the type's comment for the strides.
   ///
@@ -26,12 +28,26 @@ public enum MatrixMultiply {
     accumulate: Bool = false, threads: Int = 1
   ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "matrix sizes must be non-negative, got M=\(m) N=\(n) K=\(k)")
-    let a = MatrixOperand(base: a, rows: .plain(aRowStride), columns: .plain(aColumnStride))
-    let b = MatrixOperand(base: b, rows: .plain(bRowStride), columns: .plain(bColumnStride))
-    let c = MatrixDestination(base: c, rows: .plain(cRowStride), columns: .plain(cColumnStride))
+    multiply(
+      m: m, n: n, k: k,
+      a: MatrixOperand(base: a, rows: .plain(aRowStride), columns: .plain(aColumnStride)),
+      b: MatrixOperand(base: b, rows: .plain(bRowStride), columns: .plain(bColumnStride)),
+      c: MatrixDestination(base: c, rows: .plain(cRowStride), columns: .plain(cColumnStride)),
+      accumulate: accumulate, threads: threads, tile: .selected)
+  }
+
+  /// The register tile in use: "8×32 (SIMD16 accumulators)" or "6×16 (SIMD8 accumulators)".
+  public static var registerTile: String { RegisterTile.selected.description }
+
+  /// `multiply` on plain strided views with a given register tile (tests run both).
+  static func multiply(
+    m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand, c: MatrixDestination,
+    accumulate: Bool, threads: Int, tile: RegisterTile
+  ) {
+    let (mr, nr) = (tile.rows, tile.columns)
     let parts = Swift.max(1, threads)
     if parts == 1 || (n < 2 * nr && m < 2 * mr) {
-      product(m: m, n: n, k: k, a: a, b: b, c: c, accumulate: accumulate)
+      product(m: m, n: n, k: k, a: a, b: b, c: c, accumulate: accumulate, tile: tile)
       return
     }
     // Slices of whole register tiles: by columns when there are enough of them.
@@ -45,10 +61,10 @@ public enum MatrixMultiply {
       let end = Swift.min(range.upperBound * unit, byColumns ? n : m)
       if byColumns {
         product(m: m, n: end - start, k: k, a: a, b: b.droppingColumns(start),
-                c: c.droppingColumns(start), accumulate: accumulate)
+                c: c.droppingColumns(start), accumulate: accumulate, tile: tile)
       } else {
         product(m: end - start, n: n, k: k, a: a.droppingRows(start), b: b,
-                c: c.droppingRows(start), accumulate: accumulate)
+                c: c.droppingRows(start), accumulate: accumulate, tile: tile)
       }
     }
   }
@@ -164,29 +180,28 @@ struct MatrixDestination: @unchecked Sendable {
 // MARK: - The blocked product
 
 extension MatrixMultiply {
-  /// Register tile: `mr` rows of A by `nr` columns of B (two SIMD16 vectors).
-  static let mr = 8
-  static let nr = 32
-  /// Cache blocks: `kc` steps of the sum, `mc` rows of A, `nc` columns of B per packing.
+  /// Cache blocks: `kc` steps of the sum, `nc` columns of B per packing (the rows of A
+  /// per packing, `mc`, are the tile's `rowBlock`). `kcMax` cuts every element's sum
+  /// into the same blocks whatever the tile, so it must not depend on the tile.
   static let kcMax = 256
-  static let mcMax = 128
   static let ncMax = 512
 
   /// The blocked product on strided views, single-threaded:
   /// ```
   /// C[i, j] = rowBias[i] + Σ_p A[i, p] · B[p, j]     (C[i, j] + … when accumulating)
   /// ```
-  /// When A has unit column stride it is read in place (`microkernelRowMajorA`) and the
-  /// blocks of the sum stop at the end of each of A's column blocks (images).
+  /// When A has unit column stride it is read in place and the blocks of the sum stop
+  /// at the end of each of A's column blocks (images). `tile` changes the speed, not the bits.
   static func product(
     m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand, c: MatrixDestination,
-    accumulate: Bool, rowBias: UnsafePointer<Float>? = nil
+    accumulate: Bool, rowBias: UnsafePointer<Float>? = nil, tile: RegisterTile = .selected
   ) {
     guard m > 0 && n > 0 else { return }
     guard k > 0 else {
       if !accumulate { fill(m: m, n: n, c: c, rowBias: rowBias) }
       return
     }
+    let (mr, nr, mcMax) = (tile.rows, tile.columns, tile.rowBlock)
     let inPlaceA = a.columns.stride == 1
     let mcCap = Swift.min(mcMax, (m + mr - 1) / mr * mr)
     let kcCap = Swift.min(kcMax, k)
@@ -198,18 +213,21 @@ extension MatrixMultiply {
     layout.ints(mcCap); layout.ints(mcCap)  // offsets of rows of A and C
     layout.ints(kcCap); layout.ints(kcCap)  // offsets of columns of A and rows of B
     layout.ints(ncCap); layout.ints(ncCap)  // offsets of columns of B and C
-    layout.ints(mr); layout.ints(mr); layout.ints(nr + 1)  // tile rows, edge rows, runs
+    layout.ints(mr); layout.ints(mr)  // offsets of the rows of the edge tile and of A's edge rows
+    layout.ints(mr)  // offsets of the rows of a packed A panel
+    layout.ints(nr + 1)  // starts of contiguous runs
 
     ScratchPool.shared.withScratch(layout) { scratch in
       let packedA = scratch.floats(inPlaceA ? 0 : mcCap * kcCap)
       let packedB = scratch.floats(kcCap * ncCap)
-      let tile = scratch.floats(mr * nr)
+      let edgeTile = scratch.floats(mr * nr)
       let aRows = scratch.ints(mcCap), cRows = scratch.ints(mcCap)
       let aColumns = scratch.ints(kcCap), bRows = scratch.ints(kcCap)
       let bColumns = scratch.ints(ncCap), cColumns = scratch.ints(ncCap)
-      let tileRows = scratch.ints(mr), edgeRows = scratch.ints(mr)
+      let tileRows = scratch.ints(mr), edgeRows = scratch.ints(mr), panelRows = scratch.ints(mr)
       let runStarts = scratch.ints(nr + 1)
       for r in 0..<mr { tileRows[r] = r * nr }
+      for r in 0..<mr { panelRows[r] = r }
 
       for jc in stride(from: 0, to: n, by: ncMax) {
         let nc = Swift.min(ncMax, n - jc)
@@ -223,37 +241,43 @@ extension MatrixMultiply {
           }
           b.rows.fillOffsets(from: pc, count: kc, into: bRows)
           a.columns.fillOffsets(from: pc, count: kc, into: aColumns)
-          packB(b, kc: kc, nc: nc, rows: bRows, columns: bColumns, into: packedB)
+          packB(b, kc: kc, nc: nc, nr: nr, rows: bRows, columns: bColumns, into: packedB)
           let addC = accumulate || pc > 0
           let bias = pc == 0 ? rowBias : nil
           for ic in stride(from: 0, to: m, by: mcMax) {
             let mc = Swift.min(mcMax, m - ic)
             a.rows.fillOffsets(from: ic, count: mc, into: aRows)
             c.rows.fillOffsets(from: ic, count: mc, into: cRows)
-            if !inPlaceA { packA(a, mc: mc, kc: kc, rows: aRows, columns: aColumns, into: packedA) }
-            // Row panels outside, column panels inside: each 8-row strip of C is
-            // written left to right, eight streams the prefetcher follows well.
+            if !inPlaceA { packA(a, mc: mc, kc: kc, mr: mr, rows: aRows, columns: aColumns, into: packedA) }
+            // Row panels outside, column panels inside: each mr-row strip of C is
+            // written left to right, mr streams the prefetcher follows well.
             for ir in stride(from: 0, to: mc, by: mr) {
               let mrValid = Swift.min(mr, mc - ir)
               // Rows past M repeat the last row; their results are dropped.
               for r in 0..<mr { edgeRows[r] = aRows[ir + Swift.min(r, mrValid - 1)] }
+              // A in place (rows at their offsets, unit step) or its packed panel.
+              let (aTile, aTileRows, aStep) =
+                inPlaceA
+                ? (a.base + aColumns[0], UnsafePointer(edgeRows), 1)
+                : (UnsafePointer(packedA + ir * kc), UnsafePointer(panelRows), mr)
               for jr in stride(from: 0, to: nc, by: nr) {
                 let nrValid = Swift.min(nr, nc - jr)
                 let bPanel = UnsafePointer(packedB + jr * kc)
                 let contiguous = nrValid == nr && c.columns.stride == 1
                   && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
                 let direct = contiguous && mrValid == mr
-                let target = direct ? c.base + cColumns[jr] : tile
+                let target = direct ? c.base + cColumns[jr] : edgeTile
                 let targetRows = direct ? UnsafePointer(cRows + ir) : UnsafePointer(tileRows)
                 let tileBias = direct ? bias.map { $0 + ic + ir } : nil
-                if inPlaceA {
-                  microkernelRowMajorA(
-                    kc: kc, a: a.base + aColumns[0], aRowOffsets: edgeRows, b: bPanel,
-                    c: target, rowOffsets: targetRows, addC: direct && addC, bias: tileBias)
-                } else {
-                  microkernel(
-                    kc: kc, a: UnsafePointer(packedA + ir * kc), b: bPanel,
-                    c: target, rowOffsets: targetRows, addC: direct && addC, bias: tileBias)
+                switch tile {
+                case .tile8x32:
+                  microkernel8x32(
+                    kc: kc, a: aTile, aRows: aTileRows, aStep: aStep, b: bPanel,
+                    c: target, cRows: targetRows, addC: direct && addC, bias: tileBias)
+                case .tile6x16:
+                  microkernel6x16(
+                    kc: kc, a: aTile, aRows: aTileRows, aStep: aStep, b: bPanel,
+                    c: target, cRows: targetRows, addC: direct && addC, bias: tileBias)
                 }
                 if direct { continue }
                 // An edge tile, or one whose columns span two images: copy (or add)
@@ -261,11 +285,10 @@ extension MatrixMultiply {
                 let runs = contiguousRuns(cColumns + jr, count: nrValid, starts: runStarts)
                 for r in 0..<mrValid {
                   let row = c.base + cRows[ir + r] + cColumns[jr]
-                  let source = tile + r * nr
+                  let source = edgeTile + r * nr
                   if let bias {
                     let value = SIMD16<Float>(repeating: bias[ic + ir + r])
-                    store16(load16(source) + value, source)
-                    store16(load16(source + 16) + value, source + 16)
+                    for t in stride(from: 0, to: nr, by: 16) { store16(load16(source + t) + value, source + t) }
                   }
                   for run in 0..<runs {
                     let start = runStarts[run]

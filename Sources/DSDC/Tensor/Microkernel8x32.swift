@@ -1,0 +1,95 @@
+extension MatrixMultiply {
+  /// The 8×32 register tile (`RegisterTile.tile8x32`), for CPUs with 32 vector
+  /// registers of 512 bits (AVX-512): for the 8 rows `r` of the tile,
+  /// ```
+  /// C[r, 0..<32] = Σ_p a[aRows[r] + p·aStep] · b[p·32 + 0..<32]  + bias[r]  + C[r, 0..<32] (when addC)
+  /// ```
+  /// the sum over `p < kc` taken in order with fused multiply-adds, row `r` of C
+  /// starting at `c + cRows[r]`. A is a packed panel (`aRows[r] = r`, `aStep = 8`) or
+  /// read in place (`aRows` the offsets of its rows, `aStep = 1`). Every step loads two
+  /// vectors of B and broadcasts eight values of A into sixteen fused multiply-adds; the
+  /// sixteen accumulators are named locals so they stay in registers.
+  @inline(never)
+  static func microkernel8x32(
+    kc: Int, a: UnsafePointer<Float>, aRows: UnsafePointer<Int>, aStep: Int, b: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, cRows: UnsafePointer<Int>, addC: Bool, bias: UnsafePointer<Float>?
+  ) {
+    let (o0, o1, o2, o3) = (aRows[0], aRows[1], aRows[2], aRows[3])
+    let (o4, o5, o6, o7) = (aRows[4], aRows[5], aRows[6], aRows[7])
+    var c00 = SIMD16<Float>()
+    var c01 = SIMD16<Float>()
+    var c10 = SIMD16<Float>()
+    var c11 = SIMD16<Float>()
+    var c20 = SIMD16<Float>()
+    var c21 = SIMD16<Float>()
+    var c30 = SIMD16<Float>()
+    var c31 = SIMD16<Float>()
+    var c40 = SIMD16<Float>()
+    var c41 = SIMD16<Float>()
+    var c50 = SIMD16<Float>()
+    var c51 = SIMD16<Float>()
+    var c60 = SIMD16<Float>()
+    var c61 = SIMD16<Float>()
+    var c70 = SIMD16<Float>()
+    var c71 = SIMD16<Float>()
+    var pa = a
+    var pb = b
+    for _ in 0..<kc {
+      let b0 = load16(pb)
+      let b1 = load16(pb + 16)
+      let a0 = SIMD16<Float>(repeating: pa[o0])
+      c00 = c00.addingProduct(a0, b0)
+      c01 = c01.addingProduct(a0, b1)
+      let a1 = SIMD16<Float>(repeating: pa[o1])
+      c10 = c10.addingProduct(a1, b0)
+      c11 = c11.addingProduct(a1, b1)
+      let a2 = SIMD16<Float>(repeating: pa[o2])
+      c20 = c20.addingProduct(a2, b0)
+      c21 = c21.addingProduct(a2, b1)
+      let a3 = SIMD16<Float>(repeating: pa[o3])
+      c30 = c30.addingProduct(a3, b0)
+      c31 = c31.addingProduct(a3, b1)
+      let a4 = SIMD16<Float>(repeating: pa[o4])
+      c40 = c40.addingProduct(a4, b0)
+      c41 = c41.addingProduct(a4, b1)
+      let a5 = SIMD16<Float>(repeating: pa[o5])
+      c50 = c50.addingProduct(a5, b0)
+      c51 = c51.addingProduct(a5, b1)
+      let a6 = SIMD16<Float>(repeating: pa[o6])
+      c60 = c60.addingProduct(a6, b0)
+      c61 = c61.addingProduct(a6, b1)
+      let a7 = SIMD16<Float>(repeating: pa[o7])
+      c70 = c70.addingProduct(a7, b0)
+      c71 = c71.addingProduct(a7, b1)
+      pa += aStep
+      pb += 32
+    }
+
+    /// Row `r` of C: the sums, then the bias, then the old C.
+    @inline(__always)
+    func put(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
+      let row = c + cRows[r]
+      var x0 = v0
+      var x1 = v1
+      if let bias {
+        let value = SIMD16<Float>(repeating: bias[r])
+        x0 += value
+        x1 += value
+      }
+      if addC {
+        x0 += load16(row)
+        x1 += load16(row + 16)
+      }
+      store16(x0, row)
+      store16(x1, row + 16)
+    }
+    put(0, c00, c01)
+    put(1, c10, c11)
+    put(2, c20, c21)
+    put(3, c30, c31)
+    put(4, c40, c41)
+    put(5, c50, c51)
+    put(6, c60, c61)
+    put(7, c70, c71)
+  }
+}
