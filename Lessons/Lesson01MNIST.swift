@@ -6,7 +6,8 @@
 // Article: §1.2 (the MNIST dataset).
 // Writes: Output/01-mnist/digit.png (the lesson digit enlarged, every pixel's
 //         value written in it) and Output/01-mnist/first-100.png (the first 100
-//         test digits with their labels).
+//         test digits with their labels); digit-values.txt only if the digit's ink is
+//         too wide for its values to be printed.
 
 import DSDC
 import Foundation
@@ -41,8 +42,10 @@ public enum Lesson01MNIST: Lesson {
     // preprocessed as `dsdc predict` does). Each pixel is 0 (paper) … 255 (ink).
     let digit = try lesson.lessonDigit()
     let plane = digit.image.plane(n: 0, c: 0)  // (28, 28)
-    lesson.say("\(digit.title), as its 28×28 pixel values:")
-    for line in TerminalPreview.valueGrid(plane) { lesson.say("  " + line) }
+    // Only the columns with ink fit on a line; digit.png shows all 28 with their values.
+    let grid = TerminalPreview.inkValueGrid(plane)
+    lesson.say("\(digit.title), as its 28×28 pixel values, \(grid.caption):")
+    try lesson.sayTable(grid.lines, file: "digit-values.txt")
     lesson.say()
     lesson.say("The same digit in shades (two characters per pixel):")
     for line in TerminalPreview.shaded(plane, range: (0, 255)) { lesson.say("  |" + line + "|") }
@@ -94,5 +97,11 @@ public enum Lesson01MNIST: Lesson {
     let library = normalization.table[Int(x)]
     lesson.check(abs(Double(library) - normalised) < 1e-5,
                  "the library's normaliser gives the same x̂ (\(Format.fixed(Double(library))))")
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("digit.png"), try lesson.path("first-100.png")],
+      try: [.sample(0), .image],
+      next: Lesson02Standard.info)
   }
 }

@@ -47,8 +47,8 @@ public enum Lesson02Standard: Lesson {
       article: ["F ∈ ℝ^{H×W×C}, F_{i,j,c}: channels last (§3–§4)"],
       corrected: ["x[n, c, row, col]: NCHW, channels first (the §5 PyTorch code, and this program)"],
       why: [
-        "the formulas and the code order the axes differently; the numbers are the same, only the",
-        "indexing differs. This program uses NCHW everywhere:",
+        "the formulas and the code order the axes differently; the numbers are the same, only",
+        "the indexing differs. This program uses NCHW everywhere:",
         "x[n, c, row, col] = storage[((n·C + c)·H + row)·W + col].",
       ])
     { lesson.say(line) }
@@ -178,9 +178,8 @@ public enum Lesson02Standard: Lesson {
     lesson.recordExplorable(
       "mixed-maps", title: "Standard convolution 4→8, K = 3: each output reads all four maps (36 terms)", input: maps,
       weight: mixedWeight, geometry: mixedGeometry, output: mixed)
-    lesson.say(
-      "\(mixedGeometry): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(mixed)), weights \(FormulaPrinter.shape(mixedWeight)) from seed \(lesson.settings.seed)"
-    )
+    lesson.say("\(mixedGeometry): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(mixed)),")
+    lesson.say("weights \(FormulaPrinter.shape(mixedWeight)) from seed \(lesson.settings.seed)")
     lesson.say("Each weight is drawn from a normal distribution, mean 0, σ = 1/√(C·K²) = 1/6. Every lesson")
     lesson.say("restarts the same random stream from the seed, so later lessons' first draws are these, rescaled.")
     lesson.say("Output channel o = 0 reads all four input channels: 4·3·3 = 36 terms.")
@@ -236,5 +235,11 @@ public enum Lesson02Standard: Lesson {
     lesson.check(
       mixedGeometry.multiplyAdds(height: 56, width: 56) == 4 * mixedGeometry.multiplyAdds(height: 28, width: 28),
       "twice the side, 4 × the multiply-adds (by hand: 8·56·56·4·9 = 903,168 = 4 · 225,792), same 288")
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("maps.png"), try lesson.path("mixed-maps.png")],
+      try: [.sample(0), .image, .options(["--seed", "1"], "other random weights for the 4→8 layer")],
+      next: Lesson03Depthwise.info)
   }
 }

@@ -31,14 +31,15 @@ public enum Lesson03Depthwise: Lesson {
       article: ["G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]"],
       corrected: ["out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]", "(lesson 2's notation)"],
       why: [
-        "as written, G_c is one number per channel: the kernel times the image's top-left K×K corner.",
+        "as written, G_c is one number per channel:",
+        "the kernel times the image's top-left K×K corner.",
         "A convolution slides the kernel: each output position (i, j) has its own window.",
       ])
     { lesson.say(line) }
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§3.1", "one letter K for the kernel and for its size",
-      article: ["卷积核为 K ∈ ℝ^{K×K×C} … K 为卷积核尺寸 (\"the kernel is K ∈ ℝ^{K×K×C} … K is the kernel size\")"],
+      article: ["卷积核为 K ∈ ℝ^{K×K×C} … K 为卷积核尺寸", "(\"the kernel is K ∈ ℝ^{K×K×C} … K is the kernel size\")"],
       corrected: ["the weight w ∈ ℝ^{C×1×K×K}; K is only the size (3 here)"],
       why: ["K_{i,j,c} and ℝ^{K×K×C} use one letter for a tensor and a number in one line."])
     { lesson.say(line) }
@@ -56,7 +57,8 @@ public enum Lesson03Depthwise: Lesson {
     let smallKernels = Tensor(shape: [2, 1, 3, 3], storage: HandKernel.sobelX.weights + HandKernel.sobelY.weights)
     let smallGeometry = Conv2DGeometry(inChannels: 2, outChannels: 2, kernel: 3, groups: 2)
     let smallOut = Convolution.forward(input: small, weight: smallKernels, geometry: smallGeometry)  // (1, 2, 3, 3)
-    lesson.say("A small case: two 5×5 channels, each with its own kernel, \(smallGeometry):")
+    lesson.say("A small case: two 5×5 channels, each with its own kernel,")
+    lesson.say("\(smallGeometry):")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(small.plane(n: 0, c: 0), width: 2),
@@ -101,10 +103,11 @@ public enum Lesson03Depthwise: Lesson {
       "\(digit.title) through lesson 2's four kernels: \(FormulaPrinter.shape(maps)),"
     )
     lesson.say("channels \(HandKernel.allCases.enumerated().map { "\($0) = \($1.name)" }.joined(separator: ", ")).")
+    lesson.say("\(depthwise): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)),")
     lesson.say(
-      "\(depthwise): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), kernels \(FormulaPrinter.shape(kernels)) from seed \(lesson.settings.seed),"
-    )
-    lesson.say("each weight drawn from a normal distribution, mean 0, σ = 1/√(K²) = 1/3:")
+      "kernels \(FormulaPrinter.shape(kernels)) from seed \(lesson.settings.seed), "
+        + "each weight drawn from a normal distribution,")
+    lesson.say("mean 0, σ = 1/√(K²) = 1/3:")
     for line in FormulaPrinter.sideBySide(
       (0..<4).map { TerminalPreview.valueGrid(kernels.plane(n: $0, c: 0), width: 7, decimals: 4) },
       titles: (0..<4).map { "w[\($0)] for channel \($0)" })
@@ -168,5 +171,11 @@ public enum Lesson03Depthwise: Lesson {
     lesson.say()
     lesson.say("Output channel 0, the Sobel x map through kernel w[0] (+ # positive, - = negative):")
     for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("kernels.png"), try lesson.path("maps.png")],
+      try: [.options(["--seed", "1"], "other random kernels"), .sample(0), .image],
+      next: Lesson04Pointwise.info)
   }
 }

@@ -49,8 +49,9 @@ public enum Lesson04Pointwise: Lesson {
     let smallWeight = Tensor(shape: [2, 3, 1, 1], storage: [1, 0, -1, 0.5, 2, 0])  // (2, 3, 1, 1)
     let smallGeometry = Conv2DGeometry.pointwise(3, 2)
     let smallOut = Convolution.forward(input: small, weight: smallWeight, geometry: smallGeometry)  // (1, 2, 2, 2)
-    lesson.say("A small case, \(smallGeometry). Flatten each channel of x into a row: a C × (H·W) = 3×4")
-    lesson.say("matrix, one column per pixel; w is an N×C = 2×3 matrix; then out = w·x, a matrix product:")
+    lesson.say("A small case, \(smallGeometry).")
+    lesson.say("Flatten each channel of x into a row: a C × (H·W) = 3×4 matrix, one column per pixel;")
+    lesson.say("w is an N×C = 2×3 matrix; then out = w·x, a matrix product:")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(smallWeight.reshaped([2, 3]), width: 4, decimals: 1),
@@ -84,8 +85,8 @@ public enum Lesson04Pointwise: Lesson {
     lesson.recordExplorable(
       "maps", title: "Pointwise 1×1 convolution 4→8: one pixel, four channels (4 terms)", input: maps, weight: weight,
       geometry: pointwise, output: out)
-    lesson.say(
-      "\(digit.title) through lesson 2's four kernels, then \(pointwise):")
+    lesson.say("\(digit.title) through lesson 2's four kernels,")
+    lesson.say("then \(pointwise):")
     lesson.say(
       "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed),"
     )
@@ -166,10 +167,16 @@ public enum Lesson04Pointwise: Lesson {
         && standard.multiplyAdds(height: 28, width: 28) == 9 * pointwise.multiplyAdds(height: 28, width: 28),
       "K² = 9 times fewer parameters (288 = 9·32), and the same ratio of multiply-adds")
     lesson.say("Its field is one pixel: it mixes channels but never looks at neighbours.")
-    lesson.say(
-      "That is why it is paired with a depthwise convolution (lesson 5), which looks at neighbours but never mixes.")
+    lesson.say("That is why it is paired with a depthwise convolution (lesson 5), which looks at neighbours")
+    lesson.say("but never mixes.")
     lesson.say()
     lesson.say("Output channel 0 (+ # positive, - = negative):")
     for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("weights.png"), try lesson.path("maps.png")],
+      try: [.options(["--seed", "1"], "another random 8×4 weight matrix"), .sample(0), .image],
+      next: Lesson05Separable.info)
   }
 }

@@ -21,7 +21,8 @@ public enum Lesson05Separable: Lesson {
 
   public static func run(_ lesson: LessonContext) throws {
     // MARK: The article's formulas, and what is wrong with them
-    lesson.say("Article §2.2: 这种分离大大减少了计算量和参数量 (\"this separation greatly reduces computation and parameters\").")
+    lesson.say("Article §2.2: 这种分离大大减少了计算量和参数量")
+    lesson.say("(\"this separation greatly reduces computation and parameters\").")
     lesson.say("Article §4.2 (深度可分离卷积, depthwise separable convolution), as written:")
     lesson.say("    G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]")
     lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
@@ -30,13 +31,14 @@ public enum Lesson05Separable: Lesson {
       section: "§4.2", "the depthwise step has no output position (as in §3.1)",
       article: [
         "G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}",
-        "H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}   (reads G_{i,j,c}, which G_c does not define)",
+        "H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}",
+        "(reads G_{i,j,c}, which G_c does not define)",
       ],
       corrected: [
         "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u − P, j + v − P]",
         "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]   (lesson 2's notation)",
       ],
-      why: ["the article's second line reads a map G_{i,j,c}; its first gives one number a channel."])
+      why: ["the article's second line reads a map G_{i,j,c};", "its first gives one number a channel."])
     { lesson.say(line) }
     lesson.say()
     lesson.say("What the program computes (counting from 0): step 1 depthwise (groups = C), step 2 pointwise:")
@@ -110,7 +112,8 @@ public enum Lesson05Separable: Lesson {
       "\(digit.title) through lesson 2's kernels: \(FormulaPrinter.shape(maps)), then"
     )
     lesson.say("    step 1 \(step1) → g \(FormulaPrinter.shape(g))")
-    lesson.say("    step 2 \(step2) → out \(FormulaPrinter.shape(out))   (weights from seed \(lesson.settings.seed))")
+    lesson.say("    step 2 \(step2) → out \(FormulaPrinter.shape(out))")
+    lesson.say("    (weights from seed \(lesson.settings.seed))")
     lesson.say("Weights drawn from normal distributions, mean 0: k with σ = 1/3 (lesson 3's kernels: the same")
     lesson.say("stream restarted from the seed), then p with σ = 1/2 from the draws that follow.")
     let (i, j) = ProbePosition.strongestEdge(in: x)
@@ -191,8 +194,10 @@ public enum Lesson05Separable: Lesson {
         Conv2DGeometry.depthwise(C, kernel: 3).parameterCount() + Conv2DGeometry.pointwise(C, N).parameterCount()
       let ratio = CostTable.mobileNetRatio(outChannels: N, kernel: 3)
       lesson.say(
-        "    C = \(C), N = \(N): standard \(Format.grouped(full)), separable \(C)·9 + \(N)·\(C) = \(Format.grouped(separable)); "
-          + "ratio \(Format.fixed(Double(separable) / Double(full))) = 1/\(N) + 1/9 = \(Format.fixed(ratio))")
+        "    C = \(C), N = \(N): standard \(Format.grouped(full)), "
+          + "separable \(C)·9 + \(N)·\(C) = \(Format.grouped(separable));")
+      lesson.say(
+        "      ratio \(Format.fixed(Double(separable) / Double(full))) = 1/\(N) + 1/9 = \(Format.fixed(ratio))")
       lesson.check(
         abs(Double(separable) / Double(full) - ratio) < 1e-12, "C = \(C), N = \(N): counted ratio equals 1/N + 1/K²")
     }
@@ -243,5 +248,13 @@ public enum Lesson05Separable: Lesson {
     lesson.say()
     lesson.say("Output channel 0 (+ # positive, - = negative):")
     for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("maps.png"), try lesson.path("composed-kernels.png")],
+      try: [
+        .options(["--seed", "1"], "other random weights k and p"), .sample(0), .image,
+      ],
+      next: Lesson06Dilated.info)
   }
 }

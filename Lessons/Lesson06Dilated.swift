@@ -21,7 +21,8 @@ public enum Lesson06Dilated: Lesson {
 
   public static func run(_ lesson: LessonContext) throws {
     // MARK: The article's formula, and what is wrong with it
-    lesson.say("Article §2.3: 通过扩大感受野而不增加参数量 (\"it enlarges the receptive field without adding parameters\").")
+    lesson.say("Article §2.3: 通过扩大感受野而不增加参数量")
+    lesson.say("(\"it enlarges the receptive field without adding parameters\").")
     lesson.say("Article §3.3 (膨胀卷积, dilated convolution), as written (§4.3 repeats it):")
     lesson.say("    G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}     ∀ i ∈ [1,H], j ∈ [1,W], c ∈ [1,C]")
     lesson.say("and §4.3's worked example for K = 3, d = 2:")
@@ -205,8 +206,8 @@ public enum Lesson06Dilated: Lesson {
     // r_l = r_{l−1} + D_l·(K_l−1)·J_{l−1} (r: pixels seen, J: input pixels between
     // neighbouring outputs, multiplied by each stride), starting from r_0 = J_0 = 1.
     // (J, not j: j is the output column in lesson 2's notation.)
-    lesson.say(
-      "Receptive field through a stack: r_l = r_{l−1} + D_l·(K_l−1)·J_{l−1},  J_l = J_{l−1}·S_l,  r_0 = J_0 = 1")
+    lesson.say("Receptive field through a stack:")
+    lesson.say("    r_l = r_{l−1} + D_l·(K_l−1)·J_{l−1},  J_l = J_{l−1}·S_l,  r_0 = J_0 = 1")
     let plain3 = ReceptiveField.trace(
       (1...3).map { ReceptiveField.Layer(name: "3×3 D1 #\($0)", kernel: 3, padding: 1) })
     let doubling = ReceptiveField.trace(
@@ -220,9 +221,9 @@ public enum Lesson06Dilated: Lesson {
     lesson.check(
       plain3.last?.size == 7 && doubling.last?.size == 15,
       "three 3×3 layers reach 7 pixels at D = 1 and 15 at D = 1, 2, 4")
-    lesson.say(
-      "DSDC-Net (the network this walkthrough builds), layer by layer; s_l = s_{l−1} − P_l·J_{l−1} is the first")
-    lesson.say("input pixel output 0 reads (negative: in the padding), and output i reads s + i·J … s + i·J + r − 1:")
+    lesson.say("DSDC-Net (the network this walkthrough builds), layer by layer;")
+    lesson.say("s_l = s_{l−1} − P_l·J_{l−1} is the first input pixel output 0 reads (negative: in the padding),")
+    lesson.say("and output i reads s + i·J … s + i·J + r − 1:")
     let network: [ReceptiveField.Layer] = [
       .init(name: "stem 3×3", geometry: .standard(1, 32, kernel: 3)),
       .init(name: "block1 depthwise 3×3 D2", geometry: .depthwise(32, kernel: 3, dilation: 2)),
@@ -253,12 +254,15 @@ public enum Lesson06Dilated: Lesson {
     let inkRows = (ink.map { $0 / 28 }.min() ?? 0)...(ink.map { $0 / 28 }.max() ?? 0)
     let inkColumns = (ink.map { $0 % 28 }.min() ?? 0)...(ink.map { $0 % 28 }.max() ?? 0)
     lesson.say(
-      "Block 3's centre output, (\(centre), \(centre)) of 7×7, reads input rows and columns \(window.lowerBound)…\(window.upperBound) "
-        + "(\(final.size) of 28: all but the outer ring, blank in almost every MNIST digit).")
+      "Block 3's centre output, (\(centre), \(centre)) of 7×7, reads input rows and columns "
+        + "\(window.lowerBound)…\(window.upperBound)")
+    lesson.say("(\(final.size) of 28: all but the outer ring, blank in almost every MNIST digit).")
     let inkInside = ink.filter { window.contains($0 / 28) && window.contains($0 % 28) }.count
     lesson.say(
-      "The digit's ink lies in rows \(inkRows.lowerBound)…\(inkRows.upperBound), columns \(inkColumns.lowerBound)…\(inkColumns.upperBound): "
-        + "\(inkInside) of its \(ink.count) ink pixels are inside that window"
+      "The digit's ink lies in rows \(inkRows.lowerBound)…\(inkRows.upperBound), "
+        + "columns \(inkColumns.lowerBound)…\(inkColumns.upperBound):")
+    lesson.say(
+      "\(inkInside) of its \(ink.count) ink pixels are inside that window"
         + (inkInside == ink.count ? " — one output sees the whole digit." : " (this digit touches the outer ring)."))
     lesson.check(
       final.size == 26 && window == 1...26,
@@ -273,5 +277,11 @@ public enum Lesson06Dilated: Lesson {
     lesson.say()
     lesson.say("The D = 2 Sobel x map (+ # positive, - = negative; wider than lesson 2's D = 1 map):")
     for line in TerminalPreview.signed(dilatedMaps[1].plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("reads.png"), try lesson.path("maps.png")],
+      try: [.sample(0), .image],
+      next: Lesson07DSDC.info)
   }
 }

@@ -8,7 +8,8 @@
 // Article: §1.3, §2.4, §3.4, §4.4 and §5 (the PyTorch module).
 // Writes: Output/07-dsdc/depthwise-kernels.png (the four 3×3 kernels at D = 2, drawn
 //         as 5×5 with zeros), depthwise-maps.png (step 1), pointwise-weights.png and
-//         maps.png (step 2, the eight outputs), maps-shared.png (on one colour scale).
+//         maps.png (step 2, the eight outputs), maps-shared.png (on one colour scale);
+//         cost.txt only if the cost table were too wide to print.
 
 import DSDC
 import Foundation
@@ -45,10 +46,13 @@ public enum Lesson07DSDC: Lesson {
       section: "§3.4", "only the depthwise step can be dilated",
       article: [
         "将深度卷积和逐点卷积中的标准卷积替换为膨胀卷积",
-        "(\"replace the standard convolution in both the depthwise and the pointwise step with dilated convolution\")",
+        "(\"replace the standard convolution in both the depthwise and the pointwise step",
+        "with dilated convolution\")",
       ],
-      corrected: ["dilate the depthwise step; the pointwise step stays 1×1 (as the §5 code does: no dilation on it)"],
-      why: ["a 1×1 kernel has one tap and no gaps to widen: its receptive field is D·(1−1)+1 = 1 for every D."])
+      corrected: [
+        "dilate the depthwise step; the pointwise step stays 1×1", "(as the §5 code does: no dilation on it)",
+      ],
+      why: ["a 1×1 kernel has one tap and no gaps to widen:", "its receptive field is D·(1−1)+1 = 1 for every D."])
     { lesson.say(line) }
     lesson.say()
 
@@ -73,8 +77,10 @@ public enum Lesson07DSDC: Lesson {
       "let depthwise = Conv2DGeometry(inChannels: C, outChannels: C, kernel: K,",
       "                               padding: D * (K - 1) / 2, dilation: D, groups: C)",
       "let pointwise = Conv2DGeometry(inChannels: C, outChannels: N, kernel: 1)",
-      "let g = Convolution.forward(input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)",
-      "let out = Convolution.forward(input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)",
+      "let g = Convolution.forward(",
+      "  input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)",
+      "let out = Convolution.forward(",
+      "  input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)",
     ] { lesson.say("    " + line) }
     lesson.say("nn.Conv2d has bias=True by default, so both steps add a bias, which the §4.4 formulas leave out:")
     lesson.say("    g[n, c, i, j] = b[c] + Σ_{u,v} k[c, 0, u, v]·x[…]")
@@ -112,8 +118,10 @@ public enum Lesson07DSDC: Lesson {
     let depthwiseBias = Tensor.randomUniform(shape: [C], bound: 1.0 / 3, using: &generator)  // (4)
     let pointwiseWeight = Tensor.randomUniform(shape: pointwise.weightShape, bound: 0.5, using: &generator)  // (8, 4, 1, 1)
     let pointwiseBias = Tensor.randomUniform(shape: [N], bound: 0.5, using: &generator)  // (8)
-    let g = Convolution.forward(input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)  // (1, 4, 28, 28)
-    let out = Convolution.forward(input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)  // (1, 8, 28, 28)
+    let g = Convolution.forward(
+      input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)  // (1, 4, 28, 28)
+    let out = Convolution.forward(
+      input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)  // (1, 8, 28, 28)
     // On the report page: the depthwise step, then the pointwise step with the depthwise sums it reads.
     lesson.recordExplorable(
       "g", title: "Step 1: dilated depthwise 3×3, D = 2, P = 2, plus bias", input: maps, weight: depthwiseWeight,
@@ -197,24 +205,26 @@ public enum Lesson07DSDC: Lesson {
     let standardDilated = Conv2DGeometry.standard(C, N, kernel: K, dilation: D)
     let dense = Conv2DGeometry.standard(C, N, kernel: D * (K - 1) + 1)
     let undilated = Conv2DGeometry.depthwise(C, kernel: K)
-    lesson.say(
-      "Cost for one 28×28 image. The standard convolutions and DSDC reach 5×5 pixels; the undilated separable one 3×3:")
-    for line in CostTable.lines(
-      [
-        .layer("standard dense 5×5", dense), .layer("standard 3×3, D = 2", standardDilated),
-        .layer("DSDC step 1 (depthwise)", depthwise), .layer("DSDC step 2 (pointwise)", pointwise),
-        .total("DSDC, D = 2 (= 1 + 2)", [depthwise, pointwise]),
-        .layer("separable, D = 1: depthwise", undilated),
-        .total("separable, D = 1 (+ pointwise)", [undilated, pointwise]),
-      ],
-      height: 28, width: 28)
-    { lesson.say("    " + line) }
+    lesson.say("Cost for one 28×28 image. The standard convolutions and DSDC reach 5×5 pixels;")
+    lesson.say("the undilated separable one 3×3:")
+    // Two spaces in, not four: the widest row is 97 columns.
+    try lesson.sayTable(
+      CostTable.lines(
+        [
+          .layer("standard dense 5×5", dense), .layer("standard 3×3, D = 2", standardDilated),
+          .layer("DSDC step 1 (depthwise)", depthwise), .layer("DSDC step 2 (pointwise)", pointwise),
+          .total("DSDC, D = 2 (= 1 + 2)", [depthwise, pointwise]),
+          .layer("separable, D = 1: depthwise", undilated),
+          .total("separable, D = 1 (+ pointwise)", [undilated, pointwise]),
+        ],
+        height: 28, width: 28), indent: "  ", file: "cost.txt")
     let dsdcParameters = depthwise.parameterCount() + pointwise.parameterCount()
     let dsdcMultiplyAdds = depthwise.multiplyAdds(height: 28, width: 28) + pointwise.multiplyAdds(height: 28, width: 28)
     lesson.say(
       "With the module's biases: \(CostTable.parameterArithmetic(depthwise, bias: true)) and "
         + "\(CostTable.parameterArithmetic(pointwise, bias: true)): \(depthwise.parameterCount(bias: true) + pointwise.parameterCount(bias: true)) "
-        + "parameters, what sum(p.numel() for p in module.parameters()) reports.")
+        + "parameters,")
+    lesson.say("what sum(p.numel() for p in module.parameters()) reports.")
     lesson.say()
     let ratio = Double(dsdcParameters) / Double(standardDilated.parameterCount())
     for line in FormulaPrinter.erratum(
@@ -229,10 +239,12 @@ public enum Lesson07DSDC: Lesson {
       ],
       why: [
         "standard 3×3 D=2 → DSDC 3×3 D=2: field \(standardDilated.receptiveField) → \(depthwise.receptiveField), "
-          + "parameters \(standardDilated.parameterCount()) → \(dsdcParameters) (×\(Format.fixed(ratio)) = 1/8 + 1/9), "
+          + "parameters \(standardDilated.parameterCount()) → \(dsdcParameters)",
+        "(×\(Format.fixed(ratio)) = 1/8 + 1/9), "
           + "multiply-adds \(Format.grouped(standardDilated.multiplyAdds(height: 28, width: 28))) → \(Format.grouped(dsdcMultiplyAdds))",
         "separable D=1 → DSDC D=2: parameters \(undilated.parameterCount() + pointwise.parameterCount()) → \(dsdcParameters), "
-          + "field \(undilated.receptiveField) → \(depthwise.receptiveField): the field grows, the cost does not",
+          + "field \(undilated.receptiveField) → \(depthwise.receptiveField):",
+        "the field grows, the cost does not",
       ])
     { lesson.say(line) }
     lesson.check(
@@ -265,15 +277,25 @@ public enum Lesson07DSDC: Lesson {
     for line in FormulaPrinter.erratum(
       section: "§5", "the padding keeps the size only when D·(K−1) is even (always for odd K)",
       article: ["padding=dilation*(kernel_size-1)//2"],
-      corrected: ["for even K and odd D pad unevenly (⌊D·(K−1)/2⌋ before, ⌈D·(K−1)/2⌉ after) or use odd K"],
+      corrected: ["for even K and odd D pad unevenly (⌊D·(K−1)/2⌋ before, ⌈D·(K−1)/2⌉ after)", "or use odd K"],
       why: [
-        "K = 4, D = 1 on the digit's maps: \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(shrunk)), one row and column lost."
+        "K = 4, D = 1 on the digit's maps: \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(shrunk)),",
+        "one row and column lost.",
       ])
     { lesson.say(line) }
     lesson.check(shrunk.shape == [1, C, 27, 27], "K = 4, D = 1 with P = 1 shrinks 28×28 to 27×27")
     lesson.say()
-    lesson.say(
-      "Output channel 0, shaded from its minimum (blank) to its maximum (@); the flat background is the biases:")
+    lesson.say("Output channel 0, shaded from its minimum (blank) to its maximum (@);")
+    lesson.say("the flat background is the biases:")
     for line in TerminalPreview.shaded(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
+
+    // MARK: Next
+    lesson.finish(
+      open: [try lesson.path("depthwise-kernels.png"), try lesson.path("maps.png")],
+      try: [
+        .options(["--seed", "1"], "other random weights and biases"), .sample(0),
+        .command(["model"], carrying: [], "DSDC-Net layer by layer: the network lesson 8 trains"),
+      ],
+      next: Lesson08Training.info)
   }
 }

@@ -138,20 +138,34 @@ public enum Lesson08Training: Lesson {
     // The learned depthwise kernels are lesson 3's per-channel filters, now found by
     // gradient descent instead of designed by hand; activations.png follows the lesson
     // digit through every block — lesson 2's feature maps, dozens of them, learned.
-    guard learned else {
-      lesson.say("What it learned: not shown, the run has not learned its task. The figures in Output/train/")
-      lesson.say("are written all the same.")
-      return
+    if learned {
+      let digit = try lesson.sampleDigit()
+      let image = recipe.normalization.tensor(
+        try lesson.testSet(), indices: lesson.settings.sample..<lesson.settings.sample + 1)
+      let probabilities = loaded.evaluate(input: image, labels: [digit.label]).probabilities.storage
+      let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+      lesson.say(
+        "The lesson digit (test image \(lesson.settings.sample), a \(digit.label)): predicted \(predicted) with probability \(Format.fixed(probabilities[predicted] * 100, 1))%"
+      )
+    } else {
+      lesson.say("What it learned: not shown, the run has not learned its task. The figures in")
+      lesson.say("\(DisplayPath.of(session.folder))/ are written all the same.")
     }
-    let digit = try lesson.sampleDigit()
-    let image = recipe.normalization.tensor(
-      try lesson.testSet(), indices: lesson.settings.sample..<lesson.settings.sample + 1)
-    let probabilities = loaded.evaluate(input: image, labels: [digit.label]).probabilities.storage
-    let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-    lesson.say(
-      "The lesson digit (test image \(lesson.settings.sample), a \(digit.label)): predicted \(predicted) with probability \(Format.fixed(probabilities[predicted] * 100, 1))%"
-    )
-    lesson.say(
-      "See Output/train/depthwise-kernels.png and activations.png; `dsdc predict your-digit.png` tries your own.")
+
+    // MARK: Next
+    // A quick run (--epochs, --train-limit) is followed by the recipe's own settings.
+    let quick = lesson.settings.options["epochs"] != nil || lesson.settings.options["train-limit"] != nil
+    let defaults = TrainingRecipe()
+    let fullRun = LessonTry.options(
+      [], "the default recipe: \(defaults.epochs) epochs of all \(Format.grouped(try lesson.trainSet().count)) images")
+    lesson.finish(
+      open: ["curves.png", "confusion.png", "depthwise-kernels.png", "activations.png"].map {
+        session.folder.appendingPathComponent($0)
+      },
+      try: (quick ? [fullRun] : []) + [
+        .command(["predict", "my-digit.png"], "your own digit, classified by this model"),
+        .command(["evaluate"], "its accuracy per class and its confusion matrix"),
+      ],
+      next: Lesson09Compare.info)
   }
 }

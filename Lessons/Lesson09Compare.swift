@@ -139,8 +139,12 @@ public enum Lesson09Compare: Lesson {
     lesson.say()
 
     // MARK: Figures
-    for (name, figure) in report.figures { _ = try lesson.write(figure, as: name) }
-    lesson.say("See Output/\(info.folderName)/effective-rf.png, accuracy-vs-cost.png and curves.png;")
-    lesson.say("`dsdc compare --epochs 9 --seeds 3` runs the full budget (several hours).")
+    let figures = try report.figures.map { name, figure in try lesson.write(figure, as: name) }
+
+    // MARK: Next
+    lesson.finish(
+      open: figures,
+      try: [.command(["compare", "--epochs", "9", "--seeds", "3"], "the full budget (several hours)")],
+      next: Lesson10FineTuning.info)
   }
 }

@@ -91,12 +91,10 @@ public enum Lesson10FineTuning: Lesson {
       for strategy in FineTuningStrategy.allCases {
         let recipe = FineTuningRun.recipe(epochs: budgetEpochs, trainLimit: budgetImages, seed: seed)
         let run = try FineTuningRun(parent: parentURL, strategy: strategy, task: task, recipe: recipe)
-        try run.train(on: train, test: test, epochTest: curveSet) { event in
-          if case .batch(let p) = event {
-            lesson.progressLine(
-              "\(strategy.rawValue), seed \(seed): " + p.line(epochs: budgetEpochs, batchSize: recipe.batchSize))
-          }
-        }
+        let meter = TrainingProgressMeter(
+          epochs: budgetEpochs, batchSize: recipe.batchSize, testImages: curveSet.count,
+          label: "\(strategy.rawValue), seed \(seed):", draw: lesson.progressLine)
+        try run.train(on: train, test: test, epochTest: curveSet) { meter.record($0) }
         lesson.progressLine("")
         run.model.releaseWorkspaces()
         runs.append(run)
@@ -180,7 +178,7 @@ public enum Lesson10FineTuning: Lesson {
           name: strategy.rawValue, x: (0...budgetEpochs).map(Float.init),
           y: (0...budgetEpochs).map { e in Float(points.reduce(0) { $0 + $1[e] } / Double(points.count) * 100) })
       })
-    try lesson.write(curves, as: "curves.png")
+    let curvesFile = try lesson.write(curves, as: "curves.png")
 
     // MARK: What moved in `full`: absolute and relative change per convolution
     lesson.say("full: each convolution's change from its MNIST weights, mean ± SD of \(seeds.count) seeds:")
@@ -200,7 +198,7 @@ public enum Lesson10FineTuning: Lesson {
     let before = kernels(parent)
     let after = kernels(full.model)  // (C, 1, K, K)
     let maxAbs = max(before.storage.map(\.magnitude).max() ?? 1, after.storage.map(\.magnitude).max() ?? 1)
-    try lesson.write(
+    let kernelsFile = try lesson.write(
       FigureColumn(
         [
           FeatureMapFigure(
@@ -224,7 +222,6 @@ public enum Lesson10FineTuning: Lesson {
     lesson.check(
       again.accuracy == full.trainer.history.last?.testAccuracy && FineTuningMetadata(metadata) == full.origin,
       "model-full.safetensors reproduces full's accuracy and names its parent and the class names")
-    lesson.say("Try: dsdc evaluate --checkpoint \(saved.path)")
     lesson.say()
 
     // MARK: What the numbers say
@@ -239,5 +236,18 @@ public enum Lesson10FineTuning: Lesson {
     lesson.say(
       "Lesson time: \((ContinuousClock.now - started).components.seconds) s for \(runCount) runs."
     )
+
+    // MARK: Next
+    lesson.finish(
+      open: [curvesFile, kernelsFile],
+      try: [
+        .command(
+          ["evaluate", "--checkpoint", DisplayPath.of(saved)], carrying: [],
+          "the fine-tuned model on the Fashion-MNIST test set, with its class names"),
+        .command(
+          ["finetune", "--strategy", "head"], carrying: ["--output", "--finetune-data"],
+          "one strategy, with the command's own budget: a linear probe of the backbone"),
+      ],
+      next: nil)
   }
 }

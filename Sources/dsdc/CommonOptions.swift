@@ -82,9 +82,10 @@ func relativePath(_ url: URL) -> String {
 
 /// Writes one line to standard output at once (unbuffered), so that lesson and
 /// training output shows as it happens even into a pipe or a file. Lines carry names
-/// from files (paths, class names), so control characters are shown escaped.
+/// from files (paths, class names), so control characters are shown escaped; then
+/// ✓, ⚠, ✗ and ERRATUM lines get their colour on a terminal (`LineColour`).
 func emit(_ line: String) {
-  FileHandle.standardOutput.write(Data((TerminalText.safe(line) + "\n").utf8))
+  FileHandle.standardOutput.write(Data((LineColour.forStandardOutput(TerminalText.safe(line)) + "\n").utf8))
 }
 
 /// The command that runs this dsdc again with `arguments`, as the user started it

@@ -156,9 +156,10 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
-/// The single progress line on a terminal (redrawn in place); nothing when not a terminal.
+/// The single progress line on a terminal (redrawn in place); nothing when not a
+/// terminal or a dumb one (`Terminal.isInteractive`).
 enum ProgressLine {
-  static let isTerminal = isatty(STDERR_FILENO) == 1
+  static let isTerminal = Terminal.isInteractive(STDERR_FILENO)
 
   static func update(_ text: String) {
     guard isTerminal else { return }

@@ -46,7 +46,10 @@ struct CostTableTests {
         .layer("dw", .depthwise(4, kernel: 3)), .layer("pw", .pointwise(4, 8)),
         .total("sum", [.depthwise(4, kernel: 3), .pointwise(4, 8)]),
       ], height: 28, width: 28)
-    #expect(table.count == 4)
+    #expect(table.count == 5)
     #expect(table[3].contains("36 + 32 = 68") && table[3].contains("28,224 + 25,088 = 53,312"))
+    // The header names the columns; the formulas follow the table.
+    #expect(table[0].hasSuffix("parameters    multiply-adds"))
+    #expect(table[4] == "parameters N·(C/groups)·K², multiply-adds N·H_out·W_out·(C/groups)·K² for one 28×28 image")
   }
 }

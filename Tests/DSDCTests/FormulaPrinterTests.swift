@@ -4,7 +4,7 @@ import Testing
 @Suite("Formula printer")
 struct FormulaPrinterTests {
   /// The written-out sum is the reference sum, and each term appears as weight·input.
-  @Test func writtenOutSumAndTerms() {
+  @Test func writtenOutSumAndTerms() throws {
     let x = Tensor(shape: [1, 1, 3, 3], storage: (1...9).map(Float.init))
     let w = Tensor(shape: [1, 1, 3, 3], storage: HandKernel.sobelX.weights)
     let geometry = Conv2DGeometry(inChannels: 1, outChannels: 1, kernel: 3)
@@ -12,7 +12,14 @@ struct FormulaPrinterTests {
     let filled = FormulaPrinter.writtenOut(terms, result: "out[0,0,0,0]")
     // (3 − 1) + 2·(6 − 4) + (9 − 7) = 8
     #expect(filled.sum == 8)
-    #expect(filled.lines.contains { $0.contains("row 0, cols 0 1 2:") && $0.contains("(-1)·1") && $0.contains("1·3") })
+    #expect(filled.lines.contains { $0.contains("c=0  row 0:") && $0.contains("(-1)·1") && $0.contains("1·3") })
+    // Each term under the input column it reads.
+    let heading = try #require(filled.lines.first { $0.contains("col 0") })
+    let first = try #require(filled.lines.first { $0.contains("row 0:") })
+    for (column, term) in [("col 0", "(-1)·1"), ("col 1", "0·2"), ("col 2", "1·3")] {
+      let headingAt = heading.range(of: column)?.lowerBound.utf16Offset(in: heading)
+      #expect(headingAt != nil && headingAt == first.range(of: term)?.lowerBound.utf16Offset(in: first))
+    }
     #expect(filled.lines.last?.contains("out[0,0,0,0] = sum of 9 terms") == true)
     #expect(filled.lines.last?.hasSuffix("8.0000") == true)
   }
@@ -25,9 +32,52 @@ struct FormulaPrinterTests {
     let terms = ReferenceConvolution.terms(input: x, weight: w, geometry: geometry, n: 0, o: 0, i: 0, j: 0)
     let filled = FormulaPrinter.writtenOut(terms, bias: 0.5, result: "out")
     #expect(filled.sum == 10.5)
-    #expect(filled.lines.contains { $0.contains("row -1*, cols -1* 0 1:") })
+    #expect(filled.lines.contains { $0.contains("row -1*:") })
+    #expect(filled.lines.contains { $0.contains("col -1*") && $0.contains("col 0") && $0.contains("col 1") })
     #expect(filled.lines.contains { $0.contains("+ bias") })
     #expect(filled.lines.contains { $0.contains("zero padding") })
+  }
+
+  /// A 1×1 kernel's terms go on as few lines as fit, each under the channels it reads:
+  /// all four terms with their partial sum need 79 columns, two at a time 51. The sum, by hand:
+  /// (−0.5)(−1.5) + (−0.25)(2.25) + (0.75)(−3.125) + (−1)(4) = −6.15625.
+  @Test func pointwiseTermsFitTheWidth() throws {
+    let x = Tensor(shape: [1, 4, 1, 1], storage: [-1.5, 2.25, -3.125, 4])
+    let w = Tensor(shape: [1, 4, 1, 1], storage: [-0.5, -0.25, 0.75, -1])
+    let terms = ReferenceConvolution.terms(
+      input: x, weight: w, geometry: Conv2DGeometry(inChannels: 4, outChannels: 1, kernel: 1), n: 0, o: 0, i: 0, j: 0)
+    let wide = FormulaPrinter.writtenOut(terms, result: "out", width: 100)
+    let narrow = FormulaPrinter.writtenOut(terms, result: "out", width: 60)
+    #expect(wide.sum == -6.15625 && narrow.sum == -6.15625)
+    let isTermLine = { (line: String) in line.contains("   = ") && !line.contains("sum of") }
+    #expect(wide.lines.filter(isTermLine).count == 1)
+    #expect(narrow.lines.filter(isTermLine).count == 2)
+    #expect(narrow.lines.dropFirst().allSatisfy { $0.count <= 60 }, "\(narrow.lines)")
+    #expect(narrow.lines.contains { $0.hasPrefix("c=0") && $0.contains("c=1") })
+    #expect(narrow.lines.contains { $0.hasPrefix("c=2") && $0.contains("c=3") })
+  }
+
+  /// Blocks that do not fit side by side continue below, as evenly as they fit.
+  @Test func sideBySideBreaksIntoBands() {
+    let block = ["1234567890"]
+    let lines = FormulaPrinter.sideBySide(
+      [block, block, block, block], titles: ["a", "b", "c", "d"], gap: 4, width: 30)
+    #expect(
+      lines == ["a             b", "1234567890    1234567890", "", "c             d", "1234567890    1234567890"])
+    #expect(FormulaPrinter.sideBySide([block, block], titles: ["a", "b"], gap: 4, width: 30).count == 2)
+  }
+
+  /// A long erratum line is broken, its continuation aligned after the label.
+  @Test func erratumLinesFit() {
+    let lines = FormulaPrinter.erratum(
+      section: "§9", "headline", article: ["a"], corrected: ["b"],
+      why: ["one two three four five six seven eight nine ten eleven twelve"], width: 40)
+    #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+    #expect(
+      lines.suffix(3) == [
+        "    why:       one two three four five", "               six seven eight nine ten",
+        "               eleven twelve",
+      ])
   }
 
   @Test func agreementAndErratum() {

@@ -79,6 +79,13 @@ struct LessonOutputTests {
 
     #expect(context.failedChecks.isEmpty, "failed checks: \(context.failedChecks)")
     #expect(!lines.contains { $0.hasPrefix("  ✗") })
+    // Every line fits in 100 terminal columns (CJK quotations count 2 a character), and the
+    // lesson ends with what to open and the next lesson's command.
+    for line in lines {
+      #expect(DisplayWidth.of(line) <= LessonContext.lineWidth, "\(DisplayWidth.of(line)) columns: \(line)")
+    }
+    #expect(lines.contains("Next:"))
+    #expect(lines.contains { $0.hasSuffix("dsdc lesson \(expected.number + 1) --output \(output.path)") })
     // The article's formula, then every term with real numbers, the sum, and the check against the fast convolution.
     #expect(lines.contains { $0.hasPrefix("Article §") })
     #expect(lines.contains { $0.contains("Σ weight·input, term by term") })
@@ -105,6 +112,30 @@ struct LessonOutputTests {
       #expect(
         context.writtenFiles.contains { $0.standardizedFileURL == url.standardizedFileURL }, "\(file) not recorded")
     }
+  }
+
+  /// Lesson 1 prints the digit's values where it has ink (the full grid is 113 columns
+  /// wide), fits every line in 100 columns, and names its pictures and lesson 2 at the end.
+  @Test func lessonOneFitsAndEndsWithNext() throws {
+    let output = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: output) }
+    let context = LessonContext(
+      settings: LessonSettings(
+        dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
+    var lines: [String] = []
+    context.printer = { lines.append($0) }
+    try context.run(Lesson01MNIST.self)
+    #expect(context.failedChecks.isEmpty)
+    for line in lines {
+      #expect(DisplayWidth.of(line) <= LessonContext.lineWidth, "\(DisplayWidth.of(line)) columns: \(line)")
+    }
+    // Test image 8's ink spans columns 5…24 (lesson 6 finds the same): 20 values a row.
+    #expect(lines.contains { $0.hasSuffix("columns 5…24 (from 0; the others are all 0):") })
+    #expect(lines.contains("    0   0   0   0   0   0   0   0   0   0   0   0  17  47  47  47  16 129  85  47"))
+    let next = try #require(lines.firstIndex(of: "Next:"))
+    #expect(lines[next + 1].hasSuffix("01-mnist/digit.png"))
+    #expect(lines.contains { $0.hasSuffix("dsdc lesson 1 --sample 0 --output \(output.path)") })
+    #expect(lines.contains { $0.hasSuffix("dsdc lesson 2 --output \(output.path)") })
   }
 
   /// The lessons' folders are the ones the walkthrough documents.

@@ -38,14 +38,15 @@ public enum CostTable {
   }
 
   /// A table of rows with columns C, N, K, D, groups, receptive field, parameters
-  /// and multiply-adds for one `height × width` image, every count with its arithmetic.
+  /// and multiply-adds for one `height × width` image, every count with its arithmetic,
+  /// and below it the two formulas:
+  /// ```
+  ///                C  N  K  D  groups  field  parameters    multiply-adds
+  /// standard 3×3   4  8  3  1       1    3×3  8·4·3² = 288  8·28·28·4·3² = 225,792
+  /// parameters N·(C/groups)·K², multiply-adds N·H_out·W_out·(C/groups)·K² for one 28×28 image
+  /// ```
   public static func lines(_ rows: [Row], height: Int, width: Int) -> [String] {
-    var table: [[String]] = [
-      [
-        "", "C", "N", "K", "D", "groups", "field", "parameters N·(C/groups)·K²",
-        "multiply-adds N·H_out·W_out·(C/groups)·K² (\(height)×\(width) input)",
-      ]
-    ]
+    var table: [[String]] = [["", "C", "N", "K", "D", "groups", "field", "parameters", "multiply-adds"]]
     for row in rows {
       switch row {
       case .layer(let name, let g, let bias):
@@ -72,6 +73,6 @@ public enum CostTable {
         // Names and arithmetic read left-aligned; the small numbers right-aligned.
         return column == 0 || column >= 7 ? cell + padding : padding + cell
       }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    }
+    } + ["parameters N·(C/groups)·K², multiply-adds N·H_out·W_out·(C/groups)·K² for one \(height)×\(width) image"]
   }
 }

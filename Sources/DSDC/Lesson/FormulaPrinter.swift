@@ -16,25 +16,33 @@ public enum FormulaPrinter {
   /// the fast convolution's value: float rounding, summed in a different order.
   public static let tolerance: Float = 1e-5
 
+  /// The widest a written-out formula is: a lesson line (100 columns) less the
+  /// 4 spaces lessons indent it by.
+  public static let width = 96
+
   /// Every term `weight·input` of one output element, one line per input channel
-  /// and kernel row, each line ending in its partial sum:
+  /// and kernel row, each line ending in its partial sum, under a heading that names
+  /// the input column each term reads:
   /// ```
-  /// c=0  row 11, cols 7 8 9:   (-1)·0.0000 + 0·0.5490 + 1·0.9922   =  0.9922
+  ///                   col 7         col 8    col 9
+  /// c=0  row 11:      (-1)·0.0000 + 0·0.5490 + 1·0.9922   =   0.9922
   /// ```
-  /// A 1×1 kernel puts all channels on one line. Taps in the zero padding are
-  /// marked `*` in the row/column list and read 0.
+  /// A 1×1 kernel reads one pixel: its terms go on as few lines as fit in `width`
+  /// columns, each under the channels it reads (`c=0 …`). Taps in the zero padding
+  /// are marked `*` in the row and column names and read 0.
   /// - Parameters:
   ///   - terms: from `ReferenceConvolution.terms`, in its order (channel, kernel row, column).
   ///   - bias: the output channel's bias, if the convolution has one.
   ///   - result: how to name the output element, e.g. `out[0,0,12,8]`.
-  public static func writtenOut(_ terms: [ReferenceConvolution.Term], bias: Float? = nil, result: String)
-    -> FilledInFormula
-  {
+  ///   - width: the widest line, in columns (a kernel row wider than that still gets one line).
+  public static func writtenOut(
+    _ terms: [ReferenceConvolution.Term], bias: Float? = nil, result: String, width: Int = FormulaPrinter.width
+  ) -> FilledInFormula {
     var sum = bias ?? 0
     for t in terms { sum += t.input * t.weight }
 
-    // Group the terms into printed lines: one per (channel, kernel row), or one
-    // line for all channels when the kernel is 1×1.
+    // Group the terms into printed lines: one per (channel, kernel row), or the one
+    // pixel's channels when the kernel is 1×1.
     let pointwise = terms.allSatisfy { $0.u == 0 && $0.v == 0 } && Set(terms.map(\.channel)).count == terms.count
     var groups: [[ReferenceConvolution.Term]] = []
     for t in terms {
@@ -47,64 +55,85 @@ public enum FormulaPrinter {
     // A row (column) lies in the zero padding when every tap in it does.
     let paddingRows = Set(terms.map(\.row)).filter { r in terms.allSatisfy { $0.row != r || $0.inPadding } }
     let paddingColumns = Set(terms.map(\.column)).filter { c in terms.allSatisfy { $0.column != c || $0.inPadding } }
-    // Each term is `weight·input`; terms line up in columns across lines.
-    let factors = groups.map { $0.map { factor($0.weight, decimals: 4) + "·" + factor($0.input, decimals: 4) } }
-    let termWidths = (0..<(factors.map(\.count).max() ?? 0)).map { k in
-      factors.map { k < $0.count ? $0[k].count : 0 }.max() ?? 0
+    let product = { (t: ReferenceConvolution.Term) in
+      factor(t.weight, decimals: 4) + "·" + factor(t.input, decimals: 4)
     }
-    var rows: [(label: String, product: String, partial: Float)] = []
+    let heading = { (t: ReferenceConvolution.Term) in
+      pointwise ? "c=\(t.channel)" : "col \(t.column)" + (paddingColumns.contains(t.column) ? "*" : "")
+    }
+    // Terms line up in columns across lines, each as wide as its widest term or heading.
+    let columnWidths = { (groups: [[ReferenceConvolution.Term]]) -> [Int] in
+      (0..<(groups.map(\.count).max() ?? 0)).map { k in
+        groups.map { k < $0.count ? max(product($0[k]).count, heading($0[k]).count) : 0 }.max() ?? 0
+      }
+    }
+    let partialWidth = 13  // "   = " and an 8-wide number
+    if pointwise, let pixel = groups.first {
+      var perLine = pixel.count
+      while perLine > 1 {
+        let chunks = stride(from: 0, to: pixel.count, by: perLine).map {
+          Array(pixel[$0..<min($0 + perLine, pixel.count)])
+        }
+        let widths = columnWidths(chunks)
+        if widths.reduce(0, +) + 3 * (widths.count - 1) + partialWidth <= width { break }
+        perLine -= 1
+      }
+      groups = stride(from: 0, to: pixel.count, by: perLine).map { Array(pixel[$0..<min($0 + perLine, pixel.count)]) }
+    }
+    let termWidths = columnWidths(groups)
+    let joined = { (cells: [String]) in
+      zip(cells, termWidths).map { pad($0, $1, right: false) }.joined(separator: " + ")
+    }
+    var rows: [(label: String, heading: String, product: String, partial: Float)] = []
     var previousChannel = -1
-    for (group, products) in zip(groups, factors) {
+    for group in groups {
       let first = group[0]
-      let label: String
-      if pointwise {
-        label =
-          "channels \(group.map { String($0.channel) }.joined(separator: " ")) at row \(first.row), col \(first.column):"
-      } else {
-        let columns = group.map { String($0.column) + (paddingColumns.contains($0.column) ? "*" : "") }
+      var label = ""
+      if !pointwise {
         let rowMark = paddingRows.contains(first.row) ? "*" : ""
         let channel = first.channel == previousChannel ? "" : "c=\(first.channel)"
-        label = pad(channel, 4, right: false) + " row \(first.row)\(rowMark), cols \(columns.joined(separator: " ")):"
+        label = pad(channel, 4, right: false) + " row \(first.row)\(rowMark):"
       }
       previousChannel = first.channel
       var partial: Float = 0
       for t in group { partial += t.input * t.weight }
-      let product = zip(products, termWidths).map { pad($0, $1, right: false) }.joined(separator: " + ")
-      rows.append((label, product, partial))
+      let headings = joined(group.map(heading)).replacingOccurrences(of: " + ", with: "   ")
+      rows.append((label, headings, joined(group.map(product)), partial))
     }
 
+    let total = "\(result) = sum of \(terms.count) terms" + (bias == nil ? "" : " + bias")
     let labelWidth = rows.map(\.label.count).max() ?? 0
-    let productWidth = rows.map(\.product.count).max() ?? 0
+    let lead = labelWidth > 0 ? labelWidth + 3 : 0
+    // The `=` column: after the widest product, or after the total's name if that is wider.
+    let productWidth = max(rows.map(\.product.count).max() ?? 0, total.count - lead)
+    let position = terms.first.map { "at row \($0.row), col \($0.column)" } ?? ""
     var lines = [
       "\(result) = Σ weight·input, term by term (from 0; "
-        + (pointwise ? "one pixel, all channels on one line):" : "a line per channel c and kernel row):")
+        + (pointwise ? "one pixel \(position), all channels):" : "a line per channel c and kernel row):")
     ]
+    let trimmed = { (line: String) in line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+    if !pointwise, let first = rows.first { lines.append(trimmed(String(repeating: " ", count: lead) + first.heading)) }
     var channelTotal: Float = 0
     for (index, row) in rows.enumerated() {
-      lines.append(
-        pad(row.label, labelWidth, right: false) + "   " + pad(row.product, productWidth, right: false)
-          + "   = " + aligned(row.partial))
+      if pointwise { lines.append(trimmed(row.heading)) }
+      let label = labelWidth > 0 ? pad(row.label, labelWidth, right: false) + "   " : ""
+      lines.append(label + pad(row.product, productWidth, right: false) + "   = " + aligned(row.partial))
       channelTotal += row.partial
       let nextStartsChannel = index + 1 == rows.count || groups[index + 1][0].channel != groups[index][0].channel
       let channels = Set(terms.map(\.channel)).count
       if !pointwise && channels > 1 && nextStartsChannel {
         let text = "channel \(groups[index][0].channel) in all"
-        lines.append(
-          String(repeating: " ", count: labelWidth + 3 + productWidth - text.count) + text + "   = "
-            + aligned(channelTotal))
+        lines.append(pad(text, lead + productWidth, right: true) + "   = " + aligned(channelTotal))
         channelTotal = 0
       }
     }
     if let bias {
-      let text = "+ bias"
-      lines.append(
-        String(repeating: " ", count: labelWidth + 3 + productWidth - text.count) + text + "   = " + aligned(bias))
+      lines.append(pad("+ bias", lead + productWidth, right: true) + "   = " + aligned(bias))
     }
     if terms.contains(where: \.inPadding) {
       lines.append("(* outside the image: the zero padding, read as 0)")
     }
-    let total = "\(result) = sum of \(terms.count) terms" + (bias == nil ? "" : " + bias")
-    lines.append(pad(total, labelWidth + 3 + productWidth, right: true) + "   = " + aligned(sum))
+    lines.append(pad(total, lead + productWidth, right: true) + "   = " + aligned(sum))
     return FilledInFormula(lines: lines, sum: sum)
   }
 
@@ -127,32 +156,56 @@ public enum FormulaPrinter {
   ///     corrected: …
   ///     why: …
   /// ```
+  /// A line wider than `width` columns is broken at spaces, its continuation aligned
+  /// with the text after `article:`, `corrected:` or `why:`.
   public static func erratum(
     section: String, _ headline: String, article: [String], corrected: [String],
-    why: [String]
+    why: [String], width: Int = LessonContext.lineWidth
   ) -> [String] {
-    var lines = ["ERRATUM (article \(section)): \(headline)"]
-    for (index, line) in article.enumerated() {
-      lines.append((index == 0 ? "    article:   " : "               ") + line)
+    let hang = String(repeating: " ", count: 15)
+    var lines = ProseWrap.lines("ERRATUM (article \(section)): \(headline)", width: width, continuation: "    ")
+    for (label, texts) in [("    article:   ", article), ("    corrected: ", corrected), ("    why:       ", why)] {
+      for (index, line) in texts.enumerated() {
+        lines += ProseWrap.lines((index == 0 ? label : hang) + line, width: width, continuation: hang)
+      }
     }
-    for (index, line) in corrected.enumerated() {
-      lines.append((index == 0 ? "    corrected: " : "               ") + line)
-    }
-    for (index, line) in why.enumerated() { lines.append((index == 0 ? "    why:       " : "               ") + line) }
     return lines
   }
 
-  /// Blocks of lines printed next to each other under their titles, e.g. four 3×3 kernels.
-  public static func sideBySide(_ blocks: [[String]], titles: [String], gap: Int = 4) -> [String] {
+  /// Blocks of lines printed next to each other under their titles, e.g. four 3×3
+  /// kernels; blocks that do not fit in `width` columns beside the others continue
+  /// below, after an empty line.
+  public static func sideBySide(
+    _ blocks: [[String]], titles: [String], gap: Int = 4, width: Int = FormulaPrinter.width
+  ) -> [String] {
     precondition(blocks.count == titles.count, "\(blocks.count) blocks but \(titles.count) titles")
-    let widths = zip(blocks, titles).map { block, title in max(title.count, block.map(\.count).max() ?? 0) }
-    let height = blocks.map(\.count).max() ?? 0
+    let widths = zip(blocks, titles).map { block, title in
+      max(DisplayWidth.of(title), block.map { DisplayWidth.of($0) }.max() ?? 0)
+    }
+    // Bands of consecutive blocks side by side: as few as fit, as even as fit (four
+    // blocks go 2 + 2, not 3 + 1); a block wider than `width` stands alone.
+    let fits = { (band: Range<Int>) in band.map { widths[$0] }.reduce(0, +) + gap * (band.count - 1) <= width }
+    var bands: [Range<Int>] = []
+    var start = 0
+    for index in blocks.indices where index > start && !fits(start..<index + 1) {
+      bands.append(start..<index)
+      start = index
+    }
+    if !blocks.isEmpty { bands.append(start..<blocks.count) }
+    let perBand = bands.isEmpty ? 0 : (blocks.count + bands.count - 1) / bands.count
+    let even = stride(from: 0, to: blocks.count, by: max(perBand, 1)).map { $0..<min($0 + perBand, blocks.count) }
+    if even.count == bands.count && even.allSatisfy(fits) { bands = even }
     let spacer = String(repeating: " ", count: gap)
-    var lines = [zip(titles, widths).map { pad($0, $1, right: false) }.joined(separator: spacer)]
-    for row in 0..<height {
-      lines.append(
-        zip(blocks, widths).map { block, width in pad(row < block.count ? block[row] : "", width, right: false) }
-          .joined(separator: spacer))
+    var lines: [String] = []
+    for band in bands {
+      if !lines.isEmpty { lines.append("") }
+      let height = band.map { blocks[$0].count }.max() ?? 0
+      lines.append(band.map { pad(titles[$0], widths[$0], right: false) }.joined(separator: spacer))
+      for row in 0..<height {
+        lines.append(
+          band.map { pad(row < blocks[$0].count ? blocks[$0][row] : "", widths[$0], right: false) }
+            .joined(separator: spacer))
+      }
     }
     return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
   }
@@ -207,11 +260,13 @@ public enum FormulaPrinter {
     pad(Format.fixed(value), 8)
   }
 
+  /// `s` padded with spaces to `width` columns (`DisplayWidth`), on the left if `right`.
   private static func pad(_ s: String, _ width: Int, right: Bool = true) -> String {
-    s.count >= width
+    let columns = DisplayWidth.of(s)
+    return columns >= width
       ? s
       : (right
-        ? String(repeating: " ", count: width - s.count) + s
-        : s + String(repeating: " ", count: width - s.count))
+        ? String(repeating: " ", count: width - columns) + s
+        : s + String(repeating: " ", count: width - columns))
   }
 }

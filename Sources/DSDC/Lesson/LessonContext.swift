@@ -129,10 +129,18 @@ public final class LessonContext {
 
   // MARK: - Talking
 
-  /// Prints a line and records it in the lesson's transcript.
+  /// The widest a printed line may be, in terminal columns (`DisplayWidth`).
+  public static let lineWidth = 100
+
+  /// Prints a line and records it in the lesson's transcript; a line wider than
+  /// `lineWidth` is broken at spaces first (`ProseWrap`), trailing spaces dropped.
   public func say(_ line: String = "") {
-    printer(line)
-    transcripts[lesson?.number ?? 0, default: []].append(line)
+    var line = line
+    while line.last == " " { line.removeLast() }
+    for part in ProseWrap.lines(line, width: Self.lineWidth) {
+      printer(part)
+      transcripts[lesson?.number ?? 0, default: []].append(part)
+    }
   }
 
   /// Checks a claim the lesson makes: prints `✓ claim` or `✗ claim` and remembers failures.
@@ -165,6 +173,9 @@ public final class LessonContext {
     testSplit = split
     return split
   }
+
+  /// The test split if a lesson has loaded it (nil: not needed so far, perhaps not there).
+  var loadedTestSet: LabeledImages? { testSplit }
 
   /// The training split, loaded on first use.
   public func trainSet() throws -> LabeledImages {

@@ -9,12 +9,30 @@ public enum TerminalPreview {
   /// ```
   ///   0   0  84 185 159 ...
   /// ```
-  public static func valueGrid(_ plane: Tensor, width: Int = 3, decimals: Int = 0) -> [String] {
+  /// With `columns`, only those columns are shown.
+  public static func valueGrid(
+    _ plane: Tensor, width: Int = 3, decimals: Int = 0, columns: ClosedRange<Int>? = nil
+  ) -> [String] {
     precondition(plane.rank == 2, "valueGrid needs an H×W tensor, got \(plane.shape)")
     let (h, w) = (plane.shape[0], plane.shape[1])
+    let shown = columns ?? 0...(w - 1)
+    precondition(shown.lowerBound >= 0 && shown.upperBound < w, "columns \(shown) of a plane \(w) wide")
     return (0..<h).map { i in
-      (0..<w).map { j in pad(format(plane.storage[i * w + j], decimals: decimals), width) }.joined(separator: " ")
+      shown.map { j in pad(format(plane.storage[i * w + j], decimals: decimals), width) }.joined(separator: " ")
     }
+  }
+
+  /// An image's values where it has ink: the grid of `valueGrid` for the columns from
+  /// the first to the last that hold anything but 0, and a caption saying which:
+  /// `columns 5…24 (from 0; the others are all 0)`, or `all 28 columns`.
+  public static func inkValueGrid(_ plane: Tensor) -> (caption: String, lines: [String]) {
+    precondition(plane.rank == 2, "inkValueGrid needs an H×W tensor, got \(plane.shape)")
+    let (h, w) = (plane.shape[0], plane.shape[1])
+    let ink = (0..<w).filter { j in (0..<h).contains { plane.storage[$0 * w + j] != 0 } }
+    guard let first = ink.first, let last = ink.last, first > 0 || last < w - 1 else {
+      return ("all \(w) columns", valueGrid(plane))
+    }
+    return ("columns \(first)…\(last) (from 0; the others are all 0)", valueGrid(plane, columns: first...last))
   }
 
   /// Each value as one shade character between the plane's min and max

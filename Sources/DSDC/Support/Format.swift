@@ -28,19 +28,23 @@ public enum Format {
     return (value < 0 ? "-" : "") + out
   }
 
-  /// `text` broken at spaces into lines of at most `width` characters (a word longer
-  /// than a line stands alone). The first line keeps `text`'s leading spaces; the others
-  /// start with `continuation`: `wrap("  rule: a b c", width: 10, continuation: "      ")`
+  /// `text` broken at spaces into lines of at most `width` terminal columns (counted by
+  /// `DisplayWidth`, so a CJK character counts 2; a word longer than a line stands
+  /// alone). The first line keeps `text`'s leading spaces; the others start with
+  /// `continuation`: `wrap("  rule: a b c", width: 10, continuation: "      ")`
   /// → `["  rule: a", "      b c"]`.
   public static func wrap(_ text: String, width: Int = 100, continuation: String = "  ") -> [String] {
     let indent = String(text.prefix { $0 == " " })
     var (lines, line, hasWord) = ([String](), indent, false)
+    var columns = indent.count
     for word in text.dropFirst(indent.count).split(separator: " ") {
-      if hasWord && line.count + 1 + word.count > width {
+      let wordColumns = DisplayWidth.of(word)
+      if hasWord && columns + 1 + wordColumns > width {
         lines.append(line)
-        (line, hasWord) = (continuation, false)
+        (line, hasWord, columns) = (continuation, false, DisplayWidth.of(continuation))
       }
       line += (hasWord ? " " : "") + word
+      columns += (hasWord ? 1 : 0) + wordColumns
       hasWord = true
     }
     lines.append(line)

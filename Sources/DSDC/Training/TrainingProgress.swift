@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a trainer reports while it runs.
 public enum TrainingEvent {
   /// After every optimisation step.
@@ -49,12 +51,13 @@ public struct EpochSummary: Sendable, Codable, Equatable {
 }
 
 extension BatchProgress {
-  /// The in-place progress line: epoch, a bar, images/s, time left in the epoch, and
-  /// the running loss and accuracy.
-  public func line(epochs: Int, batchSize: Int) -> String {
+  /// The in-place progress line of this epoch alone, fitted to `width` columns: a bar,
+  /// images/s, the time left in this epoch (`epoch ETA`), running loss and accuracy.
+  /// `TrainingProgressMeter` draws the whole run's line instead (elapsed time, the run's
+  /// ETA, the evaluation phase).
+  public func line(epochs: Int, batchSize: Int, width: Int = Terminal.columns(STDERR_FILENO)) -> String {
     let left = Double((batchesPerEpoch - batch) * batchSize) / max(imagesPerSecond, 1)
-    let width = 24
-    let filled = width * batch / batchesPerEpoch
-    return "epoch \(epoch)/\(epochs) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: width - filled))] \(batch)/\(batchesPerEpoch)  \(Int(imagesPerSecond)) img/s  ETA \(Int(left))s  loss \(Format.fixed(runningLoss, 4))  acc \(Format.fixed(runningAccuracy * 100, 2))%"
+    return TrainingStatus(self, epochs: epochs, elapsed: nil, remaining: left, remainingCovers: .epoch)
+      .line(width: width)
   }
 }

@@ -75,14 +75,13 @@ public final class TrainingSession {
     if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
     if leftovers > 0 { log("Removed \(leftovers) temporary file(s) left by an interrupted checkpoint write.") }
     let started = Date()
+    let meter = TrainingProgressMeter(
+      epochs: recipe.epochs, batchSize: recipe.batchSize, testImages: test.count, draw: progressLine)
     // Epoch by epoch, so that a checkpoint that cannot be saved stops the run at once.
     while trainer.epoch < recipe.epochs {
       let summary = try trainer.trainEpoch(on: train, test: test) { event in
-        switch event {
-        case .batch(let p):
-          progressLine(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
-        case .epochEnded(let summary, let evaluation):
-          progressLine("")
+        meter.record(event)
+        if case .epochEnded(let summary, let evaluation) = event {
           lastEvaluation = evaluation
           log("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
         }
