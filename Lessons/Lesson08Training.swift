@@ -163,7 +163,7 @@ public enum Lesson08Training: Lesson {
         session.folder.appendingPathComponent($0)
       },
       try: (quick ? [fullRun] : []) + [
-        .command(["predict", "my-digit.png"], "your own digit, classified by this model"),
+        .command(["predict", "my-digit.png"], carrying: ["--output"], "your own digit, classified by this model"),
         .command(["evaluate"], "its accuracy per class and its confusion matrix"),
       ],
       next: Lesson09Compare.info)

@@ -326,6 +326,7 @@ fi
 if has finetune; then
   run_case "finetune: unknown strategy" "--strategy" -- finetune --strategy everything --output out
   run_case "finetune: Fashion-MNIST folder missing" "dataset-fashion-mnist" -- finetune --finetune-data "$work/no-fashion" --output out
+  run_case "lessons: Fashion-MNIST missing, said before lesson 1" "lessons --through 9" -- lessons --finetune-data "$work/no-fashion" --output out
   run_case "finetune: parent checkpoint missing" "missing.safetensors" -- finetune --checkpoint missing.safetensors --output out
   if [[ -d ${DSDC_FINETUNE_DATA:-/usr/share/datasets/fashion-mnist} ]]; then
     # A real fine-tuned (Fashion-MNIST) checkpoint, made once, scored on MNIST; and the

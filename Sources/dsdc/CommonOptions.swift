@@ -59,9 +59,11 @@ struct CommonOptions: ParsableArguments {
   var outputDirectory: URL { outputOption.outputDirectory }
 
   func lessonSettings(dataDirectory: URL, options: [String: String] = [:], image: String? = nil) -> LessonSettings {
-    LessonSettings(
+    var settings = LessonSettings(
       dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, image: image, seed: seed ?? 0,
       options: options)
+    settings.program = ToolInvocation.current.prefix
+    return settings
   }
 }
 

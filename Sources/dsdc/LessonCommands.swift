@@ -88,6 +88,7 @@ struct LessonsCommand: ParsableCommand {
   }
 
   func run() throws {
+    try checkFineTuningData()
     let context = try digit.context(common: common, options: training.options)
     try OutputFolder.create(common.outputDirectory)
     context.progressLine = ProgressLine.update
@@ -96,6 +97,23 @@ struct LessonsCommand: ParsableCommand {
     defer { listWrittenFiles(context.writtenFiles) }
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {
       try context.run(lesson)
+    }
+  }
+}
+
+extension LessonsCommand {
+  /// The fine-tuning lesson needs Fashion-MNIST: check it is there before the first
+  /// lesson starts, not after the lessons that train.
+  func checkFineTuningData() throws {
+    let lesson = Lesson10FineTuning.info.number
+    guard (through ?? Int.max) >= lesson else { return }
+    let task = FineTuningTask.fashionMNIST
+    do {
+      _ = try task.loadSplit(.test, directory: task.resolve(option: training.options["finetune-data"]))
+    } catch {
+      throw ToolError.lessonCannotRun(
+        lesson: lesson, reason: "\(error)",
+        others: ToolInvocation.current.command(["lessons", "--through", String(lesson - 1)]))
     }
   }
 }

@@ -45,11 +45,15 @@ struct CheckpointOption: ParsableArguments {
 enum ToolError: Error, CustomStringConvertible {
   /// No `--checkpoint` and no trained model in the output folder.
   case noTrainedModel(path: String, train: String)
+  /// A lesson of the run cannot start (its dataset is missing): said before the first lesson.
+  case lessonCannotRun(lesson: Int, reason: String, others: String)
 
   var description: String {
     switch self {
     case .noTrainedModel(let path, let train):
       return "no trained model at \(path) — HINT: train one with `\(train)`, or pass --checkpoint FILE"
+    case .lessonCannotRun(let lesson, let reason, let others):
+      return "lesson \(lesson) could not start: \(reason); or run the lessons before it: \(others)"
     }
   }
 }

@@ -92,6 +92,24 @@ struct CommandLineTests {
     #expect(result.stdout.isEmpty)
   }
 
+  /// Without Fashion-MNIST, `dsdc lessons` says so before lesson 1 (not after the
+  /// lessons that train), in one line with the install command and how to run the others;
+  /// `--through 9` does not need it.
+  @Test func missingFineTuningDataIsSaidBeforeTheFirstLesson() throws {
+    let folder = try makeTemporaryDirectory()
+    let output = folder.appendingPathComponent("out")
+    let missing = folder.appendingPathComponent("no-fashion").path
+    let result = try runTool(["lessons", "--finetune-data", missing, "--output", output.path])
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("error: lesson 10 could not start: "), "\(result.stderr)")
+    #expect(result.stderr.contains("dataset-fashion-mnist") && result.stderr.contains("lessons --through 9"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    #expect(!result.stdout.contains("Lesson 1"))
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+    let through = try runTool(["lessons", "--through", "1", "--finetune-data", missing, "--output", output.path])
+    #expect(through.status == 0, "\(through.stderr)")
+  }
+
   @Test func sampleOutOfRangeNamesTheFlag() throws {
     let dir = try makeTemporaryDirectory()
     let result = try runTool(["lesson", "1", "--sample", "10000", "--output", dir.path])

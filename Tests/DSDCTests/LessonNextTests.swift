@@ -25,7 +25,7 @@ enum NextProbeLesson: Lesson {
   }
 }
 
-@Suite("The Next block at the end of a lesson")
+@Suite("The Next block at the end of a lesson", .removesTemporaryFolders)
 struct LessonNextTests {
   /// The printed paths, commands and comments after `Next:`, without their labels, with
   /// lines ending in ` \` joined as the shell joins them. (The temporary folders make the
@@ -76,6 +76,21 @@ struct LessonNextTests {
     #expect(commands.contains { $0.hasPrefix("dsdc predict 'my digit.png' --data \(d) --output \(o)") })
     #expect(
       commands.suffix(2) == ["# The lesson after", "dsdc lesson 43 --data \(d) --output \(o) --sample 3 --seed 5"])
+  }
+
+  /// The commands start the way the program was started (here `swift run -c release dsdc`).
+  @Test func commandsStartAsTheProgramWasStarted() throws {
+    let data = try makeTinyDataFolder()
+    let output = try makeTemporaryDirectory()
+    var settings = LessonSettings(dataDirectory: data, outputDirectory: output)
+    settings.program = ["swift", "run", "-c", "release", "dsdc"]
+    let context = LessonContext(settings: settings)
+    var lines: [String] = []
+    context.printer = { lines.append($0) }
+    try context.run(NextProbeLesson.self)
+    let commands = Self.commands(lines)
+    #expect(commands.last?.hasPrefix("swift run -c release dsdc lesson 43 ") == true, "\(commands)")
+    #expect(!commands.contains { $0.hasPrefix("dsdc ") }, "\(commands)")
   }
 
   /// What is at its default is not repeated (seed 0, no --sample beside --image); a run

@@ -12,7 +12,7 @@ enum TableProbeLesson: Lesson {
   }
 }
 
-@Suite("Tables too wide for a line")
+@Suite("Tables too wide for a line", .removesTemporaryFolders)
 struct LessonTableTests {
   /// A table that fits is printed; one that does not goes to a file, and the lesson says
   /// how wide it is and where it went.

@@ -68,7 +68,7 @@ func runToolOnTerminal(_ arguments: [String], environment: [String: String]) thr
   return (process.terminationStatus, text)
 }
 
-@Suite("Colour on a terminal, plain text everywhere else")
+@Suite("Colour on a terminal, plain text everywhere else", .removesTemporaryFolders)
 struct TerminalOutputTests {
   /// The environment of a learner's colour terminal, or with one of `changes`.
   static func environment(_ changes: [String: String] = [:]) -> [String: String] {

@@ -15,6 +15,9 @@ public struct LessonSettings: Sendable {
   public var seed: UInt64
   /// Extra knobs for the training lesson (epochs, limits); empty means the defaults.
   public var options: [String: String]
+  /// How the suggested commands start: the words that ran this program (`dsdc`, a
+  /// path, or `swift run -c release dsdc`; see `ToolInvocation`).
+  public var program: [String] = [ToolInvocation.productName]
 
   /// The default lesson digit: test image 8, an ordinary upright "5" with
   /// straight strokes, curves and a corner, so every filter has something to find.

@@ -43,8 +43,6 @@ public struct LessonTry: Sendable, Equatable {
 }
 
 extension LessonContext {
-  /// The program's name in the commands the lessons suggest.
-  public static let program = "dsdc"
 
   /// Ends the lesson with what to look at and what to run next:
   /// ```
@@ -75,10 +73,10 @@ extension LessonContext {
     // A run that studied a picture needs no hint to study one.
     for (index, item) in tries.filter({ $0 != .image || settings.image == nil }).enumerated() {
       let (words, why) = resolve(item, lesson: number)
-      rows.append((index == 0 ? "try" : "", [Self.program] + words, why))
+      rows.append((index == 0 ? "try" : "", settings.program + words, why))
     }
     if let next {
-      rows.append(("then", [Self.program, "lesson", String(next.number)] + carried(), next.title))
+      rows.append(("then", settings.program + ["lesson", String(next.number)] + carried(), next.title))
     }
     // Comments line up after the commands, as far as the longest of at most 44 columns;
     // a row too wide for that gets its comment on a line of its own, above the command.
@@ -138,9 +136,9 @@ extension LessonContext {
   /// The run's non-default `--data`, `--output` and `--finetune-data`.
   private func locationOptions() -> [String] {
     var words: [String] = []
-    if settings.dataDirectory.standardizedFileURL.path
-      != DataLocation.resolve(option: nil).standardizedFileURL.path
-    {
+    // `--data` only when the folder is not the one the search would find without it.
+    let found = try? DataLocation.locate(option: nil)
+    if settings.dataDirectory.standardizedFileURL.path != found?.directory.standardizedFileURL.path {
       words += ["--data", DisplayPath.of(settings.dataDirectory)]
     }
     if settings.outputDirectory.standardizedFileURL.path != URL(fileURLWithPath: "Output").standardizedFileURL.path {
