@@ -10,7 +10,7 @@
 // mid-sentence before any of them.
 // Writes: Output/train/ — model.safetensors (loads in PyTorch),
 //         checkpoint.safetensors (for `dsdc train --resume`), metrics.csv,
-//         metrics.json, curves.png, confusion.png, mistakes.png,
+//         metrics.json, steps.csv, curves.png, curves-per-step.png, confusion.png, mistakes.png,
 //         depthwise-kernels.png, activations.png.
 
 import DSDC

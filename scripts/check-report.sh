@@ -3,10 +3,16 @@
 # headless Chromium, then fails unless
 #   - the screenshot is not blank (enough distinct colours, enough non-background pixels), and
 #   - every <img> on the page loaded (the page's own load script marks each image
-#     with data-loaded; the DOM is dumped after the load event), and
+#     with data-loaded; the DOM is dumped after the load event), and no image is shown twice, and
+#   - every printed output (<pre class="transcript">) sits in a <details> that is closed
+#     when the page loads (folded away until opened), and
+#   - the contents bar (<nav class="bar">) links to every section, and
 #   - the explorer's self-test passes: opened as index.html#selftest, the page clicks a
 #     spread of pixels in every explorable map, recomputes every output from the data
-#     embedded in it and sets data-selftest="pass" (or "fail: …") on <body>.
+#     embedded in it and sets data-selftest="pass" (or "fail: …") on <body>; in the same
+#     run the bar checks that it stays at the top of the window when the page is scrolled
+#     and that no section starts under it (data-bar-check="pass").
+# It prints the page's height in pixels at the window's width of 1280.
 # Usage: scripts/check-report.sh OUTPUT_DIR [SCREENSHOT.png]
 #   CHROMIUM=/path/to/browser overrides the browser (default: chromium, Debian's package).
 #   The screenshot is kept at SCREENSHOT.png if given, else deleted.
@@ -68,20 +74,46 @@ elif selftest != "pass":
     problems.append(f"the explorer's self-test failed: {selftest}")
 maps = (body.attrs or {}).get("data-selftest-maps", "0")
 checked = (body.attrs or {}).get("data-selftest-checked", "0")
+bar_check = (body.attrs or {}).get("data-bar-check")
+if bar_check is None:
+    problems.append("the contents bar's check did not run (no data-bar-check on <body> of index.html#selftest)")
+elif bar_check != "pass":
+    problems.append(f"the contents bar's check failed: {bar_check}")
 
 # --- Every image loaded -------------------------------------------------------
-class Images(html.parser.HTMLParser):
+class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.images, self.checked = [], False
+        self.images, self.checked, self.height = [], False, None
+        self.printed, self.sections, self.bar_links, self.bars, self.in_bar = [], [], [], 0, False
+        self.details = []  # the attributes of the <details> elements around the current position
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        classes = (a.get("class") or "").split()
         if tag == "img":
             self.images.append(a)
         if tag == "body" and a.get("data-images-checked") == "true":
             self.checked = True
+            self.height = a.get("data-page-height")
+        if tag == "details":
+            self.details.append(a)
+        if tag == "pre" and "transcript" in classes:
+            # The printed output and the <details> around it (None when it is not folded at all).
+            self.printed.append(self.details[-1] if self.details else None)
+        if tag == "section" and "entry" in classes:
+            self.sections.append(a.get("id"))
+        if tag == "nav" and "bar" in classes:
+            self.bars += 1
+            self.in_bar = True
+        if tag == "a" and self.in_bar and (a.get("href") or "").startswith("#"):
+            self.bar_links.append(a["href"][1:])
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self.in_bar = False
+        if tag == "details" and self.details:
+            self.details.pop()
 
-parser = Images()
+parser = Page()
 parser.feed(open(dom_path, encoding="utf-8", errors="replace").read())
 if not parser.checked:
     problems.append("the page's load script did not run (no data-images-checked on <body>): "
@@ -91,6 +123,22 @@ else:
               if a.get("data-loaded") != "true" or a.get("data-natural-width") in (None, "0")]
     if failed:
         problems.append(f"{len(failed)} of {len(parser.images)} images did not load: " + ", ".join(failed))
+shown = [a.get("src") for a in parser.images]
+twice = sorted({src for src in shown if shown.count(src) > 1})
+if twice:
+    problems.append(f"{len(twice)} image(s) shown more than once: " + ", ".join(twice))
+
+# --- Printed output folded, contents bar complete -----------------------------
+unfolded = [a for a in parser.printed if a is None or "open" in a]
+if unfolded:
+    problems.append(f"{len(unfolded)} of {len(parser.printed)} printed outputs are open when the page loads "
+                    "(they should be folded away until clicked)")
+if parser.bars != 1:
+    problems.append(f"the page has {parser.bars} contents bars (<nav class=\"bar\">), expected 1")
+missing = [s for s in parser.sections if s not in parser.bar_links]
+if missing:
+    problems.append(f"the contents bar has no link to {len(missing)} section(s): " + ", ".join(missing))
+
 if not parser.images:
     pngs = [os.path.join(d, f) for d, _, fs in os.walk(output_dir) for f in fs
             if f.endswith(".png") and os.path.abspath(d) != os.path.abspath(output_dir)]
@@ -162,6 +210,8 @@ if problems:
     for problem in problems:
         print(f"check-report: FAIL: {problem}", file=sys.stderr)
     sys.exit(1)
-print(f"check-report: OK: {len(parser.images)} images loaded; {summary}; "
+print(f"check-report: OK: {len(parser.images)} images loaded, none shown twice; "
+      f"{len(parser.printed)} printed outputs folded; the contents bar links all {len(parser.sections)} sections "
+      f"and stays in view; page height {parser.height} px; {summary}; "
       f"explorer self-test passed on {maps} maps ({checked} outputs recomputed)")
 PY

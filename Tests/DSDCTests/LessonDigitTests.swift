@@ -106,7 +106,7 @@ struct LessonDigitTests {
     try record.save(to: root.appendingPathComponent("01-mnist/lesson.json"))
     let html = ReportFixture.page(root)
     #expect(html.contains("<span>image <b>my-digit.png</b></span>"))
-    #expect(html.contains("different settings: image my-digit.png, seed 0 (Lesson 1); sample 8, seed 0 (Lesson 2)"))
+    #expect(html.contains("different settings: image my-digit.png (Lesson 1), sample 8 (Lesson 2)."))
   }
 
   @Test func lessonCommandRunsOnThePicture() throws {

@@ -8,7 +8,8 @@
 /// ).writePNG(to: "Output/train/loss.png")
 /// ```
 /// A series given by `values` alone is plotted at x = 1, 2, 3, … (epochs). Points are marked
-/// when a series has at most 60 of them; NaN values leave a gap in the line.
+/// when a series has at most 60 of them (unless the series says not to); NaN values leave a
+/// gap in the line.
 public struct LinePlot: Figure {
   /// One named line.
   public struct Series: Sendable {
@@ -20,6 +21,10 @@ public struct LinePlot: Figure {
     public var y: [Float]
     /// Line colour; `nil` takes the next colour of `RGB.palette`.
     public var color: RGB?
+    /// Line width in pixels.
+    public var thickness: Int
+    /// Whether points are marked with squares when there are at most 60 of them.
+    public var marksPoints: Bool
 
     /// A series at x = 1, 2, …, `values.count` (epochs counted from 1).
     public init(name: String, values: [Float], color: RGB? = nil) {
@@ -27,12 +32,15 @@ public struct LinePlot: Figure {
     }
 
     /// A series through the points `(x[i], y[i])`.
-    public init(name: String, x: [Float], y: [Float], color: RGB? = nil) {
+    public init(name: String, x: [Float], y: [Float], color: RGB? = nil, thickness: Int = 2, marksPoints: Bool = true) {
       precondition(x.count == y.count, "series '\(name)' has \(x.count) x values but \(y.count) y values")
+      precondition(thickness >= 1, "series '\(name)' has line thickness \(thickness); give 1 or more")
       self.name = name
       self.x = x
       self.y = y
       self.color = color
+      self.thickness = thickness
+      self.marksPoints = marksPoints
     }
   }
 
@@ -141,9 +149,9 @@ public struct LinePlot: Figure {
     for (i, line) in series.enumerated() {
       let points = zip(line.x, line.y).map { (x: $0, y: $1) }
       for (a, b) in zip(points, points.dropFirst()) where a.x.isFinite && a.y.isFinite && b.x.isFinite && b.y.isFinite {
-        area.drawLine(x0: px(a.x), y0: py(a.y), x1: px(b.x), y1: py(b.y), color: colors[i], thickness: 2)
+        area.drawLine(x0: px(a.x), y0: py(a.y), x1: px(b.x), y1: py(b.y), color: colors[i], thickness: line.thickness)
       }
-      if points.count <= 60 {
+      if line.marksPoints && points.count <= 60 {
         for p in points where p.x.isFinite && p.y.isFinite {
           area.fillRect(x: px(p.x) - 3, y: py(p.y) - 3, width: 7, height: 7, color: .white)
           area.strokeRect(x: px(p.x) - 3, y: py(p.y) - 3, width: 7, height: 7, color: colors[i], thickness: 2)

@@ -51,6 +51,9 @@ struct ReportEntry {
   var explore: ExploreFile?
   /// Why the lesson's `explore.json` cannot be shown, if it cannot.
   var exploreProblem: String?
+  /// The last epoch's test accuracy in the folder's `metrics.json` (a training run's), if
+  /// there is one that can be read.
+  var finalTestAccuracy: Double?
 
   /// The record, if one was read.
   var record: LessonRecord? {
@@ -127,6 +130,7 @@ struct ReportEntry {
     }
     entry.state = .ran(record)
     entry.files = record.files.map { resolve($0, folder: entry.folder, outputDirectory: outputDirectory) }
+    entry.finalTestAccuracy = finalTestAccuracy(in: folderURL.appendingPathComponent("metrics.json"))
     let exploreURL = folderURL.appendingPathComponent(ExploreFile.fileName)
     if entry.recordFileName == LessonRecord.fileName, FileManager.default.fileExists(atPath: exploreURL.path) {
       do {
@@ -138,6 +142,17 @@ struct ReportEntry {
       }
     }
     return entry
+  }
+
+  /// The last epoch's test accuracy in a training run's `metrics.json` (`[EpochSummary]`),
+  /// or nil if there is none or it cannot be read (a regular file of at most 16 MiB).
+  private static func finalTestAccuracy(in url: URL) -> Double? {
+    guard FileManager.default.fileExists(atPath: url.path), InputFile.problem(url.path) == nil,
+      let size = InputFile.size(url.path), size <= LessonRecord.byteLimit,
+      let data = try? Data(contentsOf: url),
+      let history = try? JSONDecoder().decode([EpochSummary].self, from: data)
+    else { return nil }
+    return history.last?.testAccuracy.flatMap { (0...1).contains($0) ? $0 : nil }
   }
 
   /// A listed file as a link relative to the output folder. Records list paths relative

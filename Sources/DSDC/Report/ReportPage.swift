@@ -1,11 +1,14 @@
 import Foundation
 
 /// `Output/index.html`: one static page with everything the runs in an output
-/// folder printed and wrote — a table of contents, then per lesson its title and
-/// article section, its error if it stopped, its images, its settings and its
-/// printed text; lessons not run yet show the command that runs them. The page is
-/// self-contained (inline CSS, images by relative path, no network) and is
-/// assembled from the `lesson.json` records alone, so it can be rebuilt at any time.
+/// folder printed and wrote — a contents bar that stays in view, a table of contents,
+/// then per lesson its title and article section, its error if it stopped, its images
+/// (each figure once: a section whose figure an earlier one shows links to it), its
+/// settings and its printed text (folded away until opened); lessons not run yet show
+/// the command that runs them. The page is self-contained (inline CSS, images by
+/// relative path, no network, no script library) and is assembled from the records on
+/// disk (`lesson.json`, a training run's `run.json` and `metrics.json`), so it can be
+/// rebuilt at any time.
 public enum ReportPage {
   /// The page's file name inside the output folder.
   public static let fileName = "index.html"
@@ -53,94 +56,36 @@ public enum ReportPage {
       \(ReportStyle.css)\(ExplorerScript.css)</style>
       </head>
       <body>
-      <div class="page">
 
       """
-    html += header(entries, version: version, date: date)
-    html += contents(entries)
+    html += ReportContents.bar(entries)
+    html += "<div class=\"page\">\n"
+    let modelWarning = ReportContents.modelWarning(entries)
+    html += ReportContents.header(entries, modelWarning: modelWarning, version: version, date: date)
+    html += ReportContents.list(entries)
     html += "<main>\n"
-    for entry in entries { html += section(entry) }
-    html += "</main>\n</div>\n<script>\n\(ReportStyle.imageCheckScript)</script>\n"
+    var figures = ReportFigures()
+    for entry in entries {
+      let warning = modelWarning.anchors.contains(entry.anchor) ? modelWarning.lines : []
+      html += section(entry, figures: &figures, modelWarning: warning)
+    }
+    html += "</main>\n</div>\n<script>\n\(ReportStyle.imageCheckScript)\(ReportStyle.barScript)</script>\n"
     html += "<script>\n\(ExplorerScript.javaScript)</script>\n</body>\n</html>\n"
     return html
   }
 
   // MARK: - Parts of the page
 
-  private static func header(_ entries: [ReportEntry], version: String, date: Date) -> String {
-    let lessons = entries.filter { $0.anchor.hasPrefix("lesson-") }
-    let ran = lessons.filter { if case .ran = $0.state { return true } else { return false } }.count
-    let failed = entries.filter { $0.record?.error != nil }.count
-    let errata = entries.reduce(0) { $0 + $1.errataCount }
-    var facts = ["\(ran) of \(lessons.count) lesson\(lessons.count == 1 ? "" : "s") run"]
-    if failed > 0 { facts.append("\(failed) stopped with an error") }
-    if errata > 0 { facts.append("\(errata) errat\(errata == 1 ? "um" : "a") in the article") }
-    var html = """
-      <header id="top">
-      <h1>dsdc — depthwise separable dilated convolution, step by step</h1>
-      <p class="lede">What every lesson printed and drew on real MNIST digits, from the runs in this folder.</p>
-      <p class="meta">\(escape(facts.joined(separator: " · "))) · page written \(escape(format(date))) \
-      by dsdc \(escape(version))</p>
-
-      """
-    // Lessons run at different times may have studied different digits or seeds.
-    var runs: [String: [String]] = [:]
-    for entry in entries {
-      guard let settings = entry.record?.settings else { continue }
-      let key = ["image", "sample", "seed"].compactMap { name in settings[name].map { "\(name) \($0)" } }
-        .joined(separator: ", ")
-      if !key.isEmpty { runs[key, default: []].append(entry.label) }
-    }
-    if runs.count > 1 {
-      let groups = runs.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.joined(separator: ", ")))" }
-      html += "<p class=\"mixed\">The sections below ran with different settings: "
-        + escape(groups.joined(separator: "; ")) + ".</p>\n"
-    }
-    return html + "</header>\n"
-  }
-
-  private static func contents(_ entries: [ReportEntry]) -> String {
-    var html = "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ul>\n"
-    for entry in entries {
-      html += "<li><a href=\"#\(escape(entry.anchor))\">\(name(entry))</a>"
-      if let section = entry.articleSection, !section.isEmpty {
-        html += " <span class=\"toc-section\">\(escape(section))</span>"
-      }
-      html += " " + badges(entry) + "</li>\n"
-    }
-    return html + "</ul>\n</nav>\n"
-  }
-
-  /// `Lesson 1 MNIST up close` with the label muted, or a later section's heading.
-  private static func name(_ entry: ReportEntry) -> String {
-    entry.title.isEmpty
-      ? escape(entry.label) : "<span class=\"label\">\(escape(entry.label))</span> \(escape(entry.title))"
-  }
-
-  private static func badges(_ entry: ReportEntry) -> String {
-    var html: String
-    switch entry.state {
-    case .notRun: html = "<span class=\"badge notrun\">not run</span>"
-    case .unreadable: html = "<span class=\"badge failed\">unreadable record</span>"
-    case .ran(let record):
-      html = record.error == nil
-        ? "<span class=\"badge ok\">✓ ran</span>" : "<span class=\"badge failed\">✗ stopped</span>"
-    }
-    if entry.note != nil { html += "<span class=\"badge notrun\">earlier run</span>" }
-    let errata = entry.errataCount
-    if errata > 0 { html += "<span class=\"badge errata\">\(errata) errat\(errata == 1 ? "um" : "a")</span>" }
-    return html
-  }
-
-  private static func section(_ entry: ReportEntry) -> String {
+  private static func section(_ entry: ReportEntry, figures: inout ReportFigures, modelWarning: [String]) -> String {
     var html = "<section id=\"\(escape(entry.anchor))\" class=\"entry\">\n"
-    html += "<h2>\(name(entry))</h2>\n"
+    html += "<h2>\(ReportContents.name(entry))</h2>\n"
     var about: [String] = []
     if let section = entry.articleSection, !section.isEmpty { about.append("Article \(section)") }
     if let summary = entry.summary, !summary.isEmpty { about.append(summary) }
     about.append("folder \(entry.folder)/")
     html += "<p class=\"about\">\(escape(about.joined(separator: " · ")))</p>\n"
     if let note = entry.note { html += "<p class=\"note\">\(escape(note))</p>\n" }
+    html += ReportContents.warning(modelWarning)
 
     switch entry.state {
     case .notRun:
@@ -156,7 +101,7 @@ public enum ReportPage {
           + "<pre>\(escape(error))</pre>" + rerun(entry) + "</div>\n"
       }
       html += settings(record)
-      html += files(entry.files)
+      html += figures.html(entry)
       html += explorer(entry)
       html += transcript(record.lines)
     }
@@ -176,36 +121,6 @@ public enum ReportPage {
     var items = names.map { "<span>\(escape($0)) <b>\(escape(record.settings[$0] ?? ""))</b></span>" }
     items.append("<span>ran <b>\(escape(format(record.date)))</b></span>")
     return "<p class=\"settings\">" + items.joined(separator: " ") + "</p>\n"
-  }
-
-  private static func files(_ files: [ReportEntry.File]) -> String {
-    var html = ""
-    let images = files.filter { $0.isImage && $0.link != nil }
-    if !images.isEmpty {
-      html += "<div class=\"figures\">\n"
-      for file in images {
-        let link = escape(HTMLText.relativeURL(file.link!))
-        var size = ""
-        if let (width, height) = file.size {
-          let k = ImageSize.scale(width: width)
-          size = " width=\"\(width * k)\" height=\"\(height * k)\""
-        }
-        let name = (file.shownPath as NSString).lastPathComponent
-        html += "<figure><a href=\"\(link)\"><img src=\"\(link)\" alt=\"\(escape(HTMLText.caption(name)))\"\(size)></a>"
-          + "<figcaption>\(escape(HTMLText.caption(name))) <code>\(escape(file.link!))</code></figcaption></figure>\n"
-      }
-      html += "</div>\n"
-    }
-    let others = files.filter { !$0.isImage || $0.link == nil }
-    if !others.isEmpty {
-      html += "<p class=\"files\">Other files: " + others.map { file in
-        guard let link = file.link else {
-          return "<code>\(escape(file.shownPath))</code> (outside the output folder)"
-        }
-        return "<a href=\"\(escape(HTMLText.relativeURL(link)))\"><code>\(escape(link))</code></a>"
-      }.joined(separator: ", ") + "</p>\n"
-    }
-    return html
   }
 
   /// The lesson's explorable maps: a holder the script fills in, and the data as JSON.
@@ -236,11 +151,12 @@ public enum ReportPage {
       """
   }
 
+  /// The printed lines, folded away (`<details>` closed) behind a summary that counts
+  /// them and the errata and failed checks among them.
   private static func transcript(_ lines: [String]) -> String {
     let shown = ReportTranscript.shownLines(lines)
     guard !shown.isEmpty else { return "" }
-    let count = "\(shown.count) line\(shown.count == 1 ? "" : "s")"
-    var html = "<details open>\n<summary>Printed output · \(count)</summary>\n"
+    var html = "<details class=\"printed\">\n<summary>\(escape(ReportTranscript.summary(shown)))</summary>\n"
     html += "<pre class=\"transcript\">"
     html += shown.map { line in
       switch ReportTranscript.kind(of: line) {
@@ -258,12 +174,12 @@ public enum ReportPage {
   private static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
   /// `2025-05-01T12:00:03Z` → `2025-05-01 12:00 UTC`; other text unchanged.
-  private static func format(_ iso: String) -> String {
+  static func format(_ iso: String) -> String {
     guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
     return format(date)
   }
 
-  private static func format(_ date: Date) -> String {
+  static func format(_ date: Date) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")

@@ -32,4 +32,19 @@ enum ReportTranscript {
     while let last = shown.last, isBlank(last) { shown = shown.dropLast() }
     return Array(shown)
   }
+
+  /// The line that stands for the folded-away text: how many lines, and how many of
+  /// them are errata and failed checks, so nothing that matters hides unnoticed.
+  /// ```
+  /// summary(["a", "ERRATUM (article §1): …", "  ✗ x"]) == "Printed output · 3 lines · 1 erratum · 1 failed check"
+  /// ```
+  static func summary(_ lines: [String]) -> String {
+    let kinds = lines.map(kind(of:))
+    let errata = kinds.filter { $0 == .erratum }.count
+    let failed = kinds.filter { $0 == .failedCheck }.count
+    var parts = ["Printed output", "\(lines.count) line\(lines.count == 1 ? "" : "s")"]
+    if errata > 0 { parts.append("\(errata) errat\(errata == 1 ? "um" : "a")") }
+    if failed > 0 { parts.append("\(failed) failed check\(failed == 1 ? "" : "s")") }
+    return parts.joined(separator: " · ")
+  }
 }

@@ -65,8 +65,9 @@ extension TrainingSession {
       xLabel: "epoch", yLabel: "cross-entropy", series: series)
   }
 
-  /// Metrics as CSV and JSON, and the figures: curves, confusion matrix, mistakes,
-  /// learned depthwise kernels, and the lesson digit's activations through each block.
+  /// Metrics as CSV and JSON, the per-step record (`steps.csv`), and the figures: curves
+  /// per epoch and per step, confusion matrix, mistakes, learned depthwise kernels, and the
+  /// lesson digit's activations through each block.
   func writeResults(test: LabeledImages, lessonDigit: Int) throws {
     let history = trainer.history
     let evaluation = lastEvaluation ?? Evaluation(model: trainer.model, images: test,
@@ -87,6 +88,8 @@ extension TrainingSession {
     let jsonURL = folder.appendingPathComponent("metrics.json")
     try OutputFolder.writeAtomically(try encoder.encode(history), to: jsonURL)
     files.append(jsonURL)
+    try OutputFolder.writeAtomically(Data(StepLog.csv(steps).utf8), to: stepsURL)
+    files.append(stepsURL)
 
     // Curves.
     let epochs = history.map { Float($0.epoch) }
@@ -96,6 +99,7 @@ extension TrainingSession {
       .init(name: "test", x: epochs, y: history.map { Float(($0.testAccuracy ?? 0) * 100) }),
     ])
     try write(FigureRow([loss, accuracy], gap: 16), "curves.png")
+    if !steps.isEmpty { try write(StepCurves.figure(steps, recipe: trainer.recipe), StepCurves.fileName) }
 
     // Confusion matrix and mistakes.
     try write(ConfusionMatrixFigure(title: "Test set: true class (rows) vs predicted class (columns)",

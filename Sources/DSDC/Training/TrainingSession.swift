@@ -2,8 +2,10 @@ import Foundation
 
 /// One complete training run as `dsdc train` and lesson 8 perform it: train with a
 /// recipe (or resume a saved run), keep `model.safetensors` and
-/// `checkpoint.safetensors` up to date after every epoch, report progress, and at
-/// the end write the metrics and the figures into one folder (`Output/train/`).
+/// `checkpoint.safetensors` up to date after every epoch, record every step's loss and
+/// learning rate (`steps.csv`, also kept inside the checkpoint so a resumed run continues it),
+/// report progress, and at the end write the metrics and the figures into one folder
+/// (`Output/train/`).
 public final class TrainingSession {
   /// The folder everything is written to.
   public let folder: URL
@@ -19,39 +21,48 @@ public final class TrainingSession {
   public private(set) var lastEvaluation: Evaluation?
   /// Called after both checkpoint files of an epoch are saved.
   public var checkpointSaved: () -> Void = {}
+  /// Every optimisation step of the run so far, from step 1 (a resumed run starts with
+  /// the rows its checkpoint holds, when they match it).
+  public private(set) var steps: [StepRecord] = []
   /// Every line said, for the run's record (`run.json`, shown by the report page).
   private var transcript: [String] = []
   /// The data a resumed run trained on (nil for a new run or an older checkpoint).
   private let resumedData: DatasetIdentity?
   /// The data this run trains on (set by `run`).
   private var data: DatasetIdentity?
+  /// The per-step record a resumed checkpoint holds (`TrainingState.Key.steps`), if any.
+  private let resumedSteps: String?
 
   /// A new run from `recipe`, or a resumed one if `resume` names a checkpoint.
   public convenience init(recipe: TrainingRecipe, folder: URL, resume: URL? = nil) throws {
     if let resume {
       try self.init(resuming: try TrainingCheckpoint.loadState(from: resume), folder: folder)
     } else {
-      self.init(trainer: Trainer(recipe: recipe), folder: folder, resumedData: nil)
+      self.init(trainer: Trainer(recipe: recipe), folder: folder, resumedData: nil, resumedSteps: nil)
     }
   }
 
   /// Continues the run saved in `state`, optionally to a larger number of `epochs`
   /// or on another number of `threads` (see `Trainer.init(resuming:epochs:threads:)`).
   public convenience init(resuming state: TrainingState, folder: URL, epochs: Int? = nil, threads: Int? = nil) throws {
-    self.init(trainer: try Trainer(resuming: state, epochs: epochs, threads: threads), folder: folder,
-              resumedData: DatasetIdentity(metadata: state.metadata))
+    self.init(
+      trainer: try Trainer(resuming: state, epochs: epochs, threads: threads), folder: folder,
+      resumedData: DatasetIdentity(metadata: state.metadata), resumedSteps: state.metadata[TrainingState.Key.steps])
   }
 
-  private init(trainer: Trainer, folder: URL, resumedData: DatasetIdentity?) {
+  private init(trainer: Trainer, folder: URL, resumedData: DatasetIdentity?, resumedSteps: String?) {
     self.trainer = trainer
     self.folder = folder
     self.resumedData = resumedData
+    self.resumedSteps = resumedSteps
   }
 
   /// Where `--resume` continues from.
   public var checkpointURL: URL { folder.appendingPathComponent(TrainingCheckpoint.stateFileName) }
   /// The weights-only file PyTorch loads.
   public var modelURL: URL { folder.appendingPathComponent(TrainingCheckpoint.modelFileName) }
+  /// The per-step record, written after every checkpoint.
+  public var stepsURL: URL { folder.appendingPathComponent(StepLog.fileName) }
 
   /// Trains the remaining epochs, saving after each, then writes metrics and figures.
   /// - Parameter lessonDigit: a test image index whose activations are drawn.
@@ -72,7 +83,10 @@ public final class TrainingSession {
     let count = min(recipe.trainLimit ?? train.count, train.count)
     log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)")
     for line in lossExplanation() { log(line) }
-    if trainer.epoch > 0 { log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).") }
+    if trainer.epoch > 0 {
+      log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).")
+      continueSteps(imagesPerEpoch: count)
+    }
     if leftovers > 0 { log("Removed \(leftovers) temporary file(s) left by an interrupted checkpoint write.") }
     let started = Date()
     let meter = TrainingProgressMeter(
@@ -81,12 +95,19 @@ public final class TrainingSession {
     while trainer.epoch < recipe.epochs {
       let summary = try trainer.trainEpoch(on: train, test: test) { event in
         meter.record(event)
-        if case .epochEnded(let summary, let evaluation) = event {
+        switch event {
+        case .batch(let p):
+          let (_, seen) = StepRecord.position(step: p.step, imagesPerEpoch: count, batchSize: recipe.batchSize)
+          steps.append(
+            StepRecord(epoch: p.epoch, step: p.step, imagesSeen: seen, loss: p.loss, learningRate: p.learningRate))
+        case .epochEnded(let summary, let evaluation):
           lastEvaluation = evaluation
           log("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
         }
       }
       try saveCheckpoints(testAccuracy: summary.testAccuracy)
+      // After the checkpoint, which holds the same rows: a run stopped in between loses nothing.
+      try OutputFolder.writeAtomically(Data(StepLog.csv(steps).utf8), to: stepsURL)
     }
     try writeResults(test: test, lessonDigit: lessonDigit)
     let seconds = Date().timeIntervalSince(started)
@@ -102,7 +123,25 @@ public final class TrainingSession {
       log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
       if let readiness { log(readiness.line) }
     }
-    try saveRecord()
+    try saveRecord(imagesPerEpoch: count, trainingImages: train.count)
+  }
+
+  /// Starts a resumed run's step record with the rows its checkpoint holds, if they
+  /// match it (`StepLog.continuation`); otherwise says so, and the record starts at the
+  /// first step trained now.
+  private func continueSteps(imagesPerEpoch: Int) {
+    do {
+      guard let resumedSteps else { throw StepLogError.missing }
+      steps = try StepLog.continuation(
+        try StepLog.parse(resumedSteps), step: trainer.step, history: trainer.history,
+        imagesPerEpoch: imagesPerEpoch, batchSize: trainer.recipe.batchSize)
+      log("Continuing \(StepLog.fileName) from the checkpoint's \(steps.count) steps.")
+    } catch {
+      steps = []
+      log("⚠ \(StepLog.fileName) is not continued from the checkpoint's \(trainer.step) steps:")
+      log("  \(error);")
+      log("  this run's \(StepLog.fileName) and its per-step figure start at step \(trainer.step + 1).")
+    }
   }
 
   /// Prints a line and keeps it for the run's record.
@@ -111,8 +150,10 @@ public final class TrainingSession {
     say(line)
   }
 
-  /// Saves what the run printed and wrote as `run.json` (a `LessonRecord`) in its folder.
-  private func saveRecord() throws {
+  /// Saves what the run printed and wrote as `run.json` (a `LessonRecord`) in its folder;
+  /// its settings say how much the run trained (epochs, images per epoch of the training
+  /// images there are), so the report can tell a short run from the default recipe's.
+  private func saveRecord(imagesPerEpoch: Int, trainingImages: Int) throws {
     let root = folder.standardizedFileURL.path + "/"
     let recipe = trainer.recipe
     let record = LessonRecord(
@@ -121,7 +162,8 @@ public final class TrainingSession {
       error: nil,
       settings: ["seed": String(recipe.seed), "epochs": String(recipe.epochs), "batch size": String(recipe.batchSize),
                  "optimizer": recipe.optimizer.name, "learning rate": String(recipe.learningRate),
-                 "threads": String(recipe.threads)],
+                 "threads": String(recipe.threads), "images per epoch": String(imagesPerEpoch),
+                 "training images": String(trainingImages)],
       date: ISO8601DateFormatter().string(from: Date()))
     try record.save(to: folder.appendingPathComponent("run.json"))
   }
@@ -129,12 +171,16 @@ public final class TrainingSession {
   /// Saves both checkpoint files, atomically: a failure stops the run with the error,
   /// and the files of the previous epoch stay as they were. The model goes first, so
   /// that wherever a checkpoint to resume from exists, a model at least as new does too.
+  /// The checkpoint also holds the per-step record (`TrainingState.Key.steps`, the text
+  /// of `steps.csv`), so that resuming it continues the record whatever happened to the file.
   private func saveCheckpoints(testAccuracy: Double?) throws(CheckpointError) {
     let state = trainer.state()
     var metadata = state.metadata.merging(data?.entries ?? [:]) { a, _ in a }
     if let testAccuracy { metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(testAccuracy, 4) }
-    try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step,
+    try TrainingCheckpoint.saveModel(
+      trainer.model, steps: trainer.step,
       metadata: metadata.filter { $0.key != TrainingState.Key.history }, to: modelURL)
+    metadata[TrainingState.Key.steps] = StepLog.csv(steps)
     try TrainingCheckpoint.saveState(state, metadata: metadata, to: checkpointURL)
     if !writtenFiles.contains(checkpointURL) { record(checkpointURL); record(modelURL) }
     checkpointSaved()

@@ -13,6 +13,7 @@ import Foundation
 /// dsdc.rng       the generator's four state words, hexadecimal, comma-separated
 /// dsdc.recipe    TrainingRecipe as JSON   dsdc.config DSDCNetConfig as JSON
 /// dsdc.history   [EpochSummary] as JSON
+/// dsdc.steps     the run's steps.csv so far (written by `TrainingSession`; optional)
 /// ```
 public struct TrainingState: Sendable {
   /// Model tensors (`state_dict` names) then optimiser tensors (`optimizer.` names).
@@ -37,6 +38,8 @@ public struct TrainingState: Sendable {
     public static let recipe = "dsdc.recipe"
     public static let config = "dsdc.config"
     public static let history = "dsdc.history"
+    /// The per-step record, as the text of `steps.csv` (see `StepLog`).
+    public static let steps = "dsdc.steps"
   }
 
   /// The recipe stored in the metadata, checked with the command line's rules.
