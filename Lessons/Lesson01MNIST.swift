@@ -32,9 +32,12 @@ public enum Lesson01MNIST: Lesson {
     lesson.say("  bytes 4–7   \(Format.hex(h[4..<8]))    dimension 1, big-endian: \(imageFile.dimensions[0]) images")
     lesson.say("  bytes 8–11  \(Format.hex(h[8..<12]))    dimension 2: \(imageFile.dimensions[1]) rows")
     lesson.say("  bytes 12–15 \(Format.hex(h[12..<16]))    dimension 3: \(imageFile.dimensions[2]) columns")
-    lesson.say("  then \(imageFile.data.count) bytes = \(imageFile.dimensions.map(String.init).joined(separator: " × ")), one per pixel")
+    lesson.say(
+      "  then \(imageFile.data.count) bytes = \(imageFile.dimensions.map(String.init).joined(separator: " × ")), one per pixel"
+    )
     lesson.check(imageFile.magic == 0x0000_0803, "magic number is 0x00000803 (unsigned bytes, 3 dimensions)")
-    lesson.check(imageFile.data.count == imageFile.dimensions.reduce(1, *), "data length equals the product of the dimensions")
+    lesson.check(
+      imageFile.data.count == imageFile.dimensions.reduce(1, *), "data length equals the product of the dimensions")
     lesson.say()
 
     // MARK: One digit as numbers
@@ -64,13 +67,18 @@ public enum Lesson01MNIST: Lesson {
     for c in 0..<MNISTDataset.classes {
       lesson.say("  \(c): \(trainStats.classCounts[c]) / \(testStats.classCounts[c])")
     }
-    lesson.say("Training pixels scaled to [0, 1]: mean μ = \(Format.fixed(trainStats.mean)), standard deviation σ = \(Format.fixed(trainStats.std))")
+    lesson.say(
+      "Training pixels scaled to [0, 1]: mean μ = \(Format.fixed(trainStats.mean)), standard deviation σ = \(Format.fixed(trainStats.std))"
+    )
     lesson.check(train.count == 60_000 && test.count == 10_000, "60,000 training and 10,000 test images")
     lesson.check(trainStats.classCounts.reduce(0, +) == train.count, "class counts add up to the training set")
     // The first 100 test digits with their labels: what "typical" looks like.
-    let first100 = (0..<min(100, test.count)).map { GalleryFigure.Item(pixels: Array(test.image($0)), caption: "#\($0): \(test.labels[$0])") }
-    try lesson.write(GalleryFigure(title: "The first 100 MNIST test digits with their labels", items: first100, columns: 10, scale: 2),
-                     as: "first-100.png")
+    let first100 = (0..<min(100, test.count)).map {
+      GalleryFigure.Item(pixels: Array(test.image($0)), caption: "#\($0): \(test.labels[$0])")
+    }
+    try lesson.write(
+      GalleryFigure(title: "The first 100 MNIST test digits with their labels", items: first100, columns: 10, scale: 2),
+      as: "first-100.png")
     lesson.say()
 
     // MARK: Normalisation
@@ -95,8 +103,9 @@ public enum Lesson01MNIST: Lesson {
     lesson.say("  is this one negative number.")
     let normalization = Normalization(trainStats)
     let library = normalization.table[Int(x)]
-    lesson.check(abs(Double(library) - normalised) < 1e-5,
-                 "the library's normaliser gives the same x̂ (\(Format.fixed(Double(library))))")
+    lesson.check(
+      abs(Double(library) - normalised) < 1e-5,
+      "the library's normaliser gives the same x̂ (\(Format.fixed(Double(library))))")
 
     // MARK: Next
     lesson.finish(

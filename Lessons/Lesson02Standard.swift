@@ -173,7 +173,8 @@ public enum Lesson02Standard: Lesson {
     // σ = 1/√(C·K²) = 1/6, so outputs stay about as large as inputs.
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let mixedGeometry = Conv2DGeometry.standard(4, 8, kernel: 3)
-    let mixedWeight = Tensor.randomNormal(shape: mixedGeometry.weightShape, std: 1.0 / 6, using: &generator)  // (8, 4, 3, 3)
+    // (8, 4, 3, 3)
+    let mixedWeight = Tensor.randomNormal(shape: mixedGeometry.weightShape, std: 1.0 / 6, using: &generator)
     let mixed = Convolution.forward(input: maps, weight: mixedWeight, geometry: mixedGeometry)  // (1, 8, 28, 28)
     lesson.recordExplorable(
       "mixed-maps", title: "Standard convolution 4→8, K = 3: each output reads all four maps (36 terms)", input: maps,

@@ -91,7 +91,8 @@ public enum Lesson03Depthwise: Lesson {
     // σ = 1/√(K²) = 1/3, as a depthwise layer has before training.
     let digit = try lesson.lessonDigit()
     let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
+    // (1, 4, 28, 28)
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let depthwise = Conv2DGeometry.depthwise(4, kernel: 3)
     let kernels = Tensor.randomNormal(shape: depthwise.weightShape, std: 1.0 / 3, using: &generator)  // (4, 1, 3, 3)

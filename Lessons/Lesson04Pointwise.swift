@@ -77,7 +77,8 @@ public enum Lesson04Pointwise: Lesson {
     // The 8×4 weights are random, normal with σ = 1/√C = 1/2.
     let digit = try lesson.lessonDigit()
     let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
+    // (1, 4, 28, 28)
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let pointwise = Conv2DGeometry.pointwise(4, 8)
     let weight = Tensor.randomNormal(shape: pointwise.weightShape, std: 0.5, using: &generator)  // (8, 4, 1, 1)

@@ -68,7 +68,8 @@ public enum Lesson05Separable: Lesson {
     lesson.check(
       abs(smallRatio - CostTable.mobileNetRatio(outChannels: 3, kernel: 3)) < 1e-12, "24/54 = 1/3 + 1/9 = 4/9")
     // The standard weight the two steps equal: w[o, c] = p[o, c] · k[c].
-    let smallComposed = KernelIdentities.separableAsStandard(depthwise: smallDepthwise, pointwise: smallPointwise)  // (3, 2, 3, 3)
+    // (3, 2, 3, 3)
+    let smallComposed = KernelIdentities.separableAsStandard(depthwise: smallDepthwise, pointwise: smallPointwise)
     lesson.say("The standard weight they equal, w[o,c,u,v] = p[o,c]·k[c,u,v], for o = 0 (p[0] = [1, 2]):")
     for line in FormulaPrinter.sideBySide(
       [
@@ -93,11 +94,13 @@ public enum Lesson05Separable: Lesson {
     // Random weights: depthwise normal σ = 1/3, pointwise normal σ = 1/2.
     let digit = try lesson.lessonDigit()
     let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
+    // (1, 4, 28, 28)
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let step1 = Conv2DGeometry.depthwise(4, kernel: 3)
     let step2 = Conv2DGeometry.pointwise(4, 8)
-    let depthwiseWeight = Tensor.randomNormal(shape: step1.weightShape, std: 1.0 / 3, using: &generator)  // (4, 1, 3, 3)
+    // (4, 1, 3, 3)
+    let depthwiseWeight = Tensor.randomNormal(shape: step1.weightShape, std: 1.0 / 3, using: &generator)
     let pointwiseWeight = Tensor.randomNormal(shape: step2.weightShape, std: 0.5, using: &generator)  // (8, 4, 1, 1)
     let g = Convolution.forward(input: maps, weight: depthwiseWeight, geometry: step1)  // (1, 4, 28, 28)
     let out = Convolution.forward(input: g, weight: pointwiseWeight, geometry: step2)  // (1, 8, 28, 28)
@@ -206,7 +209,8 @@ public enum Lesson05Separable: Lesson {
     // MARK: A separable convolution is a standard one with a special kernel
     // Fold the pointwise weights into the depthwise kernels: an (8, 4, 3, 3) kernel,
     // run as one standard convolution, gives the same eight maps.
-    let composed = KernelIdentities.separableAsStandard(depthwise: depthwiseWeight, pointwise: pointwiseWeight)  // (8, 4, 3, 3)
+    // (8, 4, 3, 3)
+    let composed = KernelIdentities.separableAsStandard(depthwise: depthwiseWeight, pointwise: pointwiseWeight)
     lesson.say("w[0, c] = p[0, c] · k[c] for the four channels:")
     for line in FormulaPrinter.sideBySide(
       (0..<4).map { TerminalPreview.valueGrid(composed.plane(n: 0, c: $0), width: 7, decimals: 4) },

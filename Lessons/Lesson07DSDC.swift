@@ -107,16 +107,19 @@ public enum Lesson07DSDC: Lesson {
     // is the number of inputs one output reads (K² = 9 depthwise, C = 4 pointwise).
     let digit = try lesson.lessonDigit()
     let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))  // (1, 4, 28, 28)
+    // (1, 4, 28, 28)
+    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
     let (C, N, K, D) = (4, 8, 3, 2)
     let depthwise = Conv2DGeometry(
       inChannels: C, outChannels: C, kernel: K,
       padding: D * (K - 1) / 2, dilation: D, groups: C)
     let pointwise = Conv2DGeometry(inChannels: C, outChannels: N, kernel: 1)
     var generator = SeededGenerator(seed: lesson.settings.seed)
-    let depthwiseWeight = Tensor.randomUniform(shape: depthwise.weightShape, bound: 1.0 / 3, using: &generator)  // (4, 1, 3, 3)
+    // (4, 1, 3, 3)
+    let depthwiseWeight = Tensor.randomUniform(shape: depthwise.weightShape, bound: 1.0 / 3, using: &generator)
     let depthwiseBias = Tensor.randomUniform(shape: [C], bound: 1.0 / 3, using: &generator)  // (4)
-    let pointwiseWeight = Tensor.randomUniform(shape: pointwise.weightShape, bound: 0.5, using: &generator)  // (8, 4, 1, 1)
+    // (8, 4, 1, 1)
+    let pointwiseWeight = Tensor.randomUniform(shape: pointwise.weightShape, bound: 0.5, using: &generator)
     let pointwiseBias = Tensor.randomUniform(shape: [N], bound: 0.5, using: &generator)  // (8)
     let g = Convolution.forward(
       input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)  // (1, 4, 28, 28)

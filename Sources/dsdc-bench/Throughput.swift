@@ -42,8 +42,9 @@ func processCPUSeconds() -> Double {
 /// `VmHWM` from /proc/self/status in megabytes (0 where there is no /proc).
 func peakResidentMegabytes() -> Double {
   guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+    let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+  else { return 0 }
   return kilobytes / 1024
 }
 
@@ -52,8 +53,10 @@ func runThroughput(_ arguments: [String]) -> Never {
     FileHandle.standardError.write(Data("dsdc-bench throughput: \(message)\n".utf8))
     exit(1)
   }
-  var options = ["--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3",
-                 "--variant": "dsdc"]
+  var options = [
+    "--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3",
+    "--variant": "dsdc",
+  ]
   var rest = arguments[...]
   while let name = rest.popFirst() {
     guard options[name] != nil else {
@@ -67,7 +70,9 @@ func runThroughput(_ arguments: [String]) -> Never {
   guard let variant = ComparisonVariant(rawValue: options["--variant"]!) else {
     fail("--variant must be one of \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ", "))")
   }
-  guard let batch = Int(options["--batch"]!), batch >= (mode == "train" ? 2 : 1) else { fail("--batch must be a positive count (≥ 2 to train)") }
+  guard let batch = Int(options["--batch"]!), batch >= (mode == "train" ? 2 : 1) else {
+    fail("--batch must be a positive count (≥ 2 to train)")
+  }
   guard let threads = Int(options["--threads"]!), (1...64).contains(threads) else { fail("--threads must be 1…64") }
   guard let stepsOption = Int(options["--steps"]!), stepsOption >= 0 else { fail("--steps must be ≥ 0") }
   guard let warmup = Int(options["--warmup"]!), warmup >= 0 else { fail("--warmup must be ≥ 0") }
@@ -80,8 +85,9 @@ func runThroughput(_ arguments: [String]) -> Never {
     print("{\"step_ms\":\(step)}")
     exit(0)
   }
-  let result = measureThroughput(mode: mode, batch: batch, threads: threads, steps: steps, warmup: warmup,
-                                 config: variant.config())
+  let result = measureThroughput(
+    mode: mode, batch: batch, threads: threads, steps: steps, warmup: warmup,
+    config: variant.config())
   print(String(data: try! encoder.encode(result), encoding: .utf8)!)
   exit(0)
 }
@@ -140,8 +146,9 @@ func measureStepLayers(
   }
   let step = (wallSeconds() - start) * 1e3 / Double(steps)
   let layers = clock.layers.map {
-    StepLayerTime(name: $0, forwardMilliseconds: clock.forward[$0]! * 1e3 / Double(steps),
-                  backwardMilliseconds: clock.backward[$0]! * 1e3 / Double(steps))
+    StepLayerTime(
+      name: $0, forwardMilliseconds: clock.forward[$0]! * 1e3 / Double(steps),
+      backwardMilliseconds: clock.backward[$0]! * 1e3 / Double(steps))
   }
   return (layers, step)
 }

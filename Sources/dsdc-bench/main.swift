@@ -31,7 +31,8 @@ if arguments.first == "throughput" { runThroughput(Array(arguments.dropFirst()))
 if arguments.first == "convolutions" { runConvolutionLayers(Array(arguments.dropFirst())) }
 if arguments.first == "gemm" { runGEMM(Array(arguments.dropFirst())) }
 if arguments.contains("--help") || arguments.contains("-h") {
-  print("""
+  print(
+    """
     usage: dsdc-bench [--json]
              Times the matrix multiply and DSDC-Net's convolutions (a few seconds).
            dsdc-bench throughput [--mode train|infer|layers] [--batch N] [--threads T] [--steps S]
@@ -175,19 +176,22 @@ func timeLayer(_ layer: Layer) -> LayerResult {
 
   var fast: [Double] = []
   for threads in [1, 2] {
-    fast.append(bestTime(repeats: 5, threads: threads) {
-      Convolution.forward(input: input, weight: weight, bias: bias, geometry: g, output: &output, threads: threads)
-    })
-    fast.append(bestTime(repeats: 5, threads: threads) {
-      Convolution.backward(
-        input: input, weight: weight, dOutput: dOutput, geometry: g,
-        dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
-    })
+    fast.append(
+      bestTime(repeats: 5, threads: threads) {
+        Convolution.forward(input: input, weight: weight, bias: bias, geometry: g, output: &output, threads: threads)
+      })
+    fast.append(
+      bestTime(repeats: 5, threads: threads) {
+        Convolution.backward(
+          input: input, weight: weight, dOutput: dOutput, geometry: g,
+          dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
+      })
   }
   return LayerResult(
     name: layer.name, geometry: g.description,
     megaMACsPerImage: Double(g.multiplyAdds(height: layer.size, width: layer.size)) / 1e6,
-    referenceForward: referenceForward * 1e3 * Double(batch), referenceBackward: referenceBackward * 1e3 * Double(batch),
+    referenceForward: referenceForward * 1e3 * Double(batch),
+    referenceBackward: referenceBackward * 1e3 * Double(batch),
     forward1: fast[0] * 1e3, backward1: fast[1] * 1e3, forward2: fast[2] * 1e3, backward2: fast[3] * 1e3)
 }
 
@@ -241,38 +245,53 @@ print("Matrix multiply, shapes of a batch of \(batch), register tile \(MatrixMul
 print("                                                         GFLOP/s   % of peak")
 print("  product                      M ×     K ×      N    1 thread  2 threads   (1 thread)")
 for r in gemms {
-  print("  \(r.name.padding(toLength: 25, withPad: " ", startingAt: 0))\(pad("\(r.m)", 4)) ×\(pad("\(r.k)", 6)) ×\(pad("\(r.n)", 7))"
-    + "\(pad(format(r.gflops1), 12))\(pad(format(r.gflops2), 11))\(pad(format(100 * r.gflops1 / peak, 0) + "%", 12))")
+  print(
+    "  \(r.name.padding(toLength: 25, withPad: " ", startingAt: 0))\(pad("\(r.m)", 4)) ×\(pad("\(r.k)", 6)) ×\(pad("\(r.n)", 7))"
+      + "\(pad(format(r.gflops1), 12))\(pad(format(r.gflops2), 11))\(pad(format(100 * r.gflops1 / peak, 0) + "%", 12))")
 }
 print("\nConvolutions, batch \(batch), milliseconds (reference timed on 1 image ×\(batch))")
-print("  layer               MMAC/img   reference fwd+bwd |  1 thread fwd   bwd |  2 threads fwd   bwd |  vs ref (1T)  GFLOP/s (1T)  2T vs 1T")
+print(
+  "  layer               MMAC/img   reference fwd+bwd |  1 thread fwd   bwd |  2 threads fwd   bwd |  vs ref (1T)  GFLOP/s (1T)  2T vs 1T"
+)
 for r in results {
   let ref = r.referenceForward + r.referenceBackward
   let fast1 = r.forward1 + r.backward1
   let flops = 2 * r.megaMACsPerImage * 1e6 * Double(batch) * (r.name.hasPrefix("stem") ? 2 : 3)
-  print("  \(r.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(pad(format(r.megaMACsPerImage, 3), 9))\(pad(format(ref, 0), 20)) |"
-    + "\(pad(format(r.forward1, 2), 13))\(pad(format(r.backward1, 2), 7)) |\(pad(format(r.forward2, 2), 14))\(pad(format(r.backward2, 2), 7)) |"
-    + "\(pad(format(ref / fast1, 0) + "×", 13))\(pad(format(flops / (fast1 * 1e-3) / 1e9), 14))"
-    + "\(pad(format(fast1 / (r.forward2 + r.backward2), 2) + "×", 10))")
+  print(
+    "  \(r.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(pad(format(r.megaMACsPerImage, 3), 9))\(pad(format(ref, 0), 20)) |"
+      + "\(pad(format(r.forward1, 2), 13))\(pad(format(r.backward1, 2), 7)) |\(pad(format(r.forward2, 2), 14))\(pad(format(r.backward2, 2), 7)) |"
+      + "\(pad(format(ref / fast1, 0) + "×", 13))\(pad(format(flops / (fast1 * 1e-3) / 1e9), 14))"
+      + "\(pad(format(fast1 / (r.forward2 + r.backward2), 2) + "×", 10))")
 }
-print("  total forward+backward: reference \(format(referenceTotal, 0)) ms, fast \(format(total1, 2)) ms (1 thread), \(format(total2, 2)) ms (2 threads)"
-  + " → \(format(referenceTotal / total1, 0))× / \(format(referenceTotal / total2, 0))×; 2 threads \(format(total1 / total2, 2))× 1 thread")
-print("  convolutions alone would allow \(format(Double(batch) / (total2 * 1e-3), 0)) images/s of training on 2 threads")
+print(
+  "  total forward+backward: reference \(format(referenceTotal, 0)) ms, fast \(format(total1, 2)) ms (1 thread), \(format(total2, 2)) ms (2 threads)"
+    + " → \(format(referenceTotal / total1, 0))× / \(format(referenceTotal / total2, 0))×; 2 threads \(format(total1 / total2, 2))× 1 thread"
+)
+print(
+  "  convolutions alone would allow \(format(Double(batch) / (total2 * 1e-3), 0)) images/s of training on 2 threads")
 
 print("\nWhole network, 2 threads (a training step is forward, backward and an AdamW update, as dsdc train runs it)")
 print("  case                   images/s   ms per batch   peak memory so far")
 for r in throughput {
   let name = (r.mode == "train" ? "training, batch " : "inference, batch ") + "\(r.batch)"
-  print("  \(name.padding(toLength: 21, withPad: " ", startingAt: 0))\(pad(format(r.images_per_s, 0), 10))"
-    + "\(pad(format(1e3 * r.seconds / Double(r.steps), 2), 15))\(pad(format(r.peak_resident_mb, 0) + " MB", 21))")
+  print(
+    "  \(name.padding(toLength: 21, withPad: " ", startingAt: 0))\(pad(format(r.images_per_s, 0), 10))"
+      + "\(pad(format(1e3 * r.seconds / Double(r.steps), 2), 15))\(pad(format(r.peak_resident_mb, 0) + " MB", 21))")
 }
 
-print("\nOne training step, batch \(batch), 2 threads, by layer (BatchNorm rows include the ReLU, and max-pooling where the block pools)")
+print(
+  "\nOne training step, batch \(batch), 2 threads, by layer (BatchNorm rows include the ReLU, and max-pooling where the block pools)"
+)
 print("  layer               forward ms   backward ms   share of the step")
 for r in stepLayers {
-  print("  \(r.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(pad(format(r.forwardMilliseconds, 2), 11))"
-    + "\(pad(format(r.backwardMilliseconds, 2), 14))\(pad(format(100 * (r.forwardMilliseconds + r.backwardMilliseconds) / stepMilliseconds, 1) + "%", 20))")
+  print(
+    "  \(r.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(pad(format(r.forwardMilliseconds, 2), 11))"
+      + "\(pad(format(r.backwardMilliseconds, 2), 14))\(pad(format(100 * (r.forwardMilliseconds + r.backwardMilliseconds) / stepMilliseconds, 1) + "%", 20))"
+  )
 }
 let layerTotal = stepLayers.reduce(0) { $0 + $1.forwardMilliseconds + $1.backwardMilliseconds }
-print("  loss, zeroing gradients, AdamW\(pad(format(stepMilliseconds - layerTotal, 2), 25))\(pad(format(100 * (stepMilliseconds - layerTotal) / stepMilliseconds, 1) + "%", 20))")
-print("  whole step \(format(stepMilliseconds, 2)) ms = \(format(Double(batch) / (stepMilliseconds * 1e-3), 0)) images/s")
+print(
+  "  loss, zeroing gradients, AdamW\(pad(format(stepMilliseconds - layerTotal, 2), 25))\(pad(format(100 * (stepMilliseconds - layerTotal) / stepMilliseconds, 1) + "%", 20))"
+)
+print(
+  "  whole step \(format(stepMilliseconds, 2)) ms = \(format(Double(batch) / (stepMilliseconds * 1e-3), 0)) images/s")

@@ -29,8 +29,10 @@ struct AtomicFileTests {
     let folder = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("checkpoint.safetensors").path
-    let keep = ["checkpoint.safetensors", "model.safetensors", ".model.safetensors.tmp-0123456789abcdef",
-                ".checkpoint.safetensors.tmp-short", "notes.txt"]
+    let keep = [
+      "checkpoint.safetensors", "model.safetensors", ".model.safetensors.tmp-0123456789abcdef",
+      ".checkpoint.safetensors.tmp-short", "notes.txt",
+    ]
     let stale = [".checkpoint.safetensors.tmp-0123456789abcdef", ".checkpoint.safetensors.tmp-00000000000000ff"]
     for name in keep + stale {
       #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data([7])))

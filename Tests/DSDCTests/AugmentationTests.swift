@@ -35,14 +35,14 @@ struct AugmentationTests {
   /// Rotation by 0 is the identity; a small rotation keeps the ink near the centre.
   @Test func rotation() {
     var pixels = [UInt8](repeating: 0, count: 28 * 28)
-    for c in 8..<20 { pixels[14 * 28 + c] = 200 }   // a horizontal bar
+    for c in 8..<20 { pixels[14 * 28 + c] = 200 }  // a horizontal bar
     let table = Normalization.mnist.table
     #expect(Self.apply(.init(rowShift: 0, columnShift: 0, angle: 0), pixels) == pixels.map { table[Int($0)] })
     let turned = Self.apply(.init(rowShift: 0, columnShift: 0, angle: 0.2), pixels)
     let ink = turned.map { ($0 - table[0]) * 0.3081 * 255 }
     let total = ink.reduce(0, +)
-    expectClose(total, 200 * 12, atol: 0, rtol: 0.05)   // bilinear sampling keeps the mass, roughly
-    #expect(ink[14 * 28 + 8] < 100)                      // the bar's end moved off its row
+    expectClose(total, 200 * 12, atol: 0, rtol: 0.05)  // bilinear sampling keeps the mass, roughly
+    #expect(ink[14 * 28 + 8] < 100)  // the bar's end moved off its row
   }
 
   /// Draws: two shifts in −s…s; an angle only when rotation is on (the generator then

@@ -38,10 +38,17 @@ struct BatchNorm2dTests {
     var y = Tensor(shape: x.shape)
     bn.forward(input: x, output: &y, training: false)
     var expected = x
-    for n in 0..<3 { for c in 0..<2 { for h in 0..<4 { for w in 0..<5 {
-      let scale = bn.weight.value.storage[c] / (bn.runningVar.storage[c] + 1e-5).squareRoot()
-      expected[n: n, c: c, h: h, w: w] = (x[n: n, c: c, h: h, w: w] - bn.runningMean.storage[c]) * scale + bn.bias.value.storage[c]
-    } } } }
+    for n in 0..<3 {
+      for c in 0..<2 {
+        for h in 0..<4 {
+          for w in 0..<5 {
+            let scale = bn.weight.value.storage[c] / (bn.runningVar.storage[c] + 1e-5).squareRoot()
+            expected[n: n, c: c, h: h, w: w] =
+              (x[n: n, c: c, h: h, w: w] - bn.runningMean.storage[c]) * scale + bn.bias.value.storage[c]
+          }
+        }
+      }
+    }
     expectClose(y, expected, atol: 1e-5)
     #expect(bn.runningMean == Tensor(shape: [2], storage: [0.3, -0.2]))
     #expect(bn.runningVar == Tensor(shape: [2], storage: [2.0, 0.5]))
@@ -101,7 +108,7 @@ struct BatchNorm2dTests {
   /// order: the thread count does not change a single bit.
   @Test func threadCountDoesNotChangeResults() {
     var rng = SeededGenerator(seed: 8)
-    let x = Tensor.randomNormal(shape: [8, 6, 28, 28], using: &rng)   // large enough to be split
+    let x = Tensor.randomNormal(shape: [8, 6, 28, 28], using: &rng)  // large enough to be split
     let r = GradientCheck.projection(shape: x.shape)
     var outputs: [Tensor] = []
     var gradients: [Tensor] = []
@@ -132,6 +139,7 @@ struct BatchNorm2dTests {
     frozen.forward(input: x, output: &y, training: true)
     frozen.backward(input: x, dOutput: r, dInput: &dB)
     #expect(dA == dB)
-    #expect(frozen.weight.gradient.storage.allSatisfy { $0 == 0 } && frozen.bias.gradient.storage.allSatisfy { $0 == 0 })
+    #expect(
+      frozen.weight.gradient.storage.allSatisfy { $0 == 0 } && frozen.bias.gradient.storage.allSatisfy { $0 == 0 })
   }
 }

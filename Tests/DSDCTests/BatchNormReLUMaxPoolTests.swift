@@ -47,8 +47,9 @@ struct BatchNormReLUMaxPoolTests {
 
     // Overwriting instead of accumulating: the same minus the 1 the buffer held.
     var overwritten = Tensor(shape: x.shape, repeating: 1)
-    fused.backward(input: x, pooledOutput: pooled, argmax: argmax, dOutput: dy, dInput: &overwritten,
-                   accumulate: false)
+    fused.backward(
+      input: x, pooledOutput: pooled, argmax: argmax, dOutput: dy, dInput: &overwritten,
+      accumulate: false)
     expectClose(overwritten, Tensor(shape: x.shape, storage: dx.storage.map { $0 - 1 }), atol: 1e-6)
   }
 }

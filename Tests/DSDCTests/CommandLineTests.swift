@@ -143,8 +143,9 @@ struct CommandLineTests {
     defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let result = try runTool(["lesson", "1", "--data", data.path, "--output", output.path, "--sample", "3"])
     #expect(result.status == 1)
-    #expect(result.stderr.contains("not the full MNIST") && result.stderr.contains("64 training and 16 test images"),
-            "\(result.stderr)")
+    #expect(
+      result.stderr.contains("not the full MNIST") && result.stderr.contains("64 training and 16 test images"),
+      "\(result.stderr)")
     #expect(!result.stderr.contains("bug in dsdc"))
     #expect(result.stderr.split(separator: "\n").count == 1)
   }

@@ -104,10 +104,12 @@ struct EffectiveReceptiveFieldTests {
     let model = TinyNet.model()
     let digits = TinyNet.images(count: 30)
     let normalization = Normalization.mnist
-    let whole = EffectiveReceptiveField.measure(model: model, images: digits, count: 30, normalization: normalization,
-                                                batchSize: 30)
-    let pieces = EffectiveReceptiveField.measure(model: model, images: digits, count: 30, normalization: normalization,
-                                                 batchSize: 7)
+    let whole = EffectiveReceptiveField.measure(
+      model: model, images: digits, count: 30, normalization: normalization,
+      batchSize: 30)
+    let pieces = EffectiveReceptiveField.measure(
+      model: model, images: digits, count: 30, normalization: normalization,
+      batchSize: 7)
     #expect(whole.map.storage == pieces.map.storage)
     #expect(whole.map.storage.contains { $0 > 0 })
   }

@@ -29,7 +29,8 @@ struct Conv2DTests {
     let x = Self.input(g)
     var y = Tensor(shape: conv.outputShape(input: x.shape))
     conv.forward(input: x, output: &y)
-    let expected = ReferenceConvolution.forward(input: x, weight: conv.weight.value, bias: conv.bias!.value, geometry: g)
+    let expected = ReferenceConvolution.forward(
+      input: x, weight: conv.weight.value, bias: conv.bias!.value, geometry: g)
     expectClose(y, expected, atol: 1e-5, rtol: 1e-5)
   }
 
@@ -37,7 +38,7 @@ struct Conv2DTests {
   @Test func initialisationBound() {
     let g = Conv2DGeometry.depthwise(32, kernel: 3, dilation: 2)
     let conv = Self.layer(g, bias: true)
-    let bound: Float = 1 / 3   // fan_in = 1·3·3
+    let bound: Float = 1 / 3  // fan_in = 1·3·3
     #expect(conv.weight.value.storage.allSatisfy { abs($0) <= bound })
     #expect(conv.weight.value.range.max > 0.8 * bound && conv.weight.value.range.min < -0.8 * bound)
     #expect(conv.bias!.value.storage.allSatisfy { abs($0) <= bound })

@@ -17,14 +17,18 @@ struct ConvolutionFixtureTests {
 
   static let cases: [Case] = {
     guard let data = try? Data(contentsOf: fixturesDirectory.appendingPathComponent("conv_cases.json")),
-          let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+      let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+    else { return [] }
     return list.map { c in
       func int(_ key: String) -> Int { (c[key] as! NSNumber).intValue }
-      func optional(_ key: String) -> Tensor? { c[key] is NSNull || c[key] == nil ? nil : PyTorchFixture.tensor(c[key]) }
+      func optional(_ key: String) -> Tensor? {
+        c[key] is NSNull || c[key] == nil ? nil : PyTorchFixture.tensor(c[key])
+      }
       return Case(
         name: c["name"] as! String,
-        geometry: Conv2DGeometry(inChannels: int("in_channels"), outChannels: int("out_channels"), kernel: int("kernel"),
-                                 stride: int("stride"), padding: int("padding"), dilation: int("dilation"), groups: int("groups")),
+        geometry: Conv2DGeometry(
+          inChannels: int("in_channels"), outChannels: int("out_channels"), kernel: int("kernel"),
+          stride: int("stride"), padding: int("padding"), dilation: int("dilation"), groups: int("groups")),
         input: PyTorchFixture.tensor(c["input"]), weight: PyTorchFixture.tensor(c["weight"]),
         output: PyTorchFixture.tensor(c["output"]), dOutput: PyTorchFixture.tensor(c["d_output"]),
         dInput: PyTorchFixture.tensor(c["d_input"]), dWeight: PyTorchFixture.tensor(c["d_weight"]),
@@ -43,8 +47,9 @@ struct ConvolutionFixtureTests {
     var dInput = Tensor(shape: c.input.shape)
     var dWeight = Tensor(shape: c.weight.shape)
     var dBias: Tensor? = c.bias.map { Tensor(shape: $0.shape) }
-    ReferenceConvolution.backward(input: c.input, weight: c.weight, dOutput: c.dOutput, geometry: c.geometry,
-                                  dInput: &dInput, dWeight: &dWeight, dBias: &dBias)
+    ReferenceConvolution.backward(
+      input: c.input, weight: c.weight, dOutput: c.dOutput, geometry: c.geometry,
+      dInput: &dInput, dWeight: &dWeight, dBias: &dBias)
     expectClose(dInput, c.dInput, atol: 1e-4, rtol: 1e-4)
     expectClose(dWeight, c.dWeight, atol: 1e-4, rtol: 1e-4)
     if let expected = c.dBias, let dBias { expectClose(dBias, expected, atol: 1e-4, rtol: 1e-4) }
@@ -57,8 +62,9 @@ struct ConvolutionFixtureTests {
     var dInput: Tensor? = Tensor(shape: c.input.shape)
     var dWeight = Tensor(shape: c.weight.shape)
     var dBias: Tensor? = c.bias.map { Tensor(shape: $0.shape) }
-    Convolution.backward(input: c.input, weight: c.weight, dOutput: c.dOutput, geometry: c.geometry,
-                         dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
+    Convolution.backward(
+      input: c.input, weight: c.weight, dOutput: c.dOutput, geometry: c.geometry,
+      dInput: &dInput, dWeight: &dWeight, dBias: &dBias, threads: threads)
     expectClose(dInput!, c.dInput, atol: 1e-4, rtol: 1e-4)
     expectClose(dWeight, c.dWeight, atol: 1e-4, rtol: 1e-4)
     if let expected = c.dBias, let dBias { expectClose(dBias, expected, atol: 1e-4, rtol: 1e-4) }

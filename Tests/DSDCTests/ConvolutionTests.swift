@@ -16,34 +16,73 @@ struct ConvolutionCase: Sendable, CustomStringConvertible {
 struct ConvolutionTests {
   static let cases: [ConvolutionCase] = [
     // Standard convolutions (im2col + matrix product).
-    .init(name: "standard", geometry: .init(inChannels: 3, outChannels: 4, kernel: 3, padding: 1), batch: 2, height: 6, width: 6),
-    .init(name: "stride 2", geometry: .init(inChannels: 2, outChannels: 3, kernel: 3, stride: 2, padding: 1), batch: 3, height: 7, width: 7),
-    .init(name: "padding 0", geometry: .init(inChannels: 3, outChannels: 2, kernel: 3), batch: 1, height: 6, width: 5, bias: false),
-    .init(name: "padding 2", geometry: .init(inChannels: 2, outChannels: 3, kernel: 3, padding: 2), batch: 2, height: 5, width: 5),
+    .init(
+      name: "standard", geometry: .init(inChannels: 3, outChannels: 4, kernel: 3, padding: 1), batch: 2, height: 6,
+      width: 6),
+    .init(
+      name: "stride 2", geometry: .init(inChannels: 2, outChannels: 3, kernel: 3, stride: 2, padding: 1), batch: 3,
+      height: 7, width: 7),
+    .init(
+      name: "padding 0", geometry: .init(inChannels: 3, outChannels: 2, kernel: 3), batch: 1, height: 6, width: 5,
+      bias: false),
+    .init(
+      name: "padding 2", geometry: .init(inChannels: 2, outChannels: 3, kernel: 3, padding: 2), batch: 2, height: 5,
+      width: 5),
     .init(name: "dilation 2", geometry: .standard(2, 3, kernel: 3, dilation: 2), batch: 2, height: 8, width: 8),
-    .init(name: "dilation 3", geometry: .init(inChannels: 2, outChannels: 2, kernel: 3, padding: 1, dilation: 3), batch: 1, height: 9, width: 9, bias: false),
-    .init(name: "stride 3 dilation 2", geometry: .init(inChannels: 2, outChannels: 3, kernel: 3, stride: 3, padding: 2, dilation: 2), batch: 2, height: 10, width: 8),
-    .init(name: "non-square 5×9", geometry: .init(inChannels: 2, outChannels: 5, kernel: 3, padding: 1), batch: 3, height: 5, width: 9),
-    .init(name: "even kernel", geometry: .init(inChannels: 2, outChannels: 3, kernel: 2, padding: 1), batch: 2, height: 5, width: 6),
-    .init(name: "groups 2", geometry: .init(inChannels: 4, outChannels: 6, kernel: 3, padding: 1, groups: 2), batch: 2, height: 6, width: 6),
-    .init(name: "groups 2 pointwise", geometry: .init(inChannels: 4, outChannels: 4, kernel: 1, groups: 2), batch: 2, height: 5, width: 5),
-    .init(name: "1×1 with padding", geometry: .init(inChannels: 3, outChannels: 2, kernel: 1, padding: 1), batch: 2, height: 4, width: 5),
-    .init(name: "1×1 input", geometry: .init(inChannels: 3, outChannels: 2, kernel: 3, padding: 1), batch: 3, height: 1, width: 1),
+    .init(
+      name: "dilation 3", geometry: .init(inChannels: 2, outChannels: 2, kernel: 3, padding: 1, dilation: 3), batch: 1,
+      height: 9, width: 9, bias: false),
+    .init(
+      name: "stride 3 dilation 2",
+      geometry: .init(inChannels: 2, outChannels: 3, kernel: 3, stride: 3, padding: 2, dilation: 2), batch: 2,
+      height: 10, width: 8),
+    .init(
+      name: "non-square 5×9", geometry: .init(inChannels: 2, outChannels: 5, kernel: 3, padding: 1), batch: 3,
+      height: 5, width: 9),
+    .init(
+      name: "even kernel", geometry: .init(inChannels: 2, outChannels: 3, kernel: 2, padding: 1), batch: 2, height: 5,
+      width: 6),
+    .init(
+      name: "groups 2", geometry: .init(inChannels: 4, outChannels: 6, kernel: 3, padding: 1, groups: 2), batch: 2,
+      height: 6, width: 6),
+    .init(
+      name: "groups 2 pointwise", geometry: .init(inChannels: 4, outChannels: 4, kernel: 1, groups: 2), batch: 2,
+      height: 5, width: 5),
+    .init(
+      name: "1×1 with padding", geometry: .init(inChannels: 3, outChannels: 2, kernel: 1, padding: 1), batch: 2,
+      height: 4, width: 5),
+    .init(
+      name: "1×1 input", geometry: .init(inChannels: 3, outChannels: 2, kernel: 3, padding: 1), batch: 3, height: 1,
+      width: 1),
     // Direct kernels: every output channel reads one input channel, stride 1.
     .init(name: "depthwise D1", geometry: .depthwise(5, kernel: 3), batch: 3, height: 8, width: 8),
-    .init(name: "depthwise D2 non-square", geometry: .depthwise(4, kernel: 3, dilation: 2), batch: 2, height: 9, width: 7),
-    .init(name: "depthwise D3 P0", geometry: .init(inChannels: 3, outChannels: 3, kernel: 3, dilation: 3, groups: 3), batch: 2, height: 10, width: 10),
-    .init(name: "depthwise P3 grows", geometry: .init(inChannels: 3, outChannels: 3, kernel: 3, padding: 3, groups: 3), batch: 2, height: 4, width: 4),
-    .init(name: "depthwise K2", geometry: .init(inChannels: 3, outChannels: 3, kernel: 2, padding: 1, groups: 3), batch: 2, height: 5, width: 6),
+    .init(
+      name: "depthwise D2 non-square", geometry: .depthwise(4, kernel: 3, dilation: 2), batch: 2, height: 9, width: 7),
+    .init(
+      name: "depthwise D3 P0", geometry: .init(inChannels: 3, outChannels: 3, kernel: 3, dilation: 3, groups: 3),
+      batch: 2, height: 10, width: 10),
+    .init(
+      name: "depthwise P3 grows", geometry: .init(inChannels: 3, outChannels: 3, kernel: 3, padding: 3, groups: 3),
+      batch: 2, height: 4, width: 4),
+    .init(
+      name: "depthwise K2", geometry: .init(inChannels: 3, outChannels: 3, kernel: 2, padding: 1, groups: 3), batch: 2,
+      height: 5, width: 6),
     .init(name: "depthwise K5", geometry: .depthwise(3, kernel: 5), batch: 2, height: 7, width: 9),
     .init(name: "depthwise 1×1 input", geometry: .depthwise(4, kernel: 3, dilation: 2), batch: 2, height: 1, width: 1),
-    .init(name: "depthwise ×2 channels", geometry: .init(inChannels: 3, outChannels: 6, kernel: 3, padding: 1, groups: 3), batch: 2, height: 6, width: 7),
-    .init(name: "depthwise stride 2", geometry: .init(inChannels: 4, outChannels: 4, kernel: 3, stride: 2, padding: 1, groups: 4), batch: 2, height: 9, width: 9),
+    .init(
+      name: "depthwise ×2 channels", geometry: .init(inChannels: 3, outChannels: 6, kernel: 3, padding: 1, groups: 3),
+      batch: 2, height: 6, width: 7),
+    .init(
+      name: "depthwise stride 2",
+      geometry: .init(inChannels: 4, outChannels: 4, kernel: 3, stride: 2, padding: 1, groups: 4), batch: 2, height: 9,
+      width: 9),
     .init(name: "one-channel stem", geometry: .standard(1, 8, kernel: 3), batch: 3, height: 10, width: 10),
     // Wide enough planes for the 3×3 kernels that slide down the rows (D·(W + P) ≥ 16).
     .init(name: "stem sliding rows", geometry: .standard(1, 4, kernel: 3), batch: 2, height: 20, width: 20),
     .init(name: "depthwise D1 sliding rows", geometry: .depthwise(3, kernel: 3), batch: 2, height: 17, width: 15),
-    .init(name: "depthwise D2 sliding rows", geometry: .depthwise(2, kernel: 3, dilation: 2), batch: 2, height: 13, width: 21, bias: false),
+    .init(
+      name: "depthwise D2 sliding rows", geometry: .depthwise(2, kernel: 3, dilation: 2), batch: 2, height: 13,
+      width: 21, bias: false),
     // Pointwise: matrix products over the batch.
     .init(name: "pointwise", geometry: .pointwise(5, 7), batch: 3, height: 6, width: 5),
     .init(name: "pointwise 7×7", geometry: .pointwise(16, 24), batch: 2, height: 7, width: 7, bias: false),
@@ -53,8 +92,10 @@ struct ConvolutionTests {
     // DSDC-Net's layers on small planes.
     .init(name: "DSDC stem", geometry: .standard(1, 32, kernel: 3), batch: 1, height: 14, width: 14),
     .init(name: "DSDC depthwise D2", geometry: .depthwise(32, kernel: 3, dilation: 2), batch: 1, height: 14, width: 14),
-    .init(name: "DSDC depthwise D2 14×14", geometry: .depthwise(64, kernel: 3, dilation: 2), batch: 2, height: 7, width: 7),
-    .init(name: "DSDC depthwise D1 7×7", geometry: .depthwise(128, kernel: 3), batch: 1, height: 7, width: 7, bias: false),
+    .init(
+      name: "DSDC depthwise D2 14×14", geometry: .depthwise(64, kernel: 3, dilation: 2), batch: 2, height: 7, width: 7),
+    .init(
+      name: "DSDC depthwise D1 7×7", geometry: .depthwise(128, kernel: 3), batch: 1, height: 7, width: 7, bias: false),
     .init(name: "DSDC pointwise 32→64", geometry: .pointwise(32, 64), batch: 1, height: 5, width: 5),
     .init(name: "DSDC pointwise 64→128", geometry: .pointwise(64, 128), batch: 1, height: 3, width: 3),
     .init(name: "DSDC pointwise 128→128", geometry: .pointwise(128, 128), batch: 1, height: 3, width: 3, bias: false),
@@ -84,11 +125,13 @@ struct ConvolutionTests {
   func forwardMatchesReference(_ c: ConvolutionCase, threads: Int) {
     let t = Operands(c, seed: 11)
     let expected = ReferenceConvolution.forward(input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry)
-    let fast = Convolution.forward(input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, threads: threads)
+    let fast = Convolution.forward(
+      input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, threads: threads)
     expectClose(fast, expected, atol: 1e-4, rtol: 1e-4)
     // The preallocated form overwrites whatever the output held.
     var output = Tensor(shape: expected.shape, repeating: .nan)
-    Convolution.forward(input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, output: &output, threads: threads)
+    Convolution.forward(
+      input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, output: &output, threads: threads)
     #expect(output == fast)
   }
 
@@ -130,7 +173,8 @@ struct ConvolutionTests {
   func threadsAreDeterministic(_ c: ConvolutionCase) {
     let t = Operands(c, seed: 13)
     func run(threads: Int) -> (Tensor, Tensor, Tensor, Tensor?) {
-      let y = Convolution.forward(input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, threads: threads)
+      let y = Convolution.forward(
+        input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, threads: threads)
       var dInput: Tensor? = t.dInput
       var dWeight = t.dWeight
       var dBias = t.dBias

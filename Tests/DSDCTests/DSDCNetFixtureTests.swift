@@ -69,8 +69,11 @@ struct DSDCNetFixtureTests {
     let directory = repositoryRoot.appendingPathComponent("Data/mnist")
     let test = try MNISTDataset.loadSplit(.test, directory: directory)
     let normalization = section("normalization")
-    #expect(Normalization.mnist == Normalization(mean: PyTorchFixture.float(normalization["mean"]),
-                                                 std: PyTorchFixture.float(normalization["std"])))
+    #expect(
+      Normalization.mnist
+        == Normalization(
+          mean: PyTorchFixture.float(normalization["mean"]),
+          std: PyTorchFixture.float(normalization["std"])))
     #expect(Normalization.mnist.tensor(test, indices: 0..<8) == input)
     #expect(test.labels[0..<8].map(Int.init) == labels)
   }
@@ -85,12 +88,14 @@ struct DSDCNetFixtureTests {
     let optimizer: any Optimizer
     if kind == "adamw" {
       let betas = (f["betas"] as! [NSNumber]).map(\.doubleValue)
-      optimizer = AdamW(parameters: model.parameters, learningRate: lr, beta1: betas[0], beta2: betas[1],
-                        epsilon: (f["eps"] as! NSNumber).doubleValue, weightDecay: weightDecay)
+      optimizer = AdamW(
+        parameters: model.parameters, learningRate: lr, beta1: betas[0], beta2: betas[1],
+        epsilon: (f["eps"] as! NSNumber).doubleValue, weightDecay: weightDecay)
     } else {
-      optimizer = SGD(parameters: model.parameters, learningRate: lr,
-                      momentum: (f["momentum"] as! NSNumber).doubleValue, nesterov: f["nesterov"] as! Bool,
-                      weightDecay: weightDecay)
+      optimizer = SGD(
+        parameters: model.parameters, learningRate: lr,
+        momentum: (f["momentum"] as! NSNumber).doubleValue, nesterov: f["nesterov"] as! Bool,
+        weightDecay: weightDecay)
     }
     for stepName in ["after_step1", "after_step2"] {
       for parameter in model.parameters { parameter.gradient = PyTorchFixture.tensor(grads[parameter.name]) }

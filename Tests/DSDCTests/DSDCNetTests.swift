@@ -4,17 +4,21 @@ import Testing
 /// Small networks and data for tests that train (debug builds, so keep them tiny).
 enum TinyNet {
   /// 28×28 input as MNIST, but narrow: 4 → 8 → 8 → 8 channels.
-  static let config = DSDCNetConfig(stemChannels: 4, blocks: [
-    .init(channels: 8, dilation: 2, pools: true),
-    .init(channels: 8, dilation: 2, pools: true),
-    .init(channels: 8, dilation: 1, pools: false),
-  ])
+  static let config = DSDCNetConfig(
+    stemChannels: 4,
+    blocks: [
+      .init(channels: 8, dilation: 2, pools: true),
+      .init(channels: 8, dilation: 2, pools: true),
+      .init(channels: 8, dilation: 1, pools: false),
+    ])
 
   /// 8×8 input for finite differences through the whole network.
-  static let miniature = DSDCNetConfig(imageSize: 8, stemChannels: 3, blocks: [
-    .init(channels: 4, dilation: 2, pools: true),
-    .init(channels: 5, dilation: 1, pools: false),
-  ], classes: 3)
+  static let miniature = DSDCNetConfig(
+    imageSize: 8, stemChannels: 3,
+    blocks: [
+      .init(channels: 4, dilation: 2, pools: true),
+      .init(channels: 5, dilation: 1, pools: false),
+    ], classes: 3)
 
   static func model(_ config: DSDCNetConfig = config, seed: UInt64 = 1) -> DSDCNet {
     var rng = SeededGenerator(seed: seed)
@@ -49,11 +53,14 @@ struct DSDCNetTests {
     ("stem.weight", [32, 1, 3, 3]),
     ("stem_bn.weight", [32]), ("stem_bn.bias", [32]), ("stem_bn.running_mean", [32]), ("stem_bn.running_var", [32]),
     ("block1.depthwise.weight", [32, 1, 3, 3]), ("block1.pointwise.weight", [64, 32, 1, 1]),
-    ("block1.bn.weight", [64]), ("block1.bn.bias", [64]), ("block1.bn.running_mean", [64]), ("block1.bn.running_var", [64]),
+    ("block1.bn.weight", [64]), ("block1.bn.bias", [64]), ("block1.bn.running_mean", [64]),
+    ("block1.bn.running_var", [64]),
     ("block2.depthwise.weight", [64, 1, 3, 3]), ("block2.pointwise.weight", [128, 64, 1, 1]),
-    ("block2.bn.weight", [128]), ("block2.bn.bias", [128]), ("block2.bn.running_mean", [128]), ("block2.bn.running_var", [128]),
+    ("block2.bn.weight", [128]), ("block2.bn.bias", [128]), ("block2.bn.running_mean", [128]),
+    ("block2.bn.running_var", [128]),
     ("block3.depthwise.weight", [128, 1, 3, 3]), ("block3.pointwise.weight", [128, 128, 1, 1]),
-    ("block3.bn.weight", [128]), ("block3.bn.bias", [128]), ("block3.bn.running_mean", [128]), ("block3.bn.running_var", [128]),
+    ("block3.bn.weight", [128]), ("block3.bn.bias", [128]), ("block3.bn.running_mean", [128]),
+    ("block3.bn.running_var", [128]),
     ("classifier.weight", [10, 128]), ("classifier.bias", [10]),
   ]
 

@@ -6,8 +6,9 @@ import Testing
 struct FineTuningTests {
   /// A short fine-tuning recipe for the tiny network: batches of 16, no augmentation.
   static func recipe(epochs: Int = 1, learningRate: Double = 1e-2) -> TrainingRecipe {
-    TrainingRecipe(epochs: epochs, batchSize: 16, learningRate: learningRate, weightDecay: 1e-4, augmentation: nil,
-                   labelSmoothing: 0, seed: 7, threads: 1)
+    TrainingRecipe(
+      epochs: epochs, batchSize: 16, learningRate: learningRate, weightDecay: 1e-4, augmentation: nil,
+      labelSmoothing: 0, seed: 7, threads: 1)
   }
 
   /// A tiny trained parent: TinyNet after one epoch on the square-position images,
@@ -169,7 +170,9 @@ struct FineTuningTests {
     test.labels = test.labels.map { ($0 + 3) % 10 }
     try Self.writeIDX(train: train, test: test, in: folder)
     let task = FineTuningTask.fashionMNIST
-    let (trainSplit, testSplit) = (try task.loadSplit(.train, directory: folder), try task.loadSplit(.test, directory: folder))
+    let (trainSplit, testSplit) = (
+      try task.loadSplit(.train, directory: folder), try task.loadSplit(.test, directory: folder)
+    )
 
     let run = try FineTuningRun(parent: parentURL, strategy: .full, task: task, recipe: Self.recipe(epochs: 3))
     try run.train(on: trainSplit, test: testSplit)
@@ -195,11 +198,17 @@ struct FineTuningTests {
   @Test func missingDatasetIsOneLineNamingFolderAndPackage() throws {
     let task = FineTuningTask.fashionMNIST
     let missing = URL(fileURLWithPath: "/nonexistent/fashion")
-    #expect(throws: FineTuningError.datasetMissing(task: "Fashion-MNIST", path: missing.path, aptPackage: "dataset-fashion-mnist")) {
+    #expect(
+      throws: FineTuningError.datasetMissing(
+        task: "Fashion-MNIST", path: missing.path, aptPackage: "dataset-fashion-mnist")
+    ) {
       try task.loadSplit(.test, directory: missing)
     }
-    let text = FineTuningError.datasetMissing(task: task.title, path: missing.path, aptPackage: task.aptPackage).description
-    #expect(!text.contains("\n") && text.contains("/nonexistent/fashion") && text.contains("apt-get install dataset-fashion-mnist"))
+    let text = FineTuningError.datasetMissing(task: task.title, path: missing.path, aptPackage: task.aptPackage)
+      .description
+    #expect(
+      !text.contains("\n") && text.contains("/nonexistent/fashion")
+        && text.contains("apt-get install dataset-fashion-mnist"))
     #expect(task.resolve(option: nil, environment: [:]).path == "/usr/share/datasets/fashion-mnist")
     #expect(task.resolve(option: nil, environment: ["DSDC_FINETUNE_DATA": "/x"]).path == "/x")
   }

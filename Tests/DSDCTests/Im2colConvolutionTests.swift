@@ -10,20 +10,26 @@ struct Im2colConvolutionTests {
     // 14×14 outputs: chunks of 3 images; 7 images = 3 + 3 + 1 (one thread) or 3 + 1 | 3.
     .init(name: "14×14, chunks of 3", geometry: .standard(4, 6, kernel: 3), batch: 7, height: 14, width: 14),
     .init(name: "14×14, one image", geometry: .standard(3, 5, kernel: 3), batch: 1, height: 14, width: 14),
-    .init(name: "14×14, dilation 2", geometry: .standard(3, 4, kernel: 3, dilation: 2), batch: 5, height: 14, width: 14),
+    .init(
+      name: "14×14, dilation 2", geometry: .standard(3, 4, kernel: 3, dilation: 2), batch: 5, height: 14, width: 14),
     // 7×7 outputs: chunks of 11 images; 13 = 11 + 2.
     .init(name: "7×7, chunks of 11", geometry: .standard(5, 9, kernel: 3), batch: 13, height: 7, width: 7, bias: false),
     // 28×28 outputs: one image per chunk.
     .init(name: "28×28, chunks of 1", geometry: .standard(2, 3, kernel: 3), batch: 3, height: 28, width: 28),
     // Stride 2 on 28×28: 14×14 outputs, chunks of 3.
-    .init(name: "stride 2", geometry: .init(inChannels: 3, outChannels: 5, kernel: 3, stride: 2, padding: 1),
-          batch: 5, height: 28, width: 28),
+    .init(
+      name: "stride 2", geometry: .init(inChannels: 3, outChannels: 5, kernel: 3, stride: 2, padding: 1),
+      batch: 5, height: 28, width: 28),
     // Groups 2 with 2 filters per group: the weight gradient as dOut · columnsᵀ.
-    .init(name: "groups 2, dw = dOut · columnsᵀ", geometry: .init(inChannels: 8, outChannels: 4, kernel: 3, padding: 1, groups: 2),
-          batch: 5, height: 14, width: 14),
+    .init(
+      name: "groups 2, dw = dOut · columnsᵀ",
+      geometry: .init(inChannels: 8, outChannels: 4, kernel: 3, padding: 1, groups: 2),
+      batch: 5, height: 14, width: 14),
     // Groups 2 with 32 filters per group: the weight gradient as columns · dOutᵀ.
-    .init(name: "groups 2, dwᵀ = columns · dOutᵀ", geometry: .init(inChannels: 16, outChannels: 64, kernel: 3, padding: 1, groups: 2),
-          batch: 9, height: 12, width: 12),
+    .init(
+      name: "groups 2, dwᵀ = columns · dOutᵀ",
+      geometry: .init(inChannels: 16, outChannels: 64, kernel: 3, padding: 1, groups: 2),
+      batch: 9, height: 12, width: 12),
     // Lesson 9's third block, narrower: 7×7, K = C·K² = 288 (two blocks of the sum).
     .init(name: "lesson 9 block 3, narrower", geometry: .standard(32, 40, kernel: 3), batch: 13, height: 7, width: 7),
   ]
@@ -31,7 +37,8 @@ struct Im2colConvolutionTests {
   @Test func chunkSizes() {
     func images(_ size: Int, batch: Int) -> Int {
       let x = Tensor(shape: [batch, 2, size, size])
-      return Im2colConvolution.chunkImages(ConvolutionShape(input: x, geometry: .standard(2, 2, kernel: 3)), count: batch)
+      return Im2colConvolution.chunkImages(
+        ConvolutionShape(input: x, geometry: .standard(2, 2, kernel: 3)), count: batch)
     }
     #expect(images(28, batch: 32) == 1)
     #expect(images(14, batch: 32) == 3)
@@ -66,7 +73,8 @@ struct Im2colConvolutionTests {
   func runsAreBitIdentical(_ c: ConvolutionCase, threads: Int) {
     let t = ConvolutionTests.Operands(c, seed: 22)
     func run() -> (Tensor, Tensor, Tensor, Tensor?) {
-      let y = Convolution.forward(input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, threads: threads)
+      let y = Convolution.forward(
+        input: t.input, weight: t.weight, bias: t.bias, geometry: c.geometry, threads: threads)
       var dInput: Tensor? = t.dInput
       var (dWeight, dBias) = (t.dWeight, t.dBias)
       Convolution.backward(

@@ -15,8 +15,9 @@ struct KnownDatasetTests {
     var changed = test
     changed.labels[0] = (changed.labels[0] + 1) % 10
     #expect(KnownDataset.identify(test: changed) == nil)
-    let half = LabeledImages(count: 5_000, rows: 28, columns: 28, pixels: Array(test.pixels.prefix(5_000 * 784)),
-                             labels: Array(test.labels.prefix(5_000)))
+    let half = LabeledImages(
+      count: 5_000, rows: 28, columns: 28, pixels: Array(test.pixels.prefix(5_000 * 784)),
+      labels: Array(test.labels.prefix(5_000)))
     #expect(KnownDataset.identify(test: half) == nil)
   }
 }

@@ -4,11 +4,13 @@ import Testing
 @Suite("Layer clock")
 struct LayerClockTests {
   /// The 13 layers of a three-block network, in forward order.
-  static let layers = ["stem", "stem_bn",
-                       "block1.depthwise", "block1.pointwise", "block1.bn",
-                       "block2.depthwise", "block2.pointwise", "block2.bn",
-                       "block3.depthwise", "block3.pointwise", "block3.bn",
-                       "pool", "classifier"]
+  static let layers = [
+    "stem", "stem_bn",
+    "block1.depthwise", "block1.pointwise", "block1.bn",
+    "block2.depthwise", "block2.pointwise", "block2.bn",
+    "block3.depthwise", "block3.pointwise", "block3.bn",
+    "pool", "classifier",
+  ]
 
   @Test("timing a step changes no number, and times every layer both ways")
   func timesEveryLayerWithoutChangingResults() {
@@ -37,7 +39,8 @@ struct LayerClockTests {
     model.setFrozen(true) { !$0.hasPrefix("classifier.") }
     let clock = LayerClock()
     model.layerClock = clock
-    _ = model.computeGradients(input: Normalization.mnist.tensor(data, indices: 0..<4), labels: data.labels.map(Int.init))
+    _ = model.computeGradients(
+      input: Normalization.mnist.tensor(data, indices: 0..<4), labels: data.labels.map(Int.init))
     #expect((clock.backward["classifier"] ?? 0) > 0)
     for name in Self.layers.dropLast() { #expect(clock.backward[name] == 0, "\(name)") }
   }

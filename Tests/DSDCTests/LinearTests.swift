@@ -10,7 +10,7 @@ struct LinearTests {
 
   @Test func byHand() {
     let fc = Self.layer()
-    fc.weight.value = Tensor(shape: [3, 4], storage: [1, 0, 0, 0,  0, 1, 1, 0,  1, -1, 2, 0.5])
+    fc.weight.value = Tensor(shape: [3, 4], storage: [1, 0, 0, 0, 0, 1, 1, 0, 1, -1, 2, 0.5])
     fc.bias.value = Tensor(shape: [3], storage: [0, 1, -1])
     var y = Tensor(shape: [1, 3])
     fc.forward(input: Tensor(shape: [1, 4], storage: [1, 2, 3, 4]), output: &y)
@@ -20,7 +20,7 @@ struct LinearTests {
 
   @Test func initialisationBound() {
     let fc = Self.layer()
-    #expect(fc.weight.value.storage.allSatisfy { abs($0) <= 0.5 })   // 1/√4
+    #expect(fc.weight.value.storage.allSatisfy { abs($0) <= 0.5 })  // 1/√4
     #expect(fc.bias.value.storage.allSatisfy { abs($0) <= 0.5 })
   }
 
@@ -55,7 +55,8 @@ struct LinearTests {
     let fc = Self.layer()
     fc.weight.isFrozen = true
     var none: Tensor? = nil
-    fc.backward(input: Tensor(shape: [2, 4], repeating: 1), dOutput: Tensor(shape: [2, 3], repeating: 1), dInput: &none)
+    fc.backward(
+      input: Tensor(shape: [2, 4], repeating: 1), dOutput: Tensor(shape: [2, 3], repeating: 1), dInput: &none)
     #expect(fc.weight.gradient.storage.allSatisfy { $0 == 0 })
     #expect(fc.bias.gradient.storage == [2, 2, 2])
   }

@@ -7,7 +7,9 @@ import Testing
 func idxBytes(dimensions: [Int], data: [UInt8], magicOverride: UInt32? = nil) -> [UInt8] {
   var bytes: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
   if let m = magicOverride { bytes = [UInt8(m >> 24), UInt8(m >> 16 & 0xFF), UInt8(m >> 8 & 0xFF), UInt8(m & 0xFF)] }
-  for d in dimensions { bytes += [UInt8(d >> 24 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF)] }
+  for d in dimensions {
+    bytes += [UInt8(d >> 24 & 0xFF), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF)]
+  }
   return bytes + data
 }
 
@@ -96,8 +98,11 @@ struct SyntheticIDXTests {
     // Swap: put label bytes where the image file should be.
     let labelBytes = try Data(contentsOf: dir.appendingPathComponent("t10k-labels-idx1-ubyte"))
     try labelBytes.write(to: dir.appendingPathComponent("t10k-images-idx3-ubyte"))
-    #expect(throws: MNISTError.badMagic(path: dir.appendingPathComponent("t10k-images-idx3-ubyte").path,
-                                        expected: 0x803, found: 0x801)) {
+    #expect(
+      throws: MNISTError.badMagic(
+        path: dir.appendingPathComponent("t10k-images-idx3-ubyte").path,
+        expected: 0x803, found: 0x801)
+    ) {
       _ = try MNISTDataset.loadSplit(.test, directory: dir)
     }
   }
@@ -158,8 +163,11 @@ struct SyntheticIDXTests {
     try writeSyntheticDataset(in: dir, gzip: false)
     try Data(idxBytes(dimensions: [3], data: [1, 12, 2], magicOverride: 0x801))
       .write(to: dir.appendingPathComponent("t10k-labels-idx1-ubyte"))
-    #expect(throws: MNISTError.badLabel(path: dir.appendingPathComponent("t10k-labels-idx1-ubyte").path,
-                                        index: 1, label: 12, classes: 10)) {
+    #expect(
+      throws: MNISTError.badLabel(
+        path: dir.appendingPathComponent("t10k-labels-idx1-ubyte").path,
+        index: 1, label: 12, classes: 10)
+    ) {
       _ = try MNISTDataset.loadSplit(.test, directory: dir)
     }
   }

@@ -31,14 +31,16 @@ struct MatrixMultiplyTests {
     let b: [Float] = [5, 6, 7, 8]
     var c = [Float](repeating: -1, count: 4)
     c.withUnsafeMutableBufferPointer { out in
-      MatrixMultiply.multiply(m: 2, n: 2, k: 2, a: a, aRowStride: 2, b: b, bRowStride: 2,
-                              c: out.baseAddress!, cRowStride: 2)
+      MatrixMultiply.multiply(
+        m: 2, n: 2, k: 2, a: a, aRowStride: 2, b: b, bRowStride: 2,
+        c: out.baseAddress!, cRowStride: 2)
     }
     #expect(c == [19, 22, 43, 50])
     // Accumulating adds the same product again.
     c.withUnsafeMutableBufferPointer { out in
-      MatrixMultiply.multiply(m: 2, n: 2, k: 2, a: a, aRowStride: 2, b: b, bRowStride: 2,
-                              c: out.baseAddress!, cRowStride: 2, accumulate: true)
+      MatrixMultiply.multiply(
+        m: 2, n: 2, k: 2, a: a, aRowStride: 2, b: b, bRowStride: 2,
+        c: out.baseAddress!, cRowStride: 2, accumulate: true)
     }
     #expect(c == [38, 44, 86, 100])
   }
@@ -91,8 +93,9 @@ struct MatrixMultiplyTests {
         accumulate: shape.accumulate)
     }
     // Padding floats between rows are never written.
-    expectClose(Tensor(shape: [lc.count], storage: fast), Tensor(shape: [lc.count], storage: naive),
-                atol: 1e-4 * Float(k).squareRoot(), rtol: 1e-4)
+    expectClose(
+      Tensor(shape: [lc.count], storage: fast), Tensor(shape: [lc.count], storage: naive),
+      atol: 1e-4 * Float(k).squareRoot(), rtol: 1e-4)
   }
 
   /// An empty sum: C becomes zero, or stays as it is when accumulating.
@@ -100,13 +103,15 @@ struct MatrixMultiplyTests {
     var c: [Float] = [1, 2, 3, 4, 5, 6]
     let none: [Float] = [0]
     c.withUnsafeMutableBufferPointer { out in
-      MatrixMultiply.multiply(m: 2, n: 3, k: 0, a: none, aRowStride: 0, b: none, bRowStride: 0,
-                              c: out.baseAddress!, cRowStride: 3, accumulate: true)
+      MatrixMultiply.multiply(
+        m: 2, n: 3, k: 0, a: none, aRowStride: 0, b: none, bRowStride: 0,
+        c: out.baseAddress!, cRowStride: 3, accumulate: true)
     }
     #expect(c == [1, 2, 3, 4, 5, 6])
     c.withUnsafeMutableBufferPointer { out in
-      MatrixMultiply.multiply(m: 2, n: 3, k: 0, a: none, aRowStride: 0, b: none, bRowStride: 0,
-                              c: out.baseAddress!, cRowStride: 3)
+      MatrixMultiply.multiply(
+        m: 2, n: 3, k: 0, a: none, aRowStride: 0, b: none, bRowStride: 0,
+        c: out.baseAddress!, cRowStride: 3)
     }
     #expect(c == [0, 0, 0, 0, 0, 0])
   }
@@ -121,8 +126,9 @@ struct MatrixMultiplyTests {
     for threads in [1, 2, 2] {
       var c = [Float](repeating: 0, count: m * n)
       c.withUnsafeMutableBufferPointer { out in
-        MatrixMultiply.multiply(m: m, n: n, k: k, a: a, aRowStride: k, b: b, bRowStride: n,
-                                c: out.baseAddress!, cRowStride: n, threads: threads)
+        MatrixMultiply.multiply(
+          m: m, n: n, k: k, a: a, aRowStride: k, b: b, bRowStride: n,
+          c: out.baseAddress!, cRowStride: n, threads: threads)
       }
       results.append(c)
     }

@@ -20,8 +20,8 @@ struct OptimizerTests {
     let p = Parameter(name: "p", value: Tensor(shape: [1], storage: [1]))
     let sgd = SGD(parameters: [p], learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0)
     p.gradient = Tensor(shape: [1], storage: [1])
-    sgd.step()   // b = 1, θ = 0.9
-    sgd.step()   // b = 1.9, θ = 0.71
+    sgd.step()  // b = 1, θ = 0.9
+    sgd.step()  // b = 1.9, θ = 0.71
     expectClose(p.value.storage[0], 0.71, atol: 1e-6)
     let nesterov = Parameter(name: "q", value: Tensor(shape: [1], storage: [1]))
     let sgdN = SGD(parameters: [nesterov], learningRate: 0.1, momentum: 0.9, nesterov: true)
@@ -50,10 +50,14 @@ struct OptimizerTests {
 
   /// Frozen parameters are skipped: no update, no state change.
   @Test func frozenParametersAreSkipped() {
-    let (a, b) = (Parameter(name: "a", value: Tensor(shape: [1], storage: [1])),
-                  Parameter(name: "b", value: Tensor(shape: [1], storage: [1])))
+    let (a, b) = (
+      Parameter(name: "a", value: Tensor(shape: [1], storage: [1])),
+      Parameter(name: "b", value: Tensor(shape: [1], storage: [1]))
+    )
     b.isFrozen = true
-    for optimizer in [AdamW(parameters: [a, b], learningRate: 0.1), SGD(parameters: [a, b], learningRate: 0.1, momentum: 0.9)] as [any Optimizer] {
+    for optimizer in [
+      AdamW(parameters: [a, b], learningRate: 0.1), SGD(parameters: [a, b], learningRate: 0.1, momentum: 0.9),
+    ] as [any Optimizer] {
       a.gradient = Tensor(shape: [1], storage: [1])
       b.gradient = Tensor(shape: [1], storage: [1])
       optimizer.step()

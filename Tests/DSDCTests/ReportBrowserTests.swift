@@ -28,8 +28,9 @@ private func checkReport(_ folder: URL) throws -> (status: Int32, output: String
 /// `chromium` and `python3` on PATH these tests are skipped, and say so.
 @Suite(
   "The report page in a real browser",
-  .enabled(if: onPath("chromium") && onPath("python3"),
-           "chromium or python3 is not on PATH — install with: apt-get install -y chromium python3"),
+  .enabled(
+    if: onPath("chromium") && onPath("python3"),
+    "chromium or python3 is not on PATH — install with: apt-get install -y chromium python3"),
   .serialized, .removesTemporaryFolders)
 struct ReportBrowserTests {
   @Test func everyImageLoadsAndThePageIsNotBlank() throws {

@@ -8,8 +8,9 @@ import Testing
 enum ReportFixture {
   static let lessons = [
     LessonInfo(number: 1, slug: "mnist", title: "MNIST up close", articleSection: "§1.2", summary: "bytes and pixels"),
-    LessonInfo(number: 2, slug: "depthwise", title: "Depthwise convolution", articleSection: "§2.1",
-               summary: "one kernel per channel"),
+    LessonInfo(
+      number: 2, slug: "depthwise", title: "Depthwise convolution", articleSection: "§2.1",
+      summary: "one kernel per channel"),
     LessonInfo(number: 3, slug: "dilation", title: "Dilation", articleSection: "§2.3", summary: "gaps in the kernel"),
   ]
 
@@ -29,13 +30,16 @@ enum ReportFixture {
       "ERRATUM (article §1.2): the article says 0…256; pixels are 0…255.",
       "  ✓ magic number is 0x00000803",
     ]
-    try save(record(lessons[0], files: ["01-mnist/digit.png", "01-mnist/first-100.png"], lines: lines),
-             root, "01-mnist/lesson.json")
+    try save(
+      record(lessons[0], files: ["01-mnist/digit.png", "01-mnist/first-100.png"], lines: lines),
+      root, "01-mnist/lesson.json")
     try writePNG(root.appendingPathComponent("02-depthwise/maps.png"), width: 4, height: 3) { x, _ in UInt8(x * 60) }
     let error = "lesson 2: 1 check(s) failed: loop and fast kernel agree — HINT: this is a bug in dsdc"
-    try save(record(lessons[1], files: ["02-depthwise/maps.png"], lines: ["  ✗ loop and fast kernel agree"],
-                    error: error),
-             root, "02-depthwise/lesson.json")
+    try save(
+      record(
+        lessons[1], files: ["02-depthwise/maps.png"], lines: ["  ✗ loop and fast kernel agree"],
+        error: error),
+      root, "02-depthwise/lesson.json")
     return root
   }
 
@@ -47,9 +51,10 @@ enum ReportFixture {
   }
 
   static func record(_ info: LessonInfo, files: [String], lines: [String], error: String? = nil) -> LessonRecord {
-    LessonRecord(number: info.number, title: info.title, articleSection: info.articleSection, lines: lines,
-                 files: files, error: error, settings: ["sample": "8", "seed": "0", "data": "Data/mnist"],
-                 date: "2026-01-02T03:04:05Z")
+    LessonRecord(
+      number: info.number, title: info.title, articleSection: info.articleSection, lines: lines,
+      files: files, error: error, settings: ["sample": "8", "seed": "0", "data": "Data/mnist"],
+      date: "2026-01-02T03:04:05Z")
   }
 
   /// An 8-bit grey PNG whose pixel (x, y) is `pixel(x, y)`.
@@ -68,7 +73,8 @@ enum ReportFixture {
       return bigEndian(body.count) + typed + bigEndian(Int(crc32(0, typed, uInt(typed.count))))
     }
     let header = bigEndian(width) + bigEndian(height) + [8, 0, 0, 0, 0]  // 8-bit grey, not interlaced
-    let png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
+    let png =
+      [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
       + chunk("IDAT", Array(packed[..<Int(packedSize)])) + chunk("IEND", [])
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(png).write(to: url)
@@ -117,8 +123,9 @@ struct ReportTests {
 
   @Test func errataAndChecksAreHighlighted() throws {
     let html = ReportFixture.page(try ReportFixture.outputFolder())
-    #expect(html.contains(
-      "<span class=\"erratum\">ERRATUM (article §1.2): the article says 0…256; pixels are 0…255.</span>"))
+    #expect(
+      html.contains(
+        "<span class=\"erratum\">ERRATUM (article §1.2): the article says 0…256; pixels are 0…255.</span>"))
     #expect(html.contains("<span class=\"pass\">  ✓ magic number is 0x00000803</span>"))
     #expect(html.contains("<span class=\"fail\">  ✗ loop and fast kernel agree</span>"))
     #expect(html.contains("<span class=\"badge errata\">1 erratum</span>"))
@@ -137,9 +144,10 @@ struct ReportTests {
 
   @Test func aLessonNotRunShowsTheCommandThatRunsIt() throws {
     let html = ReportFixture.page(try ReportFixture.outputFolder())
-    #expect(html.contains(
-      "<div class=\"notrun\"><strong>Not run yet.</strong> Run it with "
-        + "<code>swift run -c release dsdc lesson 3</code></div>"))
+    #expect(
+      html.contains(
+        "<div class=\"notrun\"><strong>Not run yet.</strong> Run it with "
+          + "<code>swift run -c release dsdc lesson 3</code></div>"))
     #expect(html.contains("<span class=\"badge notrun\">not run</span>"))
   }
 
@@ -167,8 +175,9 @@ struct ReportTests {
     try ReportFixture.writePNG(root.appendingPathComponent("train/curves.png"), width: 50, height: 20) { x, _ in
       UInt8(x)
     }
-    var run = ReportFixture.record(ReportFixture.lessons[0], files: ["train/curves.png"],
-                                   lines: ["test accuracy 98.1%"])
+    var run = ReportFixture.record(
+      ReportFixture.lessons[0], files: ["train/curves.png"],
+      lines: ["test accuracy 98.1%"])
     run.number = 0
     try ReportFixture.save(run, root, "train/run.json")
     let html = ReportFixture.page(root)
@@ -176,8 +185,11 @@ struct ReportTests {
     #expect(html.contains("<img src=\"train/curves.png\""))
     #expect(html.contains("test accuracy 98.1%"))
     // A section given a command shows it while it has not run.
-    let withCommand = ReportFixture.page(root, extra: [
-      ReportExtraSection(folder: "predict", heading: "Predictions", command: "swift run -c release dsdc predict")])
+    let withCommand = ReportFixture.page(
+      root,
+      extra: [
+        ReportExtraSection(folder: "predict", heading: "Predictions", command: "swift run -c release dsdc predict")
+      ])
     #expect(withCommand.contains("Run it with <code>swift run -c release dsdc predict</code>"))
   }
 
@@ -194,8 +206,9 @@ struct ReportTests {
   @Test func aLessonFolderFromAnEarlierRunIsKept() throws {
     let root = try ReportFixture.outputFolder()
     let old = LessonInfo(number: 7, slug: "retired", title: "A retired lesson", articleSection: "§9", summary: "")
-    try ReportFixture.save(ReportFixture.record(old, files: [], lines: ["still here"]), root,
-                           "07-retired/lesson.json")
+    try ReportFixture.save(
+      ReportFixture.record(old, files: [], lines: ["still here"]), root,
+      "07-retired/lesson.json")
     let html = ReportFixture.page(root)
     #expect(html.contains("<span class=\"label\">Lesson 7</span> A retired lesson"))
     #expect(html.contains("not in the current lesson list"))
@@ -216,10 +229,11 @@ struct ReportLinkTests {
     try FileManager.default.removeItem(at: root.appendingPathComponent("01-mnist/digit.png"))
     let broken = ReportLinks.broken(inHTML: ReportFixture.page(root), relativeTo: root)
     // The image and the link around it.
-    #expect(broken == [
-      BrokenLink(attribute: "href", target: "01-mnist/digit.png", reason: .missingFile),
-      BrokenLink(attribute: "src", target: "01-mnist/digit.png", reason: .missingFile),
-    ])
+    #expect(
+      broken == [
+        BrokenLink(attribute: "href", target: "01-mnist/digit.png", reason: .missingFile),
+        BrokenLink(attribute: "src", target: "01-mnist/digit.png", reason: .missingFile),
+      ])
   }
 
   @Test func writingAPageWithAMissingImageFailsNamingIt() throws {

@@ -59,13 +59,17 @@ struct SafetensorsTests {
     try file.write(to: url)
     let back = try SafetensorsFile(contentsOf: url)
 
-    #expect(back.names == ["rng.state", "step", "blocks.0.depthwise.bias", "blocks.0.depthwise.weight", "empty", "scale", "flags"])
+    #expect(
+      back.names == [
+        "rng.state", "step", "blocks.0.depthwise.bias", "blocks.0.depthwise.weight", "empty", "scale", "flags",
+      ])
     #expect(back.names == file.layoutOrder.map(\.name))
     for name in file.names { #expect(back[name] == file[name], "\(name)") }
     #expect(back.metadata == file.metadata)
     #expect(back.path == url.path)
-    #expect(try back.tensor("blocks.0.depthwise.bias", shape: [4]).storage.map(\.bitPattern)
-      == [Float.nan, -.infinity, -0.0, .leastNonzeroMagnitude].map(\.bitPattern))
+    #expect(
+      try back.tensor("blocks.0.depthwise.bias", shape: [4]).storage.map(\.bitPattern)
+        == [Float.nan, -.infinity, -0.0, .leastNonzeroMagnitude].map(\.bitPattern))
     #expect(try Data(contentsOf: url) == Data(file.encoded()))
     #expect(try SafetensorsFile(bytes: file.encoded()) == back)
   }
@@ -94,7 +98,9 @@ struct SafetensorsTests {
   /// little-endian, then the byte 7.
   static let handBuilt: [UInt8] =
     [0x90, 0, 0, 0, 0, 0, 0, 0]
-    + Array(#"{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"mask":{"dtype":"U8","shape":[],"data_offsets":[8,9]}}     "#.utf8)
+    + Array(
+      #"{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"mask":{"dtype":"U8","shape":[],"data_offsets":[8,9]}}     "#
+        .utf8)
     + [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0, 0x07]
 
   @Test("the reader parses a file built by hand from the format description")
@@ -116,7 +122,8 @@ struct SafetensorsTests {
 
   @Test("the reader accepts any valid JSON layout: spaces, key order, offsets out of order, no padding")
   func readsLooseHeader() throws {
-    let header = "{ \"mask\" : {\"data_offsets\": [8, 9], \"shape\": [ ], \"dtype\": \"U8\"},\n\t\"\\u0077\": {\"shape\": [2], \"dtype\": \"F32\", \"data_offsets\": [0, 8]} }\n"
+    let header =
+      "{ \"mask\" : {\"data_offsets\": [8, 9], \"shape\": [ ], \"dtype\": \"U8\"},\n\t\"\\u0077\": {\"shape\": [2], \"dtype\": \"F32\", \"data_offsets\": [0, 8]} }\n"
     let file = try SafetensorsFile(bytes: fileBytes(header: header, data: Array(Self.handBuilt.suffix(9))))
     #expect(file.names == ["w", "mask"])
     #expect(try file.tensor("w", shape: [2]).storage == [1.0, -2.0])
@@ -143,10 +150,12 @@ struct SafetensorsTests {
     let url = fixturesDirectory.appendingPathComponent("safetensors/reference.safetensors")
     let file = try SafetensorsFile(contentsOf: url)
     #expect(file.names == ["rng.state", "step", "empty", "scale", "special", "weight", "mask"])
-    #expect(try file.tensor("weight", shape: [2, 3]).storage.map(\.bitPattern)
-      == [1.0, -2.0, 0.5, 3.25, -0.0, 1024.0].map { Float($0).bitPattern })
-    #expect(try file.tensor("special", shape: [4]).storage.map(\.bitPattern)
-      == [0x7F80_0000, 0xFF80_0000, 0x7FC0_0001, 0x0000_0001])
+    #expect(
+      try file.tensor("weight", shape: [2, 3]).storage.map(\.bitPattern)
+        == [1.0, -2.0, 0.5, 3.25, -0.0, 1024.0].map { Float($0).bitPattern })
+    #expect(
+      try file.tensor("special", shape: [4]).storage.map(\.bitPattern)
+        == [0x7F80_0000, 0xFF80_0000, 0x7FC0_0001, 0x0000_0001])
     #expect(try file.tensor("scale", shape: []).storage == [1.5])
     #expect(try file.tensor("empty", shape: [0, 4]).storage.isEmpty)
     #expect(try file.int64s("step", shape: []) == [1_234_567_890_123])
@@ -156,7 +165,8 @@ struct SafetensorsTests {
 
     var mine = SafetensorsFile(metadata: ["format": "pt"])
     mine.append("weight", Tensor(shape: [2, 3], storage: [1.0, -2.0, 0.5, 3.25, -0.0, 1024.0]))
-    mine.append("special", Tensor(shape: [4], storage: [0x7F80_0000, 0xFF80_0000, 0x7FC0_0001, 1].map(Float.init(bitPattern:))))
+    mine.append(
+      "special", Tensor(shape: [4], storage: [0x7F80_0000, 0xFF80_0000, 0x7FC0_0001, 1].map(Float.init(bitPattern:))))
     mine.append("scale", Tensor(shape: [], storage: [1.5]))
     mine.append("empty", Tensor(shape: [0, 4]))
     mine.append("step", shape: [], values: .i64([1_234_567_890_123]))
@@ -165,7 +175,9 @@ struct SafetensorsTests {
     #expect(mine.encoded() == [UInt8](try Data(contentsOf: url)))
   }
 
-  @Test("names are escaped as JSON and read back", arguments: ["a\"b", "back\\slash", "tab\tnew\nline", "\u{01}\u{1F}", "ü-∂-😀", "/"])
+  @Test(
+    "names are escaped as JSON and read back",
+    arguments: ["a\"b", "back\\slash", "tab\tnew\nline", "\u{01}\u{1F}", "ü-∂-😀", "/"])
   func escapedNames(name: String) throws {
     var file = SafetensorsFile(metadata: [name: name])
     file.append(name, Tensor(shape: [1], storage: [2]))
@@ -175,7 +187,9 @@ struct SafetensorsTests {
 
   @Test("control characters use the reference implementation's escapes")
   func escapes() {
-    #expect(SafetensorsFile.quoted("a\"\\\u{08}\u{0C}\n\r\t\u{01}\u{1F}\u{7F}é/") == #""a\"\\\b\f\n\r\t\u0001\u001f"# + "\u{7F}é/\"")
+    #expect(
+      SafetensorsFile.quoted("a\"\\\u{08}\u{0C}\n\r\t\u{01}\u{1F}\u{7F}é/") == #""a\"\\\b\f\n\r\t\u0001\u001f"#
+        + "\u{7F}é/\"")
   }
 }
 
@@ -213,9 +227,13 @@ struct MalformedCheckpoint: Sendable, CustomTestStringConvertible {
     // The 8-byte length.
     .init("empty file", [], .fileTooShort(path: p, size: 0)),
     .init("7 bytes", [8, 0, 0, 0, 0, 0, 0], .fileTooShort(path: p, size: 7)),
-    .init("header length 2^60", littleEndian(1 << 60) + Array("{}".utf8), .headerPastEnd(path: p, headerLength: 1 << 60, fileSize: 10)),
+    .init(
+      "header length 2^60", littleEndian(1 << 60) + Array("{}".utf8),
+      .headerPastEnd(path: p, headerLength: 1 << 60, fileSize: 10)),
     .init("header length 2^64 − 1", littleEndian(.max), .headerPastEnd(path: p, headerLength: .max, fileSize: 8)),
-    .init("header one byte past the end", littleEndian(3) + Array("{}".utf8), .headerPastEnd(path: p, headerLength: 3, fileSize: 10)),
+    .init(
+      "header one byte past the end", littleEndian(3) + Array("{}".utf8),
+      .headerPastEnd(path: p, headerLength: 3, fileSize: 10)),
     // The JSON.
     .init("empty header", littleEndian(0), invalidHeader: "the header is empty"),
     .init("leading space", fileBytes(header: " {}"), invalidHeader: "does not start with '{'"),
@@ -227,43 +245,113 @@ struct MalformedCheckpoint: Sendable, CustomTestStringConvertible {
     .init("single quotes", fileBytes(header: "{'w':1}"), invalidHeader: "not valid JSON"),
     .init("lone surrogate", fileBytes(header: "{\"\\ud800\":{}}"), invalidHeader: "unpaired surrogate"),
     .init("raw control character", fileBytes(header: "{\"a\u{01}\":{}}"), invalidHeader: "control character"),
-    .init("100 000 nested arrays", fileBytes(header: "{\"__metadata__\":" + String(repeating: "[", count: 100_000)), invalidHeader: "nested deeper"),
+    .init(
+      "100 000 nested arrays", fileBytes(header: "{\"__metadata__\":" + String(repeating: "[", count: 100_000)),
+      invalidHeader: "nested deeper"),
     // Structure.
-    .init("entry not an object", fileBytes(header: "{\"w\":1}"), invalidHeader: "tensor \"w\": its entry is not an object"),
-    .init("metadata not an object", fileBytes(header: "{\"__metadata__\":\"x\"}"), invalidHeader: "__metadata__ is not an object"),
-    .init("metadata value not a string", fileBytes(header: "{\"__metadata__\":{\"k\":1}}"), invalidHeader: "__metadata__ value for \"k\" is not a string"),
-    .init("missing data_offsets", fileBytes(header: "{\"w\":{\"dtype\":\"F32\",\"shape\":[0]}}"), invalidHeader: "\"data_offsets\" is missing"),
-    .init("unknown field", fileBytes(header: "{\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0],\"x\":1}}"), invalidHeader: "unknown field \"x\""),
-    .init("repeated field", fileBytes(header: "{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}"), invalidHeader: "\"dtype\" appears twice"),
-    .init("dtype not a string", tensors(entry("w", "F32", "[0]", "[0,0]").replacingOccurrences(of: "\"F32\"", with: "32"), dataSize: 0), invalidHeader: "\"dtype\" is missing or not a string"),
-    .init("shape not an array", tensors(entry("w", "F32", "\"2\"", "[0,8]"), dataSize: 8), invalidHeader: "\"shape\" is missing or not an array"),
-    .init("shape holds a string", tensors(entry("w", "F32", "[\"2\"]", "[0,8]"), dataSize: 8), invalidHeader: "shape holds a value that is not a number"),
+    .init(
+      "entry not an object", fileBytes(header: "{\"w\":1}"), invalidHeader: "tensor \"w\": its entry is not an object"),
+    .init(
+      "metadata not an object", fileBytes(header: "{\"__metadata__\":\"x\"}"),
+      invalidHeader: "__metadata__ is not an object"),
+    .init(
+      "metadata value not a string", fileBytes(header: "{\"__metadata__\":{\"k\":1}}"),
+      invalidHeader: "__metadata__ value for \"k\" is not a string"),
+    .init(
+      "missing data_offsets", fileBytes(header: "{\"w\":{\"dtype\":\"F32\",\"shape\":[0]}}"),
+      invalidHeader: "\"data_offsets\" is missing"),
+    .init(
+      "unknown field", fileBytes(header: "{\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0],\"x\":1}}"),
+      invalidHeader: "unknown field \"x\""),
+    .init(
+      "repeated field",
+      fileBytes(header: "{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}"),
+      invalidHeader: "\"dtype\" appears twice"),
+    .init(
+      "dtype not a string",
+      tensors(entry("w", "F32", "[0]", "[0,0]").replacingOccurrences(of: "\"F32\"", with: "32"), dataSize: 0),
+      invalidHeader: "\"dtype\" is missing or not a string"),
+    .init(
+      "shape not an array", tensors(entry("w", "F32", "\"2\"", "[0,8]"), dataSize: 8),
+      invalidHeader: "\"shape\" is missing or not an array"),
+    .init(
+      "shape holds a string", tensors(entry("w", "F32", "[\"2\"]", "[0,8]"), dataSize: 8),
+      invalidHeader: "shape holds a value that is not a number"),
     .init("three offsets", tensors(entry("w", "F32", "[1]", "[0,4,8]"), dataSize: 8), invalidHeader: "not two numbers"),
-    .init("fractional offset", tensors(entry("w", "F32", "[2]", "[0,8.0]"), dataSize: 8), invalidHeader: "not an integer"),
-    .init("offset beyond 64 bits", tensors(entry("w", "F32", "[2]", "[0,184467440737095516160]"), dataSize: 8), invalidHeader: "184467440737095516160, which does not fit in 64 bits"),
+    .init(
+      "fractional offset", tensors(entry("w", "F32", "[2]", "[0,8.0]"), dataSize: 8), invalidHeader: "not an integer"),
+    .init(
+      "offset beyond 64 bits", tensors(entry("w", "F32", "[2]", "[0,184467440737095516160]"), dataSize: 8),
+      invalidHeader: "184467440737095516160, which does not fit in 64 bits"),
     // Names, dtypes and shapes.
-    .init("duplicate names", tensors(entry("w", "F32", "[1]", "[0,4]"), entry("w", "F32", "[1]", "[4,8]"), dataSize: 8), .duplicateName(path: p, name: "w")),
-    .init("duplicate through an escape", tensors(entry("w", "F32", "[1]", "[0,4]"), entry("\\u0077", "F32", "[1]", "[4,8]"), dataSize: 8), .duplicateName(path: p, name: "w")),
-    .init("duplicate metadata key", fileBytes(header: "{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}"), .duplicateName(path: p, name: "k")),
-    .init("unknown dtype", tensors(entry("w", "F16", "[2]", "[0,4]"), dataSize: 4), .unknownDType(path: p, name: "w", dtype: "F16")),
-    .init("negative extent", tensors(entry("w", "F32", "[2,-1]", "[0,0]"), dataSize: 0), .invalidShape(path: p, name: "w", reason: "extent -1 is negative")),
-    .init("fractional extent", tensors(entry("w", "F32", "[1.5]", "[0,4]"), dataSize: 4), .invalidShape(path: p, name: "w", reason: "extent 1.5 is not an integer")),
-    .init("extent beyond 64 bits", tensors(entry("w", "F32", "[99999999999999999999]", "[0,4]"), dataSize: 4), .invalidShape(path: p, name: "w", reason: "extent 99999999999999999999 does not fit in 64 bits")),
-    .init("element count overflows", tensors(entry("w", "U8", "[4294967296,4294967296]", "[0,0]"), dataSize: 0), .invalidShape(path: p, name: "w", reason: "shape [4294967296, 4294967296] holds more bytes than fit in 64 bits")),
-    .init("byte size overflows", tensors(entry("w", "F32", "[2305843009213693952]", "[0,0]"), dataSize: 0), .invalidShape(path: p, name: "w", reason: "shape [2305843009213693952] holds more bytes than fit in 64 bits")),
+    .init(
+      "duplicate names", tensors(entry("w", "F32", "[1]", "[0,4]"), entry("w", "F32", "[1]", "[4,8]"), dataSize: 8),
+      .duplicateName(path: p, name: "w")),
+    .init(
+      "duplicate through an escape",
+      tensors(entry("w", "F32", "[1]", "[0,4]"), entry("\\u0077", "F32", "[1]", "[4,8]"), dataSize: 8),
+      .duplicateName(path: p, name: "w")),
+    .init(
+      "duplicate metadata key", fileBytes(header: "{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}"),
+      .duplicateName(path: p, name: "k")),
+    .init(
+      "unknown dtype", tensors(entry("w", "F16", "[2]", "[0,4]"), dataSize: 4),
+      .unknownDType(path: p, name: "w", dtype: "F16")),
+    .init(
+      "negative extent", tensors(entry("w", "F32", "[2,-1]", "[0,0]"), dataSize: 0),
+      .invalidShape(path: p, name: "w", reason: "extent -1 is negative")),
+    .init(
+      "fractional extent", tensors(entry("w", "F32", "[1.5]", "[0,4]"), dataSize: 4),
+      .invalidShape(path: p, name: "w", reason: "extent 1.5 is not an integer")),
+    .init(
+      "extent beyond 64 bits", tensors(entry("w", "F32", "[99999999999999999999]", "[0,4]"), dataSize: 4),
+      .invalidShape(path: p, name: "w", reason: "extent 99999999999999999999 does not fit in 64 bits")),
+    .init(
+      "element count overflows", tensors(entry("w", "U8", "[4294967296,4294967296]", "[0,0]"), dataSize: 0),
+      .invalidShape(path: p, name: "w", reason: "shape [4294967296, 4294967296] holds more bytes than fit in 64 bits")),
+    .init(
+      "byte size overflows", tensors(entry("w", "F32", "[2305843009213693952]", "[0,0]"), dataSize: 0),
+      .invalidShape(path: p, name: "w", reason: "shape [2305843009213693952] holds more bytes than fit in 64 bits")),
     // Offsets.
-    .init("offsets run past the end", tensors(entry("w", "F32", "[2]", "[0,8]"), dataSize: 4), .dataPastEnd(path: p, name: "w", begin: 0, end: 8, dataSize: 4)),
-    .init("negative offsets", tensors(entry("w", "F32", "[2]", "[-8,0]"), dataSize: 8), .dataPastEnd(path: p, name: "w", begin: -8, end: 0, dataSize: 8)),
-    .init("empty tensor past the end", tensors(entry("w", "F32", "[0]", "[9,9]"), dataSize: 8), .dataPastEnd(path: p, name: "w", begin: 9, end: 9, dataSize: 8)),
-    .init("offsets disagree with the shape", tensors(entry("w", "F32", "[2]", "[0,4]"), dataSize: 4), .sizeMismatch(path: p, name: "w", begin: 0, end: 4, expectedBytes: 8)),
-    .init("offsets reversed", tensors(entry("w", "F32", "[2]", "[8,0]"), dataSize: 8), .sizeMismatch(path: p, name: "w", begin: 8, end: 0, expectedBytes: 8)),
-    .init("offsets cover the wrong dtype", tensors(entry("w", "I64", "[1]", "[0,4]"), dataSize: 4), .sizeMismatch(path: p, name: "w", begin: 0, end: 4, expectedBytes: 8)),
-    .init("overlapping tensors", tensors(entry("a", "F32", "[2]", "[0,8]"), entry("b", "F32", "[2]", "[4,12]"), dataSize: 12), .overlappingTensors(path: p, name: "b", other: "a")),
-    .init("same bytes twice", tensors(entry("b", "F32", "[2]", "[0,8]"), entry("a", "F32", "[2]", "[0,8]"), dataSize: 8), .overlappingTensors(path: p, name: "a", other: "b")),
-    .init("empty tensor inside another", tensors(entry("a", "F32", "[2]", "[0,8]"), entry("z", "F32", "[0]", "[4,4]"), dataSize: 8), .overlappingTensors(path: p, name: "z", other: "a")),
-    .init("gap between tensors", tensors(entry("a", "F32", "[1]", "[0,4]"), entry("b", "F32", "[1]", "[8,12]"), dataSize: 12), .gapInData(path: p, begin: 4, end: 8)),
-    .init("gap at the start", tensors(entry("a", "F32", "[1]", "[4,8]"), dataSize: 8), .gapInData(path: p, begin: 0, end: 4)),
-    .init("bytes after the last tensor", tensors(entry("a", "F32", "[1]", "[0,4]"), dataSize: 8), .gapInData(path: p, begin: 4, end: 8)),
+    .init(
+      "offsets run past the end", tensors(entry("w", "F32", "[2]", "[0,8]"), dataSize: 4),
+      .dataPastEnd(path: p, name: "w", begin: 0, end: 8, dataSize: 4)),
+    .init(
+      "negative offsets", tensors(entry("w", "F32", "[2]", "[-8,0]"), dataSize: 8),
+      .dataPastEnd(path: p, name: "w", begin: -8, end: 0, dataSize: 8)),
+    .init(
+      "empty tensor past the end", tensors(entry("w", "F32", "[0]", "[9,9]"), dataSize: 8),
+      .dataPastEnd(path: p, name: "w", begin: 9, end: 9, dataSize: 8)),
+    .init(
+      "offsets disagree with the shape", tensors(entry("w", "F32", "[2]", "[0,4]"), dataSize: 4),
+      .sizeMismatch(path: p, name: "w", begin: 0, end: 4, expectedBytes: 8)),
+    .init(
+      "offsets reversed", tensors(entry("w", "F32", "[2]", "[8,0]"), dataSize: 8),
+      .sizeMismatch(path: p, name: "w", begin: 8, end: 0, expectedBytes: 8)),
+    .init(
+      "offsets cover the wrong dtype", tensors(entry("w", "I64", "[1]", "[0,4]"), dataSize: 4),
+      .sizeMismatch(path: p, name: "w", begin: 0, end: 4, expectedBytes: 8)),
+    .init(
+      "overlapping tensors",
+      tensors(entry("a", "F32", "[2]", "[0,8]"), entry("b", "F32", "[2]", "[4,12]"), dataSize: 12),
+      .overlappingTensors(path: p, name: "b", other: "a")),
+    .init(
+      "same bytes twice", tensors(entry("b", "F32", "[2]", "[0,8]"), entry("a", "F32", "[2]", "[0,8]"), dataSize: 8),
+      .overlappingTensors(path: p, name: "a", other: "b")),
+    .init(
+      "empty tensor inside another",
+      tensors(entry("a", "F32", "[2]", "[0,8]"), entry("z", "F32", "[0]", "[4,4]"), dataSize: 8),
+      .overlappingTensors(path: p, name: "z", other: "a")),
+    .init(
+      "gap between tensors",
+      tensors(entry("a", "F32", "[1]", "[0,4]"), entry("b", "F32", "[1]", "[8,12]"), dataSize: 12),
+      .gapInData(path: p, begin: 4, end: 8)),
+    .init(
+      "gap at the start", tensors(entry("a", "F32", "[1]", "[4,8]"), dataSize: 8), .gapInData(path: p, begin: 0, end: 4)
+    ),
+    .init(
+      "bytes after the last tensor", tensors(entry("a", "F32", "[1]", "[0,4]"), dataSize: 8),
+      .gapInData(path: p, begin: 4, end: 8)),
     .init("data but no tensors", fileBytes(header: "{}", data: zeros(3)), .gapInData(path: p, begin: 0, end: 3)),
   ]
 }
@@ -300,12 +388,18 @@ struct SafetensorsMalformedTests {
   @Test("a header over the limit is refused before it is read")
   func headerLimit() throws {
     let bytes = fileBytes(header: "{}" + String(repeating: " ", count: 22))
-    #expect(decodingError(bytes, maxHeaderLength: 16) == .headerTooLarge(path: "bad.safetensors", headerLength: 24, limit: 16))
+    #expect(
+      decodingError(bytes, maxHeaderLength: 16) == .headerTooLarge(path: "bad.safetensors", headerLength: 24, limit: 16)
+    )
     #expect(try SafetensorsFile(bytes: bytes, maxHeaderLength: 24).names.isEmpty)
-    let message = CheckpointError.headerTooLarge(path: "m.safetensors", headerLength: 1 << 40, limit: SafetensorsFile.maxHeaderLength).description
+    let message = CheckpointError.headerTooLarge(
+      path: "m.safetensors", headerLength: 1 << 40, limit: SafetensorsFile.maxHeaderLength
+    ).description
     #expect(message.contains("2^40") && message.contains("100000000"))
-    #expect(CheckpointError.headerPastEnd(path: "m.safetensors", headerLength: 1 << 60, fileSize: 1234).description
-      == "m.safetensors is not a dsdc checkpoint (header length 2^60 exceeds the file's 1234 bytes) — HINT: pass a .safetensors file written by `dsdc train`")
+    #expect(
+      CheckpointError.headerPastEnd(path: "m.safetensors", headerLength: 1 << 60, fileSize: 1234).description
+        == "m.safetensors is not a dsdc checkpoint (header length 2^60 exceeds the file's 1234 bytes) — HINT: pass a .safetensors file written by `dsdc train`"
+    )
   }
 
   @Test("a missing file or a folder cannot be read")
@@ -372,20 +466,29 @@ struct CheckpointExpectationTests {
     var model = Self.model
     model[2].shape = [10, 3]
     let file = try SafetensorsFile(bytes: Self.checkpoint().encoded(), path: "m.safetensors")
-    #expect(throws: CheckpointError.shapeMismatch(path: "m.safetensors", name: "head.weight", expected: [10, 3], found: [10, 2])) {
+    #expect(
+      throws: CheckpointError.shapeMismatch(
+        path: "m.safetensors", name: "head.weight", expected: [10, 3], found: [10, 2])
+    ) {
       try file.modelTensors(model, allowingOthers: ["rng.state", "step"])
     }
-    #expect(CheckpointError.shapeMismatch(path: "m.safetensors", name: "head.weight", expected: [10, 3], found: [10, 2]).description
-      .hasPrefix("m.safetensors: tensor \"head.weight\" has shape [10, 2], the model needs [10, 3] — HINT:"))
+    #expect(
+      CheckpointError.shapeMismatch(path: "m.safetensors", name: "head.weight", expected: [10, 3], found: [10, 2])
+        .description
+        .hasPrefix("m.safetensors: tensor \"head.weight\" has shape [10, 2], the model needs [10, 3] — HINT:"))
   }
 
   @Test("a wrong dtype names the tensor and both dtypes")
   func wrongDType() {
     let file = Self.checkpoint()
-    #expect(throws: CheckpointError.wrongDType(path: "(in-memory checkpoint)", name: "rng.state", expected: .f32, found: .u64)) {
+    #expect(
+      throws: CheckpointError.wrongDType(path: "(in-memory checkpoint)", name: "rng.state", expected: .f32, found: .u64)
+    ) {
       try file.modelTensors(Self.model + [("rng.state", [4])], allowingOthers: ["step"])
     }
-    #expect(throws: CheckpointError.wrongDType(path: "(in-memory checkpoint)", name: "step", expected: .u64, found: .i64)) {
+    #expect(
+      throws: CheckpointError.wrongDType(path: "(in-memory checkpoint)", name: "step", expected: .u64, found: .i64)
+    ) {
       try file.uint64s("step", shape: [])
     }
   }
@@ -433,7 +536,9 @@ struct SafetensorsAtomicWriteTests {
     var temporaryFiles: [String] = []
     #expect(throws: CheckpointError.self) {
       try sampleFile().write(to: url) {
-        temporaryFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".model.safetensors.tmp-") }
+        temporaryFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+          $0.hasPrefix(".model.safetensors.tmp-")
+        }
         throw Interrupted()
       }
     }
@@ -492,7 +597,8 @@ struct SafetensorsRobustnessTests {
       var mutated = bytes
       for _ in 0..<Int.random(in: 1...3, using: &rng) {
         let position = Int.random(in: 0..<headerEnd, using: &rng)
-        mutated[position] = Bool.random(using: &rng)
+        mutated[position] =
+          Bool.random(using: &rng)
           ? significant.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
       }
       do {

@@ -11,7 +11,7 @@ struct SoftmaxCrossEntropyTests {
     let result = SoftmaxCrossEntropy.forward(logits: logits, labels: [0, 7], probabilities: &p)
     expectClose(result.loss, Float(log(10.0)), atol: 1e-6)
     expectClose(p, Tensor(shape: [2, 10], repeating: 0.1), atol: 1e-7)
-    #expect(result.correct == 1)   // ties go to the first class
+    #expect(result.correct == 1)  // ties go to the first class
   }
 
   /// Huge logits do not overflow: the row maximum is subtracted first.
@@ -43,8 +43,9 @@ struct SoftmaxCrossEntropyTests {
   /// a confident correct row points away from certainty.
   @Test func labelSmoothing() {
     var p = Tensor(shape: [1, 4])
-    let flat = SoftmaxCrossEntropy.forward(logits: Tensor(shape: [1, 4], repeating: 0), labels: [2],
-                                           probabilities: &p, labelSmoothing: 0.2)
+    let flat = SoftmaxCrossEntropy.forward(
+      logits: Tensor(shape: [1, 4], repeating: 0), labels: [2],
+      probabilities: &p, labelSmoothing: 0.2)
     expectClose(flat.loss, Float(log(4.0)), atol: 1e-6)
     // z = (0, 0, 2, 0): L = 0.8·(lse − 2) + 0.2·(4·lse − 2)/4, lse = log(3 + e²)
     let logits = Tensor(shape: [1, 4], storage: [0, 0, 2, 0])

@@ -35,8 +35,9 @@ func expectClose(
   _ actual: Float, _ expected: Float, atol: Float = 1e-5, rtol: Float = 1e-5,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(abs(actual - expected) <= atol + rtol * abs(expected),
-          "\(actual) vs \(expected)", sourceLocation: sourceLocation)
+  #expect(
+    abs(actual - expected) <= atol + rtol * abs(expected),
+    "\(actual) vs \(expected)", sourceLocation: sourceLocation)
 }
 
 /// Where test fixtures (small files produced by scripts in the repository) live.

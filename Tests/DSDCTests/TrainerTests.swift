@@ -6,9 +6,10 @@ import Testing
 struct TrainerTests {
   /// A tiny run: 40 images in batches of 16 (the last batch has 8), with shifts and rotations.
   static func recipe(epochs: Int = 2, threads: Int = 1) -> TrainingRecipe {
-    TrainingRecipe(epochs: epochs, batchSize: 16, optimizer: .adamW(), learningRate: 1e-2, weightDecay: 1e-4,
-                   schedule: .oneCycle(), augmentation: Augmentation(maxShift: 2, maxRotationDegrees: 8),
-                   seed: 42, threads: threads, trainLimit: 40)
+    TrainingRecipe(
+      epochs: epochs, batchSize: 16, optimizer: .adamW(), learningRate: 1e-2, weightDecay: 1e-4,
+      schedule: .oneCycle(), augmentation: Augmentation(maxShift: 2, maxRotationDegrees: 8),
+      seed: 42, threads: threads, trainLimit: 40)
   }
 
   static let train = TinyNet.images(count: 48, seed: 1)

@@ -81,7 +81,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case .cannotRead(_, let message):
       return "cannot read \(path): \(message) — HINT: check the path and its permissions"
     case .cannotWrite(_, let message):
-      return "cannot write \(path): \(message) (any previous file there is unchanged) — HINT: check that the folder exists, is writable and has free space"
+      return
+        "cannot write \(path): \(message) (any previous file there is unchanged) — HINT: check that the folder exists, is writable and has free space"
     case .fileTooShort(_, let size):
       return "\(notCheckpoint) (it has \(size) bytes, fewer than the 8 of a header length) — \(passOne)"
     case .headerPastEnd(_, let length, let fileSize):
@@ -93,13 +94,16 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case .duplicateName(_, let name):
       return "\(notCheckpoint) (the name \"\(name)\" appears twice in its header) — \(passOne)"
     case .unknownDType(_, let name, let dtype):
-      return "\(path): tensor \"\(name)\" has dtype \"\(dtype)\", and dsdc reads only F32, I64, U64 and U8 — HINT: save the tensor as float32 (or int64/uint64/uint8)"
+      return
+        "\(path): tensor \"\(name)\" has dtype \"\(dtype)\", and dsdc reads only F32, I64, U64 and U8 — HINT: save the tensor as float32 (or int64/uint64/uint8)"
     case .invalidShape(_, let name, let reason):
       return "\(notCheckpoint) (tensor \"\(name)\": \(reason)) — \(passOne)"
     case .sizeMismatch(_, let name, let begin, let end, let expected):
-      return "\(notCheckpoint) (tensor \"\(name)\" has data_offsets [\(begin), \(end)] but its dtype and shape need \(expected) bytes) — \(passOne)"
+      return
+        "\(notCheckpoint) (tensor \"\(name)\" has data_offsets [\(begin), \(end)] but its dtype and shape need \(expected) bytes) — \(passOne)"
     case .dataPastEnd(_, let name, let begin, let end, let dataSize):
-      return "\(notCheckpoint) (tensor \"\(name)\" has data_offsets [\(begin), \(end)] outside the \(dataSize) data bytes; the file may be truncated) — \(passOne)"
+      return
+        "\(notCheckpoint) (tensor \"\(name)\" has data_offsets [\(begin), \(end)] outside the \(dataSize) data bytes; the file may be truncated) — \(passOne)"
     case .overlappingTensors(_, let name, let other):
       return "\(notCheckpoint) (tensors \"\(other)\" and \"\(name)\" share bytes) — \(passOne)"
     case .gapInData(_, let begin, let end):
@@ -113,7 +117,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case .wrongDType(_, let name, let expected, let found):
       return "\(path): tensor \"\(name)\" is \(found.rawValue), the model needs \(expected.rawValue) — \(otherModel)"
     case .impossibleValue(_, let name, let reason):
-      return "\(path): tensor \"\(name)\" holds an impossible value (\(reason)) — HINT: the model diverged or the file is damaged; use an earlier checkpoint or train again"
+      return
+        "\(path): tensor \"\(name)\" holds an impossible value (\(reason)) — HINT: the model diverged or the file is damaged; use an earlier checkpoint or train again"
     case .invalidMetadata(_, let reason):
       return "\(path) describes no model dsdc can build (\(reason)) — \(passOne)"
     }

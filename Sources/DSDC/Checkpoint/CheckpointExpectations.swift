@@ -32,31 +32,41 @@ extension SafetensorsFile {
     let path = path ?? Self.inMemoryName
     guard let entry = self[name] else { throw .missingTensor(path: path, name: name) }
     guard entry.dtype == dtype else { throw .wrongDType(path: path, name: name, expected: dtype, found: entry.dtype) }
-    guard entry.shape == shape else { throw .shapeMismatch(path: path, name: name, expected: shape, found: entry.shape) }
+    guard entry.shape == shape else {
+      throw .shapeMismatch(path: path, name: name, expected: shape, found: entry.shape)
+    }
     return entry
   }
 
   /// An `F32` tensor of the given shape: `try file.tensor("head.weight", shape: [10, 32])`.
   public func tensor(_ name: String, shape: [Int]) throws(CheckpointError) -> Tensor {
-    guard case .f32(let values) = try entry(name, dtype: .f32, shape: shape).values else { preconditionFailure("dtype checked by entry(_:dtype:shape:)") }
+    guard case .f32(let values) = try entry(name, dtype: .f32, shape: shape).values else {
+      preconditionFailure("dtype checked by entry(_:dtype:shape:)")
+    }
     return Tensor(shape: shape, storage: values)
   }
 
   /// A `U64` tensor's elements: `try file.uint64s("rng.state", shape: [4])`.
   public func uint64s(_ name: String, shape: [Int]) throws(CheckpointError) -> [UInt64] {
-    guard case .u64(let values) = try entry(name, dtype: .u64, shape: shape).values else { preconditionFailure("dtype checked by entry(_:dtype:shape:)") }
+    guard case .u64(let values) = try entry(name, dtype: .u64, shape: shape).values else {
+      preconditionFailure("dtype checked by entry(_:dtype:shape:)")
+    }
     return values
   }
 
   /// An `I64` tensor's elements: `try file.int64s("step", shape: [])[0]`.
   public func int64s(_ name: String, shape: [Int]) throws(CheckpointError) -> [Int64] {
-    guard case .i64(let values) = try entry(name, dtype: .i64, shape: shape).values else { preconditionFailure("dtype checked by entry(_:dtype:shape:)") }
+    guard case .i64(let values) = try entry(name, dtype: .i64, shape: shape).values else {
+      preconditionFailure("dtype checked by entry(_:dtype:shape:)")
+    }
     return values
   }
 
   /// A `U8` tensor's elements: `try file.uint8s("flags", shape: [3])`.
   public func uint8s(_ name: String, shape: [Int]) throws(CheckpointError) -> [UInt8] {
-    guard case .u8(let values) = try entry(name, dtype: .u8, shape: shape).values else { preconditionFailure("dtype checked by entry(_:dtype:shape:)") }
+    guard case .u8(let values) = try entry(name, dtype: .u8, shape: shape).values else {
+      preconditionFailure("dtype checked by entry(_:dtype:shape:)")
+    }
     return values
   }
 }

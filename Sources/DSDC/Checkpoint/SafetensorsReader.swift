@@ -57,7 +57,9 @@ extension SafetensorsFile {
       prefix: Array(bytes.prefix(8)), fileSize: bytes.count, maxHeaderLength: maxHeaderLength, path: path)
     let header = try SafetensorsHeader(
       bytes: Array(bytes[8..<8 + headerLength]), dataSize: bytes.count - 8 - headerLength, path: path)
-    let entries = bytes.withUnsafeBytes { Self.decode(header.layouts, from: UnsafeRawBufferPointer(rebasing: $0[(8 + headerLength)...])) }
+    let entries = bytes.withUnsafeBytes {
+      Self.decode(header.layouts, from: UnsafeRawBufferPointer(rebasing: $0[(8 + headerLength)...]))
+    }
     self.init(entries: entries, metadata: header.metadata, path: path)
   }
 

@@ -27,7 +27,8 @@ extension SafetensorsFile {
       let size = entry.values.count * entry.dtype.size
       let shape = entry.shape.map(String.init).joined(separator: ",")
       fields.append(
-        "\(Self.quoted(entry.name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+        "\(Self.quoted(entry.name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}"
+      )
       offset += size
     }
     json += fields.joined(separator: ",") + "}"

@@ -133,7 +133,7 @@ public final class ComparisonRun {
           metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(final.accuracy, 4)
           try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step, metadata: metadata, to: url)
           let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-          trainer.model.releaseWorkspaces()   // only the timed batches' buffers from here on
+          trainer.model.releaseWorkspaces()  // only the timed batches' buffers from here on
           let timingStart = CPUActivity.now()
           let (one, thousand) = Self.inferenceTimings(
             trainer.model, test: test, recipe: recipe,

@@ -31,9 +31,11 @@ public struct Conv2DGeometry: Sendable, Hashable, CustomStringConvertible {
     dilation: Int = 1, groups: Int = 1
   ) {
     precondition(inChannels > 0 && outChannels > 0, "channels must be positive, got C=\(inChannels) N=\(outChannels)")
-    precondition(kernel > 0 && stride > 0 && dilation > 0 && padding >= 0,
+    precondition(
+      kernel > 0 && stride > 0 && dilation > 0 && padding >= 0,
       "bad convolution numbers K=\(kernel) S=\(stride) P=\(padding) D=\(dilation)")
-    precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+    precondition(
+      groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
       "groups=\(groups) must divide C=\(inChannels) and N=\(outChannels)")
     self.inChannels = inChannels
     self.outChannels = outChannels
@@ -46,14 +48,16 @@ public struct Conv2DGeometry: Sendable, Hashable, CustomStringConvertible {
 
   /// A standard convolution (groups 1) whose padding keeps the size for odd K at stride 1.
   public static func standard(_ inChannels: Int, _ outChannels: Int, kernel: Int, dilation: Int = 1) -> Self {
-    Self(inChannels: inChannels, outChannels: outChannels, kernel: kernel,
-         padding: samePadding(kernel: kernel, dilation: dilation), dilation: dilation)
+    Self(
+      inChannels: inChannels, outChannels: outChannels, kernel: kernel,
+      padding: samePadding(kernel: kernel, dilation: dilation), dilation: dilation)
   }
 
   /// A depthwise convolution (groups = C = N), size-keeping padding as in the article's §5.
   public static func depthwise(_ channels: Int, kernel: Int, dilation: Int = 1) -> Self {
-    Self(inChannels: channels, outChannels: channels, kernel: kernel,
-         padding: samePadding(kernel: kernel, dilation: dilation), dilation: dilation, groups: channels)
+    Self(
+      inChannels: channels, outChannels: channels, kernel: kernel,
+      padding: samePadding(kernel: kernel, dilation: dilation), dilation: dilation, groups: channels)
   }
 
   /// A pointwise (1×1) convolution.

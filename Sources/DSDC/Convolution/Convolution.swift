@@ -33,7 +33,8 @@ public enum Convolution {
   ) {
     ReferenceConvolution.checkShapes(input: input, weight: weight, bias: bias, geometry: geometry)
     let shape = ConvolutionShape(input: input, geometry: geometry)
-    precondition(output.shape == shape.outputShape,
+    precondition(
+      output.shape == shape.outputShape,
       "output shape \(output.shape) does not match \(shape.outputShape) for \(geometry) on input \(input.shape)")
     guard output.count > 0 else { return }
     let parts = Swift.max(1, Swift.min(threads, shape.batch))
@@ -81,7 +82,8 @@ public enum Convolution {
   ) {
     ReferenceConvolution.checkShapes(input: input, weight: weight, bias: dBias, geometry: geometry)
     let shape = ConvolutionShape(input: input, geometry: geometry)
-    precondition(dOutput.shape == shape.outputShape,
+    precondition(
+      dOutput.shape == shape.outputShape,
       "dOutput shape \(dOutput.shape) does not match output \(shape.outputShape)")
     if let dInput { precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)") }
     precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")

@@ -16,7 +16,8 @@ extension DirectConvolution {
     let start = SIMD16<Float>(repeating: initial)
     if taps == 9 {
       let (o0, o1, o2, o3, o4, o5, o6, o7, o8) = (
-        offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6], offsets[7], offsets[8])
+        offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6], offsets[7], offsets[8]
+      )
       let w0 = SIMD16<Float>(repeating: weights[0]), w1 = SIMD16<Float>(repeating: weights[1])
       let w2 = SIMD16<Float>(repeating: weights[2]), w3 = SIMD16<Float>(repeating: weights[3])
       let w4 = SIMD16<Float>(repeating: weights[4]), w5 = SIMD16<Float>(repeating: weights[5])
@@ -143,7 +144,8 @@ extension DirectConvolution {
   ) {
     if taps == 9 {
       let (o0, o1, o2, o3, o4, o5, o6, o7, o8) = (
-        offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6], offsets[7], offsets[8])
+        offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6], offsets[7], offsets[8]
+      )
       var l0 = load16(lanes), l1 = load16(lanes + 16), l2 = load16(lanes + 32)
       var l3 = load16(lanes + 48), l4 = load16(lanes + 64), l5 = load16(lanes + 80)
       var l6 = load16(lanes + 96), l7 = load16(lanes + 112), l8 = load16(lanes + 128)

@@ -98,7 +98,8 @@ enum Im2colConvolution {
               m: perGroup, n: rows, k: width,
               a: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
               b: MatrixOperand(base: columns, rows: .plain(1), columns: .plain(width)),
-              c: MatrixDestination(base: gradients.dWeight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1)),
+              c: MatrixDestination(
+                base: gradients.dWeight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1)),
               accumulate: true)
           }
           if let dBias = gradients.dBias {
@@ -114,7 +115,9 @@ enum Im2colConvolution {
               b: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
               c: MatrixDestination(base: dColumns, rows: .plain(width), columns: .plain(1)), accumulate: false)
             for n in first..<(first + count) {
-              fold(problem, columns: dColumns + (n - first) * pixels, rowStride: width, image: n, group: group, into: dInput)
+              fold(
+                problem, columns: dColumns + (n - first) * pixels, rowStride: width, image: n, group: group,
+                into: dInput)
             }
           }
         }

@@ -68,8 +68,9 @@ public enum ReferenceConvolution {
           let inside = row >= 0 && row < height && column >= 0 && column < width
           let x: Float = inside ? input[n: n, c: c, h: row, w: column] : 0
           result.append(
-            Term(channel: c, row: row, column: column, u: u, v: v,
-                 input: x, weight: weight[n: o, c: cg, h: u, w: v], inPadding: !inside))
+            Term(
+              channel: c, row: row, column: column, u: u, v: v,
+              input: x, weight: weight[n: o, c: cg, h: u, w: v], inPadding: !inside))
         }
       }
     }
@@ -90,7 +91,8 @@ public enum ReferenceConvolution {
     checkShapes(input: input, weight: weight, bias: dBias, geometry: g)
     let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
     let (outH, outW) = g.outputSize(height: height, width: width)
-    precondition(dOutput.shape == [batch, g.outChannels, outH, outW],
+    precondition(
+      dOutput.shape == [batch, g.outChannels, outH, outW],
       "dOutput shape \(dOutput.shape) does not match output [\(batch), \(g.outChannels), \(outH), \(outW)]")
     precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)")
     precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")
@@ -120,9 +122,11 @@ public enum ReferenceConvolution {
   }
 
   static func checkShapes(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2DGeometry) {
-    precondition(input.rank == 4 && input.shape[1] == g.inChannels,
+    precondition(
+      input.rank == 4 && input.shape[1] == g.inChannels,
       "input shape \(input.shape) does not fit \(g) (want [N, \(g.inChannels), H, W])")
-    precondition(weight.shape == g.weightShape,
+    precondition(
+      weight.shape == g.weightShape,
       "weight shape \(weight.shape) does not fit \(g) (want \(g.weightShape))")
     if let bias { precondition(bias.shape == [g.outChannels], "bias shape \(bias.shape) != [\(g.outChannels)]") }
   }

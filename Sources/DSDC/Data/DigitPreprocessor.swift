@@ -31,8 +31,10 @@ public enum DigitPreprocessor {
   }
 
   /// The MNIST-style image, 28 × 28 bytes, row-major, 0 = background.
-  public static func mnistStyle(gray pixels: [UInt8], width: Int, height: Int,
-                                framing: Framing = .digit) throws(Failure) -> [UInt8] {
+  public static func mnistStyle(
+    gray pixels: [UInt8], width: Int, height: Int,
+    framing: Framing = .digit
+  ) throws(Failure) -> [UInt8] {
     guard width > 0, height > 0, pixels.count == width * height else { throw .empty }
 
     // 2–3: background level from the border, inversion if it is light, contrast stretch.

@@ -13,7 +13,8 @@ public struct LabeledImages: Sendable, Equatable {
   public var labels: [UInt8]
 
   public init(count: Int, rows: Int, columns: Int, pixels: [UInt8], labels: [UInt8]) {
-    precondition(pixels.count == count * rows * columns && labels.count == count,
+    precondition(
+      pixels.count == count * rows * columns && labels.count == count,
       "LabeledImages: \(pixels.count) pixels and \(labels.count) labels for \(count) images of \(rows)×\(columns)")
     self.count = count
     self.rows = rows
@@ -39,7 +40,8 @@ public struct LabeledImages: Sendable, Equatable {
   /// The first `limit` images (all if `limit` is nil or larger than `count`).
   public func prefix(_ limit: Int?) -> LabeledImages {
     guard let limit, limit < count else { return self }
-    return LabeledImages(count: limit, rows: rows, columns: columns,
-                         pixels: Array(pixels[0..<limit * imageSize]), labels: Array(labels[0..<limit]))
+    return LabeledImages(
+      count: limit, rows: rows, columns: columns,
+      pixels: Array(pixels[0..<limit * imageSize]), labels: Array(labels[0..<limit]))
   }
 }

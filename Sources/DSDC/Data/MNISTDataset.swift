@@ -30,16 +30,19 @@ public struct MNISTDataset: Sendable {
 
   /// Reads both splits from `directory`.
   public static func load(directory: URL) throws(MNISTError) -> MNISTDataset {
-    MNISTDataset(directory: directory,
-                 train: try loadSplit(.train, directory: directory),
-                 test: try loadSplit(.test, directory: directory))
+    MNISTDataset(
+      directory: directory,
+      train: try loadSplit(.train, directory: directory),
+      test: try loadSplit(.test, directory: directory))
   }
 
   /// Reads one split, checking the header of each file, that it holds at least one
   /// image, that image and label counts agree, that every label is a class number,
   /// and (if `imageSize` is given) that the images are `imageSize`×`imageSize`, the
   /// size of the model that will see them.
-  public static func loadSplit(_ split: Split, directory: URL, imageSize: Int? = nil) throws(MNISTError) -> LabeledImages {
+  public static func loadSplit(_ split: Split, directory: URL, imageSize: Int? = nil) throws(MNISTError)
+    -> LabeledImages
+  {
     let imageURL = try locate(split.imageFile, in: directory)
     let labelURL = try locate(split.labelFile, in: directory)
     let images = try IDXFile.read(imageURL, expectedMagic: imageMagic)
@@ -55,10 +58,12 @@ public struct MNISTDataset: Sendable {
       throw .imageSize(path: imageURL.path, rows: dims[1], columns: dims[2], expected: imageSize)
     }
     guard labels.dimensions.count == 1 else {
-      throw .badDimensions(path: labelURL.path, dimensions: labels.dimensions, reason: "a label file needs one dimension, the count")
+      throw .badDimensions(
+        path: labelURL.path, dimensions: labels.dimensions, reason: "a label file needs one dimension, the count")
     }
     guard dims[0] == labels.dimensions[0] else {
-      throw .countMismatch(images: imageURL.path, imageCount: dims[0], labels: labelURL.path, labelCount: labels.dimensions[0])
+      throw .countMismatch(
+        images: imageURL.path, imageCount: dims[0], labels: labelURL.path, labelCount: labels.dimensions[0])
     }
     if let bad = labels.data.firstIndex(where: { Int($0) >= classes }) {
       throw .badLabel(path: labelURL.path, index: bad, label: Int(labels.data[bad]), classes: classes)

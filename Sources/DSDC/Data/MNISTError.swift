@@ -29,7 +29,8 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
   case noChecksum(path: String, file: String)
 
   public var description: String {
-    let fix = "HINT: copy the four MNIST IDX files (with CHECKSUMS.md) into Data/mnist, or point --data / DSDC_DATA at a folder that has them"
+    let fix =
+      "HINT: copy the four MNIST IDX files (with CHECKSUMS.md) into Data/mnist, or point --data / DSDC_DATA at a folder that has them"
     switch self {
     case .missingDirectory(let path):
       return "data folder \(path) does not exist — \(fix)"
@@ -40,21 +41,29 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
     case .corruptGzip(let path, let reason):
       return "\(path) is not a valid gzip file (\(reason)) — HINT: the file is truncated or damaged; copy it again"
     case .badMagic(let path, let expected, let found):
-      return "\(path) is not the expected IDX file: magic number 0x\(hex(found)), expected 0x\(hex(expected)) — HINT: check that image and label files were not swapped or renamed"
+      return
+        "\(path) is not the expected IDX file: magic number 0x\(hex(found)), expected 0x\(hex(expected)) — HINT: check that image and label files were not swapped or renamed"
     case .badDimensions(let path, let dimensions, let reason):
-      return "\(path) has IDX dimensions \(dimensions): \(reason) — HINT: dsdc reads MNIST-style files (N×28×28 images, N labels)"
+      return
+        "\(path) has IDX dimensions \(dimensions): \(reason) — HINT: dsdc reads MNIST-style files (N×28×28 images, N labels)"
     case .sizeMismatch(let path, let expected, let found):
-      return "\(path) holds \(found) data bytes but its header promises \(expected) — HINT: the file is truncated or damaged; copy it again"
+      return
+        "\(path) holds \(found) data bytes but its header promises \(expected) — HINT: the file is truncated or damaged; copy it again"
     case .tooLarge(let path, let bytes, let limit):
-      return "\(path) claims \(bytes) data bytes, more than the limit of \(limit) — HINT: the header is damaged; MNIST-style files are far smaller"
+      return
+        "\(path) claims \(bytes) data bytes, more than the limit of \(limit) — HINT: the header is damaged; MNIST-style files are far smaller"
     case .countMismatch(let images, let imageCount, let labels, let labelCount):
-      return "\(images) has \(imageCount) images but \(labels) has \(labelCount) labels — HINT: the two files must come from the same split of one dataset"
+      return
+        "\(images) has \(imageCount) images but \(labels) has \(labelCount) labels — HINT: the two files must come from the same split of one dataset"
     case .badLabel(let path, let index, let label, let classes):
-      return "\(path): label \(label) at index \(index) is outside 0…\(classes - 1) — HINT: the file is damaged or not a 10-class dataset"
+      return
+        "\(path): label \(label) at index \(index) is outside 0…\(classes - 1) — HINT: the file is damaged or not a 10-class dataset"
     case .imageSize(let path, let rows, let columns, let expected):
-      return "\(path) holds images of \(rows)×\(columns) pixels, but the model takes \(expected)×\(expected) — HINT: both splits must hold images of the model's size; check --data"
+      return
+        "\(path) holds images of \(rows)×\(columns) pixels, but the model takes \(expected)×\(expected) — HINT: both splits must hold images of the model's size; check --data"
     case .checksumMismatch(let path, let expected, let found):
-      return "\(path): SHA-256 \(found) differs from CHECKSUMS.md's \(expected) — HINT: the file is damaged; copy it again"
+      return
+        "\(path): SHA-256 \(found) differs from CHECKSUMS.md's \(expected) — HINT: the file is damaged; copy it again"
     case .noChecksum(let path, let file):
       return "\(path) lists no SHA-256 for \(file) — HINT: checksums are known for the original MNIST files only"
     }

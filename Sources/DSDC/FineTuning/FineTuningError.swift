@@ -13,13 +13,17 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .datasetMissing(let task, let path, let aptPackage):
-      return "\(task) not found in \(path) — install it with: sudo apt-get install \(aptPackage) (or pass --finetune-data DIR)"
+      return
+        "\(task) not found in \(path) — install it with: sudo apt-get install \(aptPackage) (or pass --finetune-data DIR)"
     case .parentMissing(let path):
-      return "no trained model at \(path) — HINT: run lesson 8 (`dsdc lesson 8`) or `dsdc train` first, or pass --checkpoint FILE"
+      return
+        "no trained model at \(path) — HINT: run lesson 8 (`dsdc lesson 8`) or `dsdc train` first, or pass --checkpoint FILE"
     case .wrongTestSet(let checkpoint, let trainedOn, let data, let holds):
-      return "\(checkpoint) was trained on \(trainedOn), but \(data) holds the \(holds) test set — HINT: leave out --data to use \(trainedOn)'s, or pass a checkpoint trained on \(holds)"
+      return
+        "\(checkpoint) was trained on \(trainedOn), but \(data) holds the \(holds) test set — HINT: leave out --data to use \(trainedOn)'s, or pass a checkpoint trained on \(holds)"
     case .classCountMismatch(let path, let parentClasses, let task, let taskClasses):
-      return "\(path) classifies \(parentClasses) classes, \(task) has \(taskClasses) — HINT: start from a DSDC-Net trained with \(taskClasses) classes"
+      return
+        "\(path) classifies \(parentClasses) classes, \(task) has \(taskClasses) — HINT: start from a DSDC-Net trained with \(taskClasses) classes"
     }
   }
 }

@@ -43,23 +43,27 @@ public struct FineTuningMetadata: Sendable, Equatable {
   /// Reads the keys back from a checkpoint's metadata; nil unless all are present and valid.
   public init?(_ metadata: [String: String]) {
     guard let parent = metadata[Key.parent], let sha = metadata[Key.parentSHA256], let task = metadata[Key.task],
-          let names = Self.classNames(from: metadata),
-          let strategy = metadata[Key.strategy].flatMap(FineTuningStrategy.init(rawValue:)) else { return nil }
+      let names = Self.classNames(from: metadata),
+      let strategy = metadata[Key.strategy].flatMap(FineTuningStrategy.init(rawValue:))
+    else { return nil }
     self.init(parent: parent, parentSHA256: sha, task: task, classNames: names, strategy: strategy)
   }
 
   /// The entries to merge into a checkpoint's metadata.
   public var entries: [String: String] {
     let names = (try? JSONEncoder().encode(classNames)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    return [Key.parent: parent, Key.parentSHA256: parentSHA256, Key.task: task, Key.classNames: names,
-            Key.strategy: strategy.rawValue]
+    return [
+      Key.parent: parent, Key.parentSHA256: parentSHA256, Key.task: task, Key.classNames: names,
+      Key.strategy: strategy.rawValue,
+    ]
   }
 
   /// The class names recorded in any checkpoint's metadata (nil for MNIST models,
   /// whose classes are the digits themselves).
   public static func classNames(from metadata: [String: String]) -> [String]? {
     guard let text = metadata[Key.classNames],
-          let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return nil }
+      let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8))
+    else { return nil }
     return names
   }
 

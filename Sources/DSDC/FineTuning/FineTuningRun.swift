@@ -44,18 +44,23 @@ public final class FineTuningRun {
   /// The fine-tuning recipe: AdamW at the default peak rate on a one-cycle schedule,
   /// shifts of up to 2 pixels but no rotations (clothes are photographed upright),
   /// label smoothing 0.1.
-  public static func recipe(epochs: Int, trainLimit: Int?, seed: UInt64, learningRate: Double = 3e-3,
-                            threads: Int = 2) -> TrainingRecipe {
-    TrainingRecipe(epochs: epochs, learningRate: learningRate, augmentation: Augmentation(maxShift: 2, maxRotationDegrees: 0),
-                   seed: seed, threads: threads, trainLimit: trainLimit)
+  public static func recipe(
+    epochs: Int, trainLimit: Int?, seed: UInt64, learningRate: Double = 3e-3,
+    threads: Int = 2
+  ) -> TrainingRecipe {
+    TrainingRecipe(
+      epochs: epochs, learningRate: learningRate, augmentation: Augmentation(maxShift: 2, maxRotationDegrees: 0),
+      seed: seed, threads: threads, trainLimit: trainLimit)
   }
 
   /// Loads the parent, applies `strategy`, and prepares the trainer. The recipe's
   /// normalisation is replaced by the parent's.
   /// - Parameter backboneScale: the backbone's learning rate in `full`, as a fraction
   ///   of the classifier's.
-  public init(parent url: URL, strategy: FineTuningStrategy, task: FineTuningTask = .fashionMNIST,
-              recipe: TrainingRecipe, backboneScale: Double = FineTuningStrategy.backboneLearningRateScale) throws {
+  public init(
+    parent url: URL, strategy: FineTuningStrategy, task: FineTuningTask = .fashionMNIST,
+    recipe: TrainingRecipe, backboneScale: Double = FineTuningStrategy.backboneLearningRateScale
+  ) throws {
     guard FileManager.default.fileExists(atPath: url.path) else { throw FineTuningError.parentMissing(path: url.path) }
     let (parent, metadata) = try TrainingCheckpoint.loadModel(from: url)
     let bytes: Data
@@ -63,8 +68,9 @@ public final class FineTuningRun {
       throw CheckpointError.cannotRead(path: url.path, message: error.localizedDescription)
     }
     guard parent.config.classes == task.classNames.count else {
-      throw FineTuningError.classCountMismatch(path: url.path, parentClasses: parent.config.classes,
-                                               task: task.title, taskClasses: task.classNames.count)
+      throw FineTuningError.classCountMismatch(
+        path: url.path, parentClasses: parent.config.classes,
+        task: task.title, taskClasses: task.classNames.count)
     }
     var recipe = recipe
     recipe.normalization = TrainingCheckpoint.normalization(from: metadata)
@@ -72,8 +78,9 @@ public final class FineTuningRun {
     let model: DSDCNet
     if strategy.reusesParent {
       model = parent
-      let head = Linear(name: "classifier", inFeatures: model.classifier.inFeatures,
-                        outFeatures: model.classifier.outFeatures, using: &generator)
+      let head = Linear(
+        name: "classifier", inFeatures: model.classifier.inFeatures,
+        outFeatures: model.classifier.outFeatures, using: &generator)
       model.classifier.weight.assign(head.weight.value)
       model.classifier.bias.assign(head.bias.value)
       if strategy.randomizesSpatialFilters {
@@ -88,8 +95,9 @@ public final class FineTuningRun {
     strategy.apply(to: model, backboneScale: backboneScale)
     self.strategy = strategy
     self.task = task
-    origin = FineTuningMetadata(parent: url.path, parentSHA256: Checksums.sha256Hex([UInt8](bytes)), task: task.name,
-                                classNames: task.classNames, strategy: strategy)
+    origin = FineTuningMetadata(
+      parent: url.path, parentSHA256: Checksums.sha256Hex([UInt8](bytes)), task: task.name,
+      classNames: task.classNames, strategy: strategy)
     trainer = Trainer(model: model, recipe: recipe, generator: SeededGenerator(seed: recipe.seed))
   }
 
@@ -116,7 +124,8 @@ public final class FineTuningRun {
         on: trainSet.prefix(recipe.trainLimit), normalization: recipe.normalization, batchSize: recipe.batchSize)
     }
     let monitor = epochTest ?? testSet
-    startEvaluation = Evaluation(model: model, images: monitor, normalization: recipe.normalization, batchSize: batchSize)
+    startEvaluation = Evaluation(
+      model: model, images: monitor, normalization: recipe.normalization, batchSize: batchSize)
     var last: Evaluation?
     let history = try trainer.train(on: trainSet, test: monitor) { event in
       if case .epochEnded(_, let evaluation) = event { last = evaluation }
@@ -125,7 +134,8 @@ public final class FineTuningRun {
     if epochTest == nil {
       finalEvaluation = last
     } else {
-      finalEvaluation = Evaluation(model: model, images: testSet, normalization: recipe.normalization, batchSize: batchSize)
+      finalEvaluation = Evaluation(
+        model: model, images: testSet, normalization: recipe.normalization, batchSize: batchSize)
     }
     return history
   }

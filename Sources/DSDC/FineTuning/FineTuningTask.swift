@@ -28,7 +28,9 @@ public struct FineTuningTask: Sendable, Hashable {
   /// and 10,000 for testing, in MNIST's file names and format.
   public static let fashionMNIST = FineTuningTask(
     name: "fashion-mnist", title: "Fashion-MNIST",
-    classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    classNames: [
+      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ],
     defaultDirectory: "/usr/share/datasets/fashion-mnist", environmentVariable: "DSDC_FINETUNE_DATA",
     aptPackage: "dataset-fashion-mnist", framing: .object)
 

@@ -188,10 +188,12 @@ public enum PNGFile {
     var offset = 8
     while offset + 8 <= size, let head = header(offset) {
       let length = head.prefix(4).reduce(0) { $0 << 8 | Int($1) }
-      let type = String(decoding: head.suffix(4).map { (0x21...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+      let type = String(
+        decoding: head.suffix(4).map { (0x21...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
       guard length <= size - offset - 12 else {
         throw PNGError.readFailed(
-          path: path, message: "\(type): chunk length \(length) exceeds the \(max(0, size - offset - 12)) bytes that follow")
+          path: path,
+          message: "\(type): chunk length \(length) exceeds the \(max(0, size - offset - 12)) bytes that follow")
       }
       if type == "IEND" { return }
       offset += 12 + length

@@ -104,8 +104,10 @@ public final class BatchNorm2d {
   ///   - accumulate: `+=` into `dInput` (the convention); `false` overwrites it, which
   ///     spares the caller zeroing a buffer nothing else writes (one pass through
   ///     memory less each way at training batch sizes).
-  public func backward(input: Tensor, dOutput: Tensor, dInput: inout Tensor, accumulate: Bool = true, threads: Int = 1) {
-    precondition(dOutput.shape == input.shape && dInput.shape == input.shape,
+  public func backward(input: Tensor, dOutput: Tensor, dInput: inout Tensor, accumulate: Bool = true, threads: Int = 1)
+  {
+    precondition(
+      dOutput.shape == input.shape && dInput.shape == input.shape,
       "BatchNorm2d backward shapes: input \(input.shape), dOutput \(dOutput.shape), dInput \(dInput.shape)")
     let (batch, planeSize, channels, relu) = (input.shape[0], input.shape[2] * input.shape[3], channels, fusedReLU)
     dOutput.storage.withUnsafeBufferPointer { dyBuffer in
@@ -115,8 +117,9 @@ public final class BatchNorm2d {
           for n in 0..<batch {
             for c in group {
               let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
-              let s = PlaneLoops.gradientSums(dy + offset, x + offset, count: planeSize,
-                                              mean: t.mean, scale: t.scale, shift: t.shift, relu: relu)
+              let s = PlaneLoops.gradientSums(
+                dy + offset, x + offset, count: planeSize,
+                mean: t.mean, scale: t.scale, shift: t.shift, relu: relu)
               sums[c - group.lowerBound].sum += Double(s.sum)
               sums[c - group.lowerBound].dot += Double(s.dot)
             }
@@ -125,9 +128,10 @@ public final class BatchNorm2d {
           for n in 0..<batch {
             for c in group {
               let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
-              PlaneLoops.inputGradient(dy + offset, x + offset, dx + offset, count: planeSize,
-                                       mean: t.mean, scale: t.scale, shift: t.shift, relu: relu,
-                                       gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
+              PlaneLoops.inputGradient(
+                dy + offset, x + offset, dx + offset, count: planeSize,
+                mean: t.mean, scale: t.scale, shift: t.shift, relu: relu,
+                gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
             }
           }
         }
@@ -162,11 +166,13 @@ public final class BatchNorm2d {
     _ input: Tensor, threads: Int, scratchPerThread: Int = 0,
     _ body: (Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
   ) {
-    precondition(input.rank == 4 && input.shape[1] == channels,
+    precondition(
+      input.rank == 4 && input.shape[1] == channels,
       "BatchNorm2d(\(channels)) input must be (N, \(channels), H, W), got \(input.shape)")
     let channels = self.channels
-    let groupSize = Self.channelGroup(batch: input.shape[0], planeSize: input.shape[2] * input.shape[3],
-                                      channels: channels)
+    let groupSize = Self.channelGroup(
+      batch: input.shape[0], planeSize: input.shape[2] * input.shape[3],
+      channels: channels)
     let parts = LayerThreads.parts(channels, threads: threads, work: input.count)
     if scratch.count < parts * scratchPerThread + 1 {
       scratch = [Float](repeating: 0, count: parts * scratchPerThread + 1)
@@ -199,7 +205,8 @@ public final class BatchNorm2d {
     let (batch, planeSize, channels) = (input.shape[0], input.shape[2] * input.shape[3], channels)
     let valuesPerChannel = Double(batch * planeSize)
     let training = training && !usesRunningStatistics
-    precondition(!training || batch * planeSize > 1,
+    precondition(
+      !training || batch * planeSize > 1,
       "BatchNorm2d in training mode needs more than one value per channel, got input \(input.shape)")
     let (momentum, epsilon) = (Double(momentum), Double(epsilon))
     savedTraining = training
@@ -216,8 +223,9 @@ public final class BatchNorm2d {
                     let scale = gamma[c] * invStd
                     meanOut[c] = Float(mean)
                     invStdOut[c] = invStd
-                    terms[c - first] = ChannelTerms(mean: Float(mean), invStd: invStd, scale: scale,
-                                                    shift: beta[c] - Float(mean) * scale)
+                    terms[c - first] = ChannelTerms(
+                      mean: Float(mean), invStd: invStd, scale: scale,
+                      shift: beta[c] - Float(mean) * scale)
                   }
                   guard training else {
                     for c in group { set(c, mean: Double(runMean[c]), variance: Double(runVar[c])) }
@@ -237,8 +245,9 @@ public final class BatchNorm2d {
                     for c in group { means[c - first] /= valuesPerChannel }
                     for n in 0..<batch {
                       for c in group {
-                        squares[c - first] += Double(PlaneLoops.squaredDeviation(
-                          x + (n * channels + c) * planeSize, count: planeSize, mean: Float(means[c - first])))
+                        squares[c - first] += Double(
+                          PlaneLoops.squaredDeviation(
+                            x + (n * channels + c) * planeSize, count: planeSize, mean: Float(means[c - first])))
                       }
                     }
                     for c in group {
@@ -265,8 +274,10 @@ public final class BatchNorm2d {
   /// gradients with the correction terms filled in (zero in eval mode).
   func gradientPasses(
     _ input: Tensor, threads: Int, scratchPerThread: Int = 0,
-    sums: (Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<GradientSums>,
-           UnsafeMutablePointer<Float>) -> Void,
+    sums: (
+      Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<GradientSums>,
+      UnsafeMutablePointer<Float>
+    ) -> Void,
     apply: (Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
   ) {
     let valuesPerChannel = Float(input.shape[0] * input.shape[2] * input.shape[3])
@@ -282,8 +293,9 @@ public final class BatchNorm2d {
                   let first = group.lowerBound
                   for c in group {
                     let scale = gamma[c] * invStds[c]
-                    terms[c - first] = ChannelTerms(mean: means[c], invStd: invStds[c], scale: scale,
-                                                    shift: beta[c] - means[c] * scale)
+                    terms[c - first] = ChannelTerms(
+                      mean: means[c], invStd: invStds[c], scale: scale,
+                      shift: beta[c] - means[c] * scale)
                   }
                   withUnsafeTemporaryAllocation(of: GradientSums.self, capacity: group.count) { totals in
                     totals.initialize(repeating: GradientSums())

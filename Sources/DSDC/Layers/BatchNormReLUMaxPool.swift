@@ -18,26 +18,32 @@ extension BatchNorm2d {
   ///   - input: `(N, C, H, W)`
   ///   - output: `(N, C, H/2, W/2)` (overwritten)
   ///   - argmax: one entry per output element (overwritten), as `MaxPool2d` records it
-  public func forward(input: Tensor, pooledOutput output: inout Tensor, argmax: inout [UInt8],
-                      training: Bool, threads: Int = 1) {
+  public func forward(
+    input: Tensor, pooledOutput output: inout Tensor, argmax: inout [UInt8],
+    training: Bool, threads: Int = 1
+  ) {
     precondition(fusedReLU, "BatchNorm2d \(name): the pooled forward pass needs fusedReLU")
-    precondition(MaxPool2d.fits(input: input.shape, output: output.shape) && argmax.count == output.count,
+    precondition(
+      MaxPool2d.fits(input: input.shape, output: output.shape) && argmax.count == output.count,
       "BatchNorm2d \(name) pooled forward: input \(input.shape), output \(output.shape), argmax \(argmax.count)")
     let (batch, height, width, channels) = (input.shape[0], input.shape[2], input.shape[3], channels)
     let (outH, outW) = (height / 2, width / 2)
     output.storage.withUnsafeMutableBufferPointer { yBuffer in
       argmax.withUnsafeMutableBufferPointer { indexBuffer in
         let (y, index) = (yBuffer.baseAddress!, indexBuffer.baseAddress!)
-        normalise(input, training: training, threads: threads, scratchPerThread: height * width) { group, terms, x, plane in
+        normalise(input, training: training, threads: threads, scratchPerThread: height * width) {
+          group, terms, x, plane in
           for n in 0..<batch {
             for c in group {
               let t = terms[c - group.lowerBound]
-              PlaneLoops.scaleShift(x + (n * channels + c) * height * width, plane, count: height * width,
-                                    scale: t.scale, shift: t.shift, relu: true)
+              PlaneLoops.scaleShift(
+                x + (n * channels + c) * height * width, plane, count: height * width,
+                scale: t.scale, shift: t.shift, relu: true)
               let out = (n * channels + c) * outH * outW
               for i in 0..<outH {
-                MaxPool2d.poolRow(plane + 2 * i * width, plane + (2 * i + 1) * width,
-                                  y + out + i * outW, index + out + i * outW, outWidth: outW)
+                MaxPool2d.poolRow(
+                  plane + 2 * i * width, plane + (2 * i + 1) * width,
+                  y + out + i * outW, index + out + i * outW, outWidth: outW)
               }
             }
           }
@@ -53,11 +59,14 @@ extension BatchNorm2d {
   ///   - dOutput: `(N, C, H/2, W/2)`
   ///   - dInput: `(N, C, H, W)`
   ///   - accumulate: `+=` into `dInput`, or overwrite it
-  public func backward(input: Tensor, pooledOutput: Tensor, argmax: [UInt8], dOutput: Tensor,
-                       dInput: inout Tensor, accumulate: Bool = true, threads: Int = 1) {
+  public func backward(
+    input: Tensor, pooledOutput: Tensor, argmax: [UInt8], dOutput: Tensor,
+    dInput: inout Tensor, accumulate: Bool = true, threads: Int = 1
+  ) {
     precondition(fusedReLU, "BatchNorm2d \(name): the pooled backward pass needs fusedReLU")
-    precondition(dInput.shape == input.shape && MaxPool2d.fits(input: input.shape, output: dOutput.shape)
-                   && pooledOutput.shape == dOutput.shape && argmax.count == dOutput.count,
+    precondition(
+      dInput.shape == input.shape && MaxPool2d.fits(input: input.shape, output: dOutput.shape)
+        && pooledOutput.shape == dOutput.shape && argmax.count == dOutput.count,
       "BatchNorm2d \(name) pooled backward: input \(input.shape), dOutput \(dOutput.shape), dInput \(dInput.shape)")
     let (batch, height, width, channels) = (input.shape[0], input.shape[2], input.shape[3], channels)
     let (outH, outW, planeSize) = (height / 2, width / 2, height * width)
@@ -65,19 +74,22 @@ extension BatchNorm2d {
       argmax.withUnsafeBufferPointer { indexBuffer in
         dOutput.storage.withUnsafeBufferPointer { dyBuffer in
           dInput.storage.withUnsafeMutableBufferPointer { dxBuffer in
-            let (y, index, dy, dx) = (yBuffer.baseAddress!, indexBuffer.baseAddress!, dyBuffer.baseAddress!, dxBuffer.baseAddress!)
+            let (y, index, dy, dx) = (
+              yBuffer.baseAddress!, indexBuffer.baseAddress!, dyBuffer.baseAddress!, dxBuffer.baseAddress!
+            )
             /// Spreads image n's pooled gradient of channel c over a full-resolution plane.
             func unpool(_ n: Int, _ c: Int, into g: UnsafeMutablePointer<Float>) {
               let out = (n * channels + c) * outH * outW
               for i in 0..<outH {
                 let o = out + i * outW
-                MaxPool2d.unpoolRow(dy + o, y + o, index + o, outWidth: outW, g + 2 * i * width, g + (2 * i + 1) * width)
-                if width % 2 == 1 {   // the column no window covers
+                MaxPool2d.unpoolRow(
+                  dy + o, y + o, index + o, outWidth: outW, g + 2 * i * width, g + (2 * i + 1) * width)
+                if width % 2 == 1 {  // the column no window covers
                   g[2 * i * width + width - 1] = 0
                   g[(2 * i + 1) * width + width - 1] = 0
                 }
               }
-              if height % 2 == 1 {    // the row no window covers
+              if height % 2 == 1 {  // the row no window covers
                 (g + (height - 1) * width).update(repeating: 0, count: width)
               }
             }
@@ -88,8 +100,9 @@ extension BatchNorm2d {
                   var (sum, dot): (Float, Float) = (0, 0)
                   for i in 0..<outH {
                     let o = out + i * outW
-                    let s = MaxPool2d.windowSums(plane + 2 * i * width, plane + (2 * i + 1) * width, dy + o, y + o,
-                                                 index + o, outWidth: outW, mean: terms[c - group.lowerBound].mean)
+                    let s = MaxPool2d.windowSums(
+                      plane + 2 * i * width, plane + (2 * i + 1) * width, dy + o, y + o,
+                      index + o, outWidth: outW, mean: terms[c - group.lowerBound].mean)
                     sum += s.sum
                     dot += s.dot
                   }
@@ -102,9 +115,10 @@ extension BatchNorm2d {
                 for c in group {
                   let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
                   unpool(n, c, into: g)
-                  PlaneLoops.inputGradient(g, x + offset, dx + offset, count: planeSize,
-                                           mean: t.mean, scale: t.scale, shift: t.shift, relu: false,
-                                           gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
+                  PlaneLoops.inputGradient(
+                    g, x + offset, dx + offset, count: planeSize,
+                    mean: t.mean, scale: t.scale, shift: t.shift, relu: false,
+                    gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
                 }
               }
             }
@@ -136,9 +150,12 @@ extension MaxPool2d {
       let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))
       let zero = SIMD8<Float>()
       // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
-      let (k0, k1, k2, k3) = (SIMD8<Int32>(repeating: 0), SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
-      let g = zero.replacing(with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self),
-                             where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD8<Float>.self) .> zero)
+      let (k0, k1, k2, k3) = (
+        SIMD8<Int32>(repeating: 0), SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3)
+      )
+      let g = zero.replacing(
+        with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self),
+        where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD8<Float>.self) .> zero)
       let (a, b) = (zero.replacing(with: g, where: k .== k0), zero.replacing(with: g, where: k .== k1))
       let (c, d) = (zero.replacing(with: g, where: k .== k2), zero.replacing(with: g, where: k .== k3))
       UnsafeMutableRawPointer(row0 + 2 * j).storeBytes(of: interleave8(a, b), as: SIMD16<Float>.self)
@@ -150,9 +167,12 @@ extension MaxPool2d {
       let k = SIMD4<Int32>(truncatingIfNeeded: kBytes)
       let zero = SIMD4<Float>()
       // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
-      let (k0, k1, k2, k3) = (SIMD4<Int32>(repeating: 0), SIMD4<Int32>(repeating: 1), SIMD4<Int32>(repeating: 2), SIMD4<Int32>(repeating: 3))
-      let g = zero.replacing(with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self),
-                             where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD4<Float>.self) .> zero)
+      let (k0, k1, k2, k3) = (
+        SIMD4<Int32>(repeating: 0), SIMD4<Int32>(repeating: 1), SIMD4<Int32>(repeating: 2), SIMD4<Int32>(repeating: 3)
+      )
+      let g = zero.replacing(
+        with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self),
+        where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD4<Float>.self) .> zero)
       let (a, b) = (zero.replacing(with: g, where: k .== k0), zero.replacing(with: g, where: k .== k1))
       let (c, d) = (zero.replacing(with: g, where: k .== k2), zero.replacing(with: g, where: k .== k3))
       UnsafeMutableRawPointer(row0 + 2 * j).storeBytes(of: interleave4(a, b), as: SIMD8<Float>.self)
@@ -209,9 +229,10 @@ extension MaxPool2d {
         x.replace(with: top.oddHalf, where: k .== k1)
         x.replace(with: bottom.evenHalf, where: k .== k2)
         x.replace(with: bottom.oddHalf, where: k .== k3)
-        var g = zero.replacing(with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self),
-                               where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD8<Float>.self) .> zero)
-        g.replace(with: zero, where: lanes .< SIMD8<Int32>(repeating: Int32(first - j)))   // counted already
+        var g = zero.replacing(
+          with: UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD8<Float>.self),
+          where: UnsafeRawPointer(keep + j).loadUnaligned(as: SIMD8<Float>.self) .> zero)
+        g.replace(with: zero, where: lanes .< SIMD8<Int32>(repeating: Int32(first - j)))  // counted already
         sums += g
         dots.addProduct(x - m, g)
       }

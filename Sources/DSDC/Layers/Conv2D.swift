@@ -33,9 +33,11 @@ public final class Conv2D {
     weight = Parameter(
       name: name + ".weight",
       value: .randomUniform(shape: geometry.weightShape, bound: bound, using: &generator))
-    self.bias = bias
-      ? Parameter(name: name + ".bias",
-                  value: .randomUniform(shape: [geometry.outChannels], bound: bound, using: &generator))
+    self.bias =
+      bias
+      ? Parameter(
+        name: name + ".bias",
+        value: .randomUniform(shape: [geometry.outChannels], bound: bound, using: &generator))
       : nil
   }
 
@@ -54,8 +56,9 @@ public final class Conv2D {
   ///   - input: `(N, C, H, W)`
   ///   - output: `(N, N_out, H_out, W_out)`
   public func forward(input: Tensor, output: inout Tensor, threads: Int = 1) {
-    Convolution.forward(input: input, weight: weight.value, bias: bias?.value, geometry: geometry,
-                        output: &output, threads: threads)
+    Convolution.forward(
+      input: input, weight: weight.value, bias: bias?.value, geometry: geometry,
+      output: &output, threads: threads)
   }
 
   /// Backward pass, accumulating:
@@ -78,11 +81,13 @@ public final class Conv2D {
         discardedWeightGradient = Tensor(shape: weight.shape)
       }
       discardedWeightGradient.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-      Convolution.backward(input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
-                           dInput: &dInput, dWeight: &discardedWeightGradient, dBias: &dBias, threads: threads)
+      Convolution.backward(
+        input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
+        dInput: &dInput, dWeight: &discardedWeightGradient, dBias: &dBias, threads: threads)
     } else {
-      Convolution.backward(input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
-                           dInput: &dInput, dWeight: &weight.gradient, dBias: &dBias, threads: threads)
+      Convolution.backward(
+        input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
+        dInput: &dInput, dWeight: &weight.gradient, dBias: &dBias, threads: threads)
     }
     if let bias, let dBias { bias.gradient = dBias }
   }

@@ -9,7 +9,8 @@ public struct GlobalAveragePool: Sendable {
   ///   - input: `(N, C, H, W)`
   ///   - output: `(N, C)` (overwritten)
   public func forward(input: Tensor, output: inout Tensor) {
-    precondition(input.rank == 4 && output.shape == [input.shape[0], input.shape[1]],
+    precondition(
+      input.rank == 4 && output.shape == [input.shape[0], input.shape[1]],
       "GlobalAveragePool: input \(input.shape) needs output [N, C], got \(output.shape)")
     let planeSize = input.shape[2] * input.shape[3]
     let scale = 1 / Float(planeSize)
@@ -26,7 +27,8 @@ public struct GlobalAveragePool: Sendable {
   ///   - dOutput: `(N, C)`
   ///   - dInput: `(N, C, H, W)`, accumulated
   public func backward(dOutput: Tensor, dInput: inout Tensor) {
-    precondition(dInput.rank == 4 && dOutput.shape == [dInput.shape[0], dInput.shape[1]],
+    precondition(
+      dInput.rank == 4 && dOutput.shape == [dInput.shape[0], dInput.shape[1]],
       "GlobalAveragePool backward: dOutput \(dOutput.shape) does not fit dInput \(dInput.shape)")
     let planeSize = dInput.shape[2] * dInput.shape[3]
     let scale = 1 / Float(planeSize)

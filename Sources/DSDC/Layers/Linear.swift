@@ -25,10 +25,12 @@ public final class Linear {
     self.inFeatures = inFeatures
     self.outFeatures = outFeatures
     let bound = Parameter.kaimingUniformBound(fanIn: inFeatures)
-    weight = Parameter(name: name + ".weight",
-                       value: .randomUniform(shape: [outFeatures, inFeatures], bound: bound, using: &generator))
-    bias = Parameter(name: name + ".bias",
-                     value: .randomUniform(shape: [outFeatures], bound: bound, using: &generator))
+    weight = Parameter(
+      name: name + ".weight",
+      value: .randomUniform(shape: [outFeatures, inFeatures], bound: bound, using: &generator))
+    bias = Parameter(
+      name: name + ".bias",
+      value: .randomUniform(shape: [outFeatures], bound: bound, using: &generator))
   }
 
   /// True when neither `W` nor `b` is trainable.
@@ -38,7 +40,8 @@ public final class Linear {
   ///   - input: `(N, in)`
   ///   - output: `(N, out)` (overwritten)
   public func forward(input: Tensor, output: inout Tensor) {
-    precondition(input.rank == 2 && input.shape[1] == inFeatures && output.shape == [input.shape[0], outFeatures],
+    precondition(
+      input.rank == 2 && input.shape[1] == inFeatures && output.shape == [input.shape[0], outFeatures],
       "Linear(\(inFeatures) → \(outFeatures)): input \(input.shape), output \(output.shape)")
     let (batch, inF, outF) = (input.shape[0], inFeatures, outFeatures)
     input.storage.withUnsafeBufferPointer { x in
@@ -63,7 +66,8 @@ public final class Linear {
   ///   - dOutput: `(N, out)`
   ///   - dInput: `(N, in)`, accumulated; nil when not needed
   public func backward(input: Tensor, dOutput: Tensor, dInput: inout Tensor?) {
-    precondition(input.rank == 2 && input.shape[1] == inFeatures && dOutput.shape == [input.shape[0], outFeatures],
+    precondition(
+      input.rank == 2 && input.shape[1] == inFeatures && dOutput.shape == [input.shape[0], outFeatures],
       "Linear(\(inFeatures) → \(outFeatures)) backward: input \(input.shape), dOutput \(dOutput.shape)")
     if let dInput { precondition(dInput.shape == input.shape, "Linear dInput \(dInput.shape) != input \(input.shape)") }
     let (batch, inF, outF) = (input.shape[0], inFeatures, outFeatures)

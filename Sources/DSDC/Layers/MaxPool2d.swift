@@ -31,7 +31,8 @@ public struct MaxPool2d: Sendable {
   ///   - output: `(N, C, H/2, W/2)` (overwritten)
   ///   - argmax: one entry per output element (overwritten), the winner `2u + v`
   public func forward(input: Tensor, output: inout Tensor, argmax: inout [UInt8], threads: Int = 1) {
-    precondition(Self.fits(input: input.shape, output: output.shape),
+    precondition(
+      Self.fits(input: input.shape, output: output.shape),
       "MaxPool2d: input \(input.shape) needs output \(outputShape(input: input.shape)), got \(output.shape)")
     precondition(argmax.count == output.count, "MaxPool2d argmax holds \(argmax.count), output has \(output.count)")
     let (height, width) = (input.shape[2], input.shape[3])
@@ -107,7 +108,8 @@ public struct MaxPool2d: Sendable {
   ///   - argmax: as recorded by `forward`
   ///   - dInput: `(N, C, H, W)`, accumulated
   public func backward(dOutput: Tensor, argmax: [UInt8], dInput: inout Tensor, threads: Int = 1) {
-    precondition(Self.fits(input: dInput.shape, output: dOutput.shape) && argmax.count == dOutput.count,
+    precondition(
+      Self.fits(input: dInput.shape, output: dOutput.shape) && argmax.count == dOutput.count,
       "MaxPool2d backward: dOutput \(dOutput.shape), dInput \(dInput.shape), argmax \(argmax.count)")
     let (height, width) = (dInput.shape[2], dInput.shape[3])
     let (outH, outW) = (height / 2, width / 2)

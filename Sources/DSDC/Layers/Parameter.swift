@@ -41,7 +41,8 @@ public final class Parameter {
 
   /// Replaces the values with `tensor` (same shape), keeping the gradient buffer.
   public func assign(_ tensor: Tensor) {
-    precondition(tensor.shape == value.shape,
+    precondition(
+      tensor.shape == value.shape,
       "parameter \(name) has shape \(value.shape), cannot assign \(tensor.shape)")
     value = tensor
   }

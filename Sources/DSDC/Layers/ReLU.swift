@@ -24,7 +24,8 @@ public struct ReLU: Sendable {
   ///   - output: the forward pass's output
   ///   - dOutput, dInput: same shape as `output`
   public func backward(output: Tensor, dOutput: Tensor, dInput: inout Tensor) {
-    precondition(dOutput.shape == output.shape && dInput.shape == output.shape,
+    precondition(
+      dOutput.shape == output.shape && dInput.shape == output.shape,
       "ReLU backward shapes: output \(output.shape), dOutput \(dOutput.shape), dInput \(dInput.shape)")
     output.storage.withUnsafeBufferPointer { y in
       dOutput.storage.withUnsafeBufferPointer { dy in

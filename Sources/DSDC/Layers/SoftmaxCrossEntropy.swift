@@ -28,9 +28,12 @@ public enum SoftmaxCrossEntropy {
   ///   - labels: `N` class indices in `0..<K`
   ///   - probabilities: `(N, K)`, overwritten with the softmax (kept for `backward`)
   ///   - labelSmoothing: `ε`, the weight moved from the label to a uniform target
-  public static func forward(logits: Tensor, labels: [Int], probabilities: inout Tensor,
-                             labelSmoothing: Float = 0) -> Result {
-    precondition(logits.rank == 2 && labels.count == logits.shape[0] && probabilities.shape == logits.shape,
+  public static func forward(
+    logits: Tensor, labels: [Int], probabilities: inout Tensor,
+    labelSmoothing: Float = 0
+  ) -> Result {
+    precondition(
+      logits.rank == 2 && labels.count == logits.shape[0] && probabilities.shape == logits.shape,
       "SoftmaxCrossEntropy: logits \(logits.shape), \(labels.count) labels, probabilities \(probabilities.shape)")
     let (batch, classes) = (logits.shape[0], logits.shape[1])
     var total: Double = 0
@@ -77,10 +80,14 @@ public enum SoftmaxCrossEntropy {
   ///   - dLogits: `(N, K)`, accumulated
   ///   - dLoss: `∂(final loss)/∂L`, 1 when this is the loss
   ///   - labelSmoothing: the `ε` of the forward pass
-  public static func backward(probabilities: Tensor, labels: [Int], dLogits: inout Tensor, dLoss: Float = 1,
-                              labelSmoothing: Float = 0) {
-    precondition(dLogits.shape == probabilities.shape && labels.count == probabilities.shape[0],
-      "SoftmaxCrossEntropy backward: probabilities \(probabilities.shape), dLogits \(dLogits.shape), \(labels.count) labels")
+  public static func backward(
+    probabilities: Tensor, labels: [Int], dLogits: inout Tensor, dLoss: Float = 1,
+    labelSmoothing: Float = 0
+  ) {
+    precondition(
+      dLogits.shape == probabilities.shape && labels.count == probabilities.shape[0],
+      "SoftmaxCrossEntropy backward: probabilities \(probabilities.shape), dLogits \(dLogits.shape), \(labels.count) labels"
+    )
     let (batch, classes) = (probabilities.shape[0], probabilities.shape[1])
     let scale = dLoss / Float(batch)
     probabilities.storage.withUnsafeBufferPointer { p in

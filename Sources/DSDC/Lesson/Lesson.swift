@@ -53,11 +53,14 @@ public enum LessonError: Error, CustomStringConvertible {
   public var description: String {
     switch self {
     case .checksFailed(let lesson, let failed):
-      return "lesson \(lesson): \(failed.count) check(s) failed: \(failed.joined(separator: "; ")) — HINT: this is a bug in dsdc; please report it with the command you ran"
+      return
+        "lesson \(lesson): \(failed.count) check(s) failed: \(failed.joined(separator: "; ")) — HINT: this is a bug in dsdc; please report it with the command you ran"
     case .checksFailedOnOtherData(let lesson, let failed, let data):
-      return "lesson \(lesson): \(failed.count) check(s) failed on \(data), which is not the full MNIST the checks assume: \(failed.joined(separator: "; ")) — HINT: point --data at the full MNIST (`dsdc data --verify` checks a folder)"
+      return
+        "lesson \(lesson): \(failed.count) check(s) failed on \(data), which is not the full MNIST the checks assume: \(failed.joined(separator: "; ")) — HINT: point --data at the full MNIST (`dsdc data --verify` checks a folder)"
     case .unknownLesson(let number, let available):
-      return "there is no lesson \(number) — HINT: choose a lesson from \(available.lowerBound) to \(available.upperBound); `dsdc` lists them"
+      return
+        "there is no lesson \(number) — HINT: choose a lesson from \(available.lowerBound) to \(available.upperBound); `dsdc` lists them"
     case .sampleOutOfRange(let sample, let count):
       return "--sample \(sample) is not a test image index — HINT: choose a number from 0 to \(count - 1)"
     case .noDigit(let path):

@@ -23,8 +23,10 @@ public struct LessonSettings: Sendable {
   /// straight strokes, curves and a corner, so every filter has something to find.
   public static let defaultSample = 8
 
-  public init(dataDirectory: URL, outputDirectory: URL, sample: Int = defaultSample, image: String? = nil,
-              seed: UInt64 = 0, options: [String: String] = [:]) {
+  public init(
+    dataDirectory: URL, outputDirectory: URL, sample: Int = defaultSample, image: String? = nil,
+    seed: UInt64 = 0, options: [String: String] = [:]
+  ) {
     self.dataDirectory = dataDirectory
     self.outputDirectory = outputDirectory
     self.sample = sample

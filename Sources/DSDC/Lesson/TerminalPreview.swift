@@ -43,11 +43,12 @@ public enum TerminalPreview {
     let (lo, hi) = range ?? plane.range
     let span = hi > lo ? hi - lo : 1
     return (0..<h).map { i in
-      String((0..<w).flatMap { j -> [Character] in
-        let t = (plane.storage[i * w + j] - lo) / span
-        let level = Int((max(0, min(1, t)) * Float(shades.count - 1)).rounded())
-        return [shades[level], shades[level]]
-      })
+      String(
+        (0..<w).flatMap { j -> [Character] in
+          let t = (plane.storage[i * w + j] - lo) / span
+          let level = Int((max(0, min(1, t)) * Float(shades.count - 1)).rounded())
+          return [shades[level], shades[level]]
+        })
     }
   }
 
@@ -59,12 +60,13 @@ public enum TerminalPreview {
     let positive: [Character] = [" ", ".", "+", "#"]
     let negative: [Character] = [" ", ",", "-", "="]
     return (0..<h).map { i in
-      String((0..<w).flatMap { j -> [Character] in
-        let v = plane.storage[i * w + j] / peak
-        let level = Int((abs(v) * 3).rounded())
-        let c = v >= 0 ? positive[level] : negative[level]
-        return [c, c]
-      })
+      String(
+        (0..<w).flatMap { j -> [Character] in
+          let v = plane.storage[i * w + j] / peak
+          let level = Int((abs(v) * 3).rounded())
+          let c = v >= 0 ? positive[level] : negative[level]
+          return [c, c]
+        })
     }
   }
 

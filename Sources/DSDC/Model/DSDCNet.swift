@@ -42,8 +42,9 @@ public final class DSDCNet {
       blocks.append(DSDCBlock(name: "block\(b + 1)", config: config, index: b, using: &generator))
     }
     self.blocks = blocks
-    classifier = Linear(name: "classifier", inFeatures: config.blocks.last!.channels,
-                        outFeatures: config.classes, using: &generator)
+    classifier = Linear(
+      name: "classifier", inFeatures: config.blocks.last!.channels,
+      outFeatures: config.classes, using: &generator)
     var parameters = [stem.weight, stemBN.weight, stemBN.bias]
     for block in blocks {
       parameters += block.convolutions.map(\.weight) + [block.bn.weight, block.bn.bias]
@@ -94,12 +95,14 @@ public final class DSDCNet {
     let ws = workspace(for: input)
     ws.allocateGradients()
     forward(input, ws, training: true)
-    let result = SoftmaxCrossEntropy.forward(logits: ws.logits, labels: labels, probabilities: &ws.probabilities,
-                                             labelSmoothing: labelSmoothing)
+    let result = SoftmaxCrossEntropy.forward(
+      logits: ws.logits, labels: labels, probabilities: &ws.probabilities,
+      labelSmoothing: labelSmoothing)
     zeroGradients()
     ws.zeroAccumulatedGradients(threads: threads)
-    SoftmaxCrossEntropy.backward(probabilities: ws.probabilities, labels: labels, dLogits: &ws.dLogits,
-                                 labelSmoothing: labelSmoothing)
+    SoftmaxCrossEntropy.backward(
+      probabilities: ws.probabilities, labels: labels, dLogits: &ws.dLogits,
+      labelSmoothing: labelSmoothing)
     backward(input, ws)
     return result
   }
@@ -164,7 +167,8 @@ public final class DSDCNet {
   /// ("pooled", (128)), ("logits", (10))]`.
   /// - Parameter image: `(1, 1, 28, 28)`, normalised
   public func activations(image: Tensor) -> [(name: String, tensor: Tensor)] {
-    precondition(image.shape == inputShape(batch: 1), "activations(image:) wants \(inputShape(batch: 1)), got \(image.shape)")
+    precondition(
+      image.shape == inputShape(batch: 1), "activations(image:) wants \(inputShape(batch: 1)), got \(image.shape)")
     let ws = workspace(for: image)
     forward(image, ws, training: false)
     func drop(_ t: Tensor) -> Tensor { t.reshaped(Array(t.shape.dropFirst())) }
@@ -197,9 +201,10 @@ public final class DSDCNet {
     ws.zeroAccumulatedGradients(threads: threads)
     let last = ws.blocks[ws.blocks.count - 1]
     let (channels, height, width) = (last.output.shape[1], last.output.shape[2], last.output.shape[3])
-    precondition(row >= 0 && row < height && column >= 0 && column < width,
+    precondition(
+      row >= 0 && row < height && column >= 0 && column < width,
       "output position (\(row), \(column)) is outside the last block's \(height)×\(width) maps")
-    for plane in 0..<(input.shape[0] * channels) {                                             // (N·C', h, w)
+    for plane in 0..<(input.shape[0] * channels) {  // (N·C', h, w)
       last.dOutput!.storage[(plane * height + row) * width + column] = 1
     }
     backward(input, ws, fromLastBlock: true, inputGradient: true)
@@ -220,7 +225,8 @@ public final class DSDCNet {
   public func releaseWorkspaces() { workspaces = [:] }
 
   private func workspace(for input: Tensor) -> DSDCNetWorkspace {
-    precondition(input.rank == 4 && input.shape[0] > 0 && input.shape == inputShape(batch: input.shape[0]),
+    precondition(
+      input.rank == 4 && input.shape[0] > 0 && input.shape == inputShape(batch: input.shape[0]),
       "DSDC-Net input must be \(inputShape(batch: input.shape.first ?? 0)) (N, C, H, W), got \(input.shape)")
     let batch = input.shape[0]
     if let ws = workspaces[batch] { return ws }
@@ -230,50 +236,53 @@ public final class DSDCNet {
   }
 
   private func forward(_ input: Tensor, _ ws: DSDCNetWorkspace, training: Bool) {
-    pass(stem.name) { stem.forward(input: input, output: &ws.stemOutput, threads: threads) }   // (N, 32, 28, 28)
+    pass(stem.name) { stem.forward(input: input, output: &ws.stemOutput, threads: threads) }  // (N, 32, 28, 28)
     pass(stemBN.name) {
       stemBN.forward(input: ws.stemOutput, output: &ws.stemActivated, training: training, threads: threads)
     }
     var x = ws.stemActivated
     for (block, b) in zip(blocks, ws.blocks) {
       if let depthwise = block.depthwise, let pointwise = block.pointwise {
-        pass(depthwise.name) {                                                                 // (N, C, H, W)
+        pass(depthwise.name) {  // (N, C, H, W)
           depthwise.forward(input: x, output: &b.depthwiseOutput, threads: threads)
         }
-        pass(pointwise.name) {                                                                 // (N, C', H, W)
+        pass(pointwise.name) {  // (N, C', H, W)
           pointwise.forward(input: b.depthwiseOutput, output: &b.convolved, threads: threads)
         }
       } else {
         let conv = block.convolutions[0]
-        pass(conv.name) { conv.forward(input: x, output: &b.convolved, threads: threads) }     // (N, C', H, W)
+        pass(conv.name) { conv.forward(input: x, output: &b.convolved, threads: threads) }  // (N, C', H, W)
       }
       pass(block.bn.name) {
-        if b.pools {                                                                           // (N, C', H/2, W/2)
-          block.bn.forward(input: b.convolved, pooledOutput: &b.output, argmax: &b.argmax,
-                           training: training, threads: threads)
-        } else {                                                                               // (N, C', H, W)
+        if b.pools {  // (N, C', H/2, W/2)
+          block.bn.forward(
+            input: b.convolved, pooledOutput: &b.output, argmax: &b.argmax,
+            training: training, threads: threads)
+        } else {  // (N, C', H, W)
           block.bn.forward(input: b.convolved, output: &b.output, training: training, threads: threads)
         }
       }
       x = b.output
     }
-    pass("pool") { globalPool.forward(input: x, output: &ws.features) }                        // (N, C_last)
-    pass(classifier.name) { classifier.forward(input: ws.features, output: &ws.logits) }      // (N, classes)
+    pass("pool") { globalPool.forward(input: x, output: &ws.features) }  // (N, C_last)
+    pass(classifier.name) { classifier.forward(input: ws.features, output: &ws.logits) }  // (N, classes)
   }
 
   /// Backward from `ws.dLogits` (or, with `fromLastBlock`, from the last block's
   /// `dOutput`), walking the layers in reverse. A layer passes a gradient down only
   /// when a layer below it trains, or when `inputGradient` asks for `∂/∂input`
   /// (into `ws.dInput`); so a frozen prefix of the network costs nothing.
-  private func backward(_ input: Tensor, _ ws: DSDCNetWorkspace, fromLastBlock: Bool = false,
-                        inputGradient: Bool = false) {
+  private func backward(
+    _ input: Tensor, _ ws: DSDCNetWorkspace, fromLastBlock: Bool = false,
+    inputGradient: Bool = false
+  ) {
     // Whether each layer trains, in forward order: stem, stem_bn, every block's
     // convolutions and BatchNorm, classifier.
     var trains = [!stem.isFrozen, !stemBN.isFrozen]
     for block in blocks { trains += block.convolutions.map { !$0.isFrozen } + [!block.bn.isFrozen] }
     trains.append(!classifier.isFrozen)
     guard let earliest = inputGradient ? -1 : trains.firstIndex(of: true) else { return }
-    var layer = trains.count - 1              // the layer whose backward pass runs next
+    var layer = trains.count - 1  // the layer whose backward pass runs next
     /// Whether the layer just run must hand a gradient to the one below it.
     func passesDown() -> Bool {
       layer -= 1
@@ -285,7 +294,9 @@ public final class DSDCNet {
     } else {
       guard layer - 1 >= earliest else {
         var none: Tensor? = nil
-        pass(classifier.name, backward: true) { classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &none) }
+        pass(classifier.name, backward: true) {
+          classifier.backward(input: ws.features, dOutput: ws.dLogits, dInput: &none)
+        }
         return
       }
       pass(classifier.name, backward: true) {
@@ -298,11 +309,13 @@ public final class DSDCNet {
       let (block, b) = (blocks[index], ws.blocks[index])
       pass(block.bn.name, backward: true) {
         if b.pools {
-          block.bn.backward(input: b.convolved, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
-                            dInput: &b.dConvolved, accumulate: false, threads: threads)
+          block.bn.backward(
+            input: b.convolved, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
+            dInput: &b.dConvolved, accumulate: false, threads: threads)
         } else {
-          block.bn.backward(input: b.convolved, dOutput: b.dOutput!, dInput: &b.dConvolved,
-                            accumulate: false, threads: threads)
+          block.bn.backward(
+            input: b.convolved, dOutput: b.dOutput!, dInput: &b.dConvolved,
+            accumulate: false, threads: threads)
         }
       }
       guard passesDown() else { return }
@@ -313,12 +326,15 @@ public final class DSDCNet {
       }
       if let depthwise = block.depthwise, let pointwise = block.pointwise {
         pass(pointwise.name, backward: true) {
-          pointwise.backward(input: b.depthwiseOutput, dOutput: b.dConvolved,
-                             dInput: &b.dDepthwiseOutput, threads: threads)
+          pointwise.backward(
+            input: b.depthwiseOutput, dOutput: b.dConvolved,
+            dInput: &b.dDepthwiseOutput, threads: threads)
         }
         guard passesDown() else { return }
         pass(depthwise.name, backward: true) {
-          intoBlockInput { depthwise.backward(input: blockInput, dOutput: b.dDepthwiseOutput!, dInput: &$0, threads: threads) }
+          intoBlockInput {
+            depthwise.backward(input: blockInput, dOutput: b.dDepthwiseOutput!, dInput: &$0, threads: threads)
+          }
         }
       } else {
         let conv = block.convolutions[0]
@@ -329,8 +345,9 @@ public final class DSDCNet {
       guard passesDown() else { return }
     }
     pass(stemBN.name, backward: true) {
-      stemBN.backward(input: ws.stemOutput, dOutput: ws.dStemActivated!, dInput: &ws.dStemOutput,
-                      accumulate: false, threads: threads)
+      stemBN.backward(
+        input: ws.stemOutput, dOutput: ws.dStemActivated!, dInput: &ws.dStemOutput,
+        accumulate: false, threads: threads)
     }
     guard passesDown() else { return }
     if inputGradient {
@@ -339,7 +356,9 @@ public final class DSDCNet {
       }
     } else {
       var none: Tensor? = nil
-      pass(stem.name, backward: true) { stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &none, threads: threads) }
+      pass(stem.name, backward: true) {
+        stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &none, threads: threads)
+      }
     }
   }
 }

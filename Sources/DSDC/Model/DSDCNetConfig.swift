@@ -73,9 +73,12 @@ public struct DSDCNetConfig: Sendable, Hashable, Codable {
     ],
     classes: Int = 10
   ) {
-    precondition(inputChannels > 0 && imageSize > 0 && stemChannels > 0 && kernel > 0 && classes > 1,
-      "DSDCNetConfig needs positive sizes, got C=\(inputChannels) size=\(imageSize) stem=\(stemChannels) K=\(kernel) classes=\(classes)")
-    precondition(!blocks.isEmpty && blocks.allSatisfy { $0.channels > 0 && $0.dilation > 0 },
+    precondition(
+      inputChannels > 0 && imageSize > 0 && stemChannels > 0 && kernel > 0 && classes > 1,
+      "DSDCNetConfig needs positive sizes, got C=\(inputChannels) size=\(imageSize) stem=\(stemChannels) K=\(kernel) classes=\(classes)"
+    )
+    precondition(
+      !blocks.isEmpty && blocks.allSatisfy { $0.channels > 0 && $0.dilation > 0 },
       "DSDCNetConfig needs at least one block with positive channels and dilation, got \(blocks)")
     self.inputChannels = inputChannels
     self.imageSize = imageSize

@@ -49,7 +49,7 @@ extension DSDCNetConfig {
       case .separable: parameters += input * kernel * kernel + input * block.channels
       case .standard: parameters += input * block.channels * kernel * kernel
       }
-      parameters += 4 * block.channels                                        // BatchNorm: γ, β, μ, σ²
+      parameters += 4 * block.channels  // BatchNorm: γ, β, μ, σ²
       if block.pools {
         guard size >= 2 else {
           throw .invalidConfig(

@@ -18,8 +18,10 @@ extension DSDCNet {
   public func namedTensors() -> [(name: String, tensor: Tensor)] {
     var result: [(name: String, tensor: Tensor)] = [(stem.weight.name, stem.weight.value)]
     func add(_ bn: BatchNorm2d) {
-      result += [(bn.weight.name, bn.weight.value), (bn.bias.name, bn.bias.value),
-                 (bn.name + ".running_mean", bn.runningMean), (bn.name + ".running_var", bn.runningVar)]
+      result += [
+        (bn.weight.name, bn.weight.value), (bn.bias.name, bn.bias.value),
+        (bn.name + ".running_mean", bn.runningMean), (bn.name + ".running_var", bn.runningVar),
+      ]
     }
     add(stemBN)
     for block in blocks {

@@ -9,13 +9,13 @@ final class DSDCNetWorkspace {
   /// Buffers of one block.
   final class Block {
     let pools: Bool
-    var depthwiseOutput: Tensor            // (N, C, H, W) for a separable block; empty for a standard one
-    var convolved: Tensor                  // (N, C', H, W) the block's convolution output, BatchNorm's input
-    var output: Tensor                     // (N, C', H/2, W/2) pooled, or (N, C', H, W)
-    var argmax: [UInt8]                    // one per pooled element (pooling blocks)
-    var dDepthwiseOutput: Tensor? = nil    // (N, C, H, W)  = pointwise dInput (separable)
-    var dConvolved = emptyTensor           // (N, C', H, W) = BatchNorm dInput
-    var dOutput: Tensor? = nil             // like output; from the next block, or the head
+    var depthwiseOutput: Tensor  // (N, C, H, W) for a separable block; empty for a standard one
+    var convolved: Tensor  // (N, C', H, W) the block's convolution output, BatchNorm's input
+    var output: Tensor  // (N, C', H/2, W/2) pooled, or (N, C', H, W)
+    var argmax: [UInt8]  // one per pooled element (pooling blocks)
+    var dDepthwiseOutput: Tensor? = nil  // (N, C, H, W)  = pointwise dInput (separable)
+    var dConvolved = emptyTensor  // (N, C', H, W) = BatchNorm dInput
+    var dOutput: Tensor? = nil  // like output; from the next block, or the head
 
     init(batch: Int, inChannels: Int, outChannels: Int, size: Int, pools: Bool, separable: Bool) {
       self.pools = pools
@@ -27,18 +27,18 @@ final class DSDCNetWorkspace {
   }
 
   let batch: Int
-  var stemOutput: Tensor                  // (N, 32, 28, 28)
-  var stemActivated: Tensor               // (N, 32, 28, 28) after BatchNorm + ReLU
+  var stemOutput: Tensor  // (N, 32, 28, 28)
+  var stemActivated: Tensor  // (N, 32, 28, 28) after BatchNorm + ReLU
   let blocks: [Block]
-  var features: Tensor                    // (N, C_last) after global average pooling
-  var logits: Tensor                      // (N, classes)
-  var probabilities: Tensor               // (N, classes) softmax
+  var features: Tensor  // (N, C_last) after global average pooling
+  var logits: Tensor  // (N, classes)
+  var probabilities: Tensor  // (N, classes) softmax
   private(set) var hasGradients = false
-  var dStemOutput = emptyTensor           // (N, 32, 28, 28)  = stem BatchNorm dInput
-  var dStemActivated: Tensor? = nil       // (N, 32, 28, 28)  = block 1 depthwise dInput
-  var dFeatures: Tensor? = nil            // (N, C_last)      = classifier dInput
-  var dLogits = emptyTensor               // (N, classes)
-  var dInput: Tensor? = nil               // (N, 1, 28, 28)   = stem dInput, only for `inputGradient`
+  var dStemOutput = emptyTensor  // (N, 32, 28, 28)  = stem BatchNorm dInput
+  var dStemActivated: Tensor? = nil  // (N, 32, 28, 28)  = block 1 depthwise dInput
+  var dFeatures: Tensor? = nil  // (N, C_last)      = classifier dInput
+  var dLogits = emptyTensor  // (N, classes)
+  var dInput: Tensor? = nil  // (N, 1, 28, 28)   = stem dInput, only for `inputGradient`
 
   init(config: DSDCNetConfig, batch: Int) {
     self.batch = batch
@@ -46,9 +46,10 @@ final class DSDCNetWorkspace {
     stemOutput = Tensor(shape: [batch, config.stemChannels, size, size])
     stemActivated = Tensor(shape: [batch, config.stemChannels, size, size])
     blocks = config.blocks.indices.map { b in
-      Block(batch: batch, inChannels: config.blockInputChannels(b), outChannels: config.blocks[b].channels,
-            size: config.featureSize(beforeBlock: b), pools: config.blocks[b].pools,
-            separable: config.blocks[b].convolution == .separable)
+      Block(
+        batch: batch, inChannels: config.blockInputChannels(b), outChannels: config.blocks[b].channels,
+        size: config.featureSize(beforeBlock: b), pools: config.blocks[b].pools,
+        separable: config.blocks[b].convolution == .separable)
     }
     features = Tensor(shape: [batch, config.blocks.last!.channels])
     logits = Tensor(shape: [batch, config.classes])

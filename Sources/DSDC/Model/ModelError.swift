@@ -13,7 +13,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
   case invalidConfig(reason: String)
 
   public var description: String {
-    let hint = "HINT: the checkpoint was written by a DSDC-Net with another configuration (widths, blocks), or is not a DSDC-Net checkpoint"
+    let hint =
+      "HINT: the checkpoint was written by a DSDC-Net with another configuration (widths, blocks), or is not a DSDC-Net checkpoint"
     switch self {
     case .missingTensor(let name):
       return "tensor \(name) is missing — \(hint)"
@@ -24,7 +25,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case .shapeMismatch(let name, let expected, let found):
       return "tensor \(name) has shape \(found), this model needs \(expected) — \(hint)"
     case .invalidConfig(let reason):
-      return "the model configuration is invalid: \(reason) — HINT: the checkpoint's dsdc.config is damaged; use a checkpoint written by `dsdc train`"
+      return
+        "the model configuration is invalid: \(reason) — HINT: the checkpoint's dsdc.config is damaged; use a checkpoint written by `dsdc train`"
     }
   }
 }

@@ -34,15 +34,17 @@ public struct ModelSummary: Sendable, Equatable {
   public var table: String {
     let header = ["layer", "operation", "output", "params", "mult-adds", "RF"]
     var cells = rows.map { row in
-      [row.name, row.operation, row.outputShape.map(String.init).joined(separator: "×"),
-       Format.grouped(row.parameters), Format.grouped(row.multiplyAdds), "\(row.receptiveField)"]
+      [
+        row.name, row.operation, row.outputShape.map(String.init).joined(separator: "×"),
+        Format.grouped(row.parameters), Format.grouped(row.multiplyAdds), "\(row.receptiveField)",
+      ]
     }
     cells.append(["total", "", "", Format.grouped(totalParameters), Format.grouped(totalMultiplyAdds), ""])
     let widths = header.indices.map { c in ([header] + cells).map { $0[c].count }.max()! }
     func line(_ row: [String]) -> String {
       row.indices.map { c in
         let pad = String(repeating: " ", count: widths[c] - row[c].count)
-        return c >= 3 ? pad + row[c] : row[c] + pad   // numbers right-aligned
+        return c >= 3 ? pad + row[c] : row[c] + pad  // numbers right-aligned
       }.joined(separator: "  ")
     }
     let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
@@ -69,14 +71,18 @@ extension DSDCNet {
       if g.dilation != 1 { op += " D\(g.dilation)" }
       if g.padding != 0 { op += " P\(g.padding)" }
       op += ", \(g.inChannels)→\(g.outChannels)"
-      rows.append(.init(name: layer.name, operation: op, outputShape: [channels, size, size],
-                        parameters: layer.weight.count + (layer.bias?.count ?? 0),
-                        multiplyAdds: macs, receptiveField: field))
+      rows.append(
+        .init(
+          name: layer.name, operation: op, outputShape: [channels, size, size],
+          parameters: layer.weight.count + (layer.bias?.count ?? 0),
+          multiplyAdds: macs, receptiveField: field))
     }
     func norm(_ bn: BatchNorm2d) {
-      rows.append(.init(name: bn.name, operation: bn.fusedReLU ? "BatchNorm + ReLU" : "BatchNorm",
-                        outputShape: [channels, size, size], parameters: bn.weight.count + bn.bias.count,
-                        multiplyAdds: 0, receptiveField: field))
+      rows.append(
+        .init(
+          name: bn.name, operation: bn.fusedReLU ? "BatchNorm + ReLU" : "BatchNorm",
+          outputShape: [channels, size, size], parameters: bn.weight.count + bn.bias.count,
+          multiplyAdds: 0, receptiveField: field))
     }
     conv(stem, "conv")
     norm(stemBN)
@@ -93,17 +99,23 @@ extension DSDCNet {
         size /= 2
         field += jump
         jump *= 2
-        rows.append(.init(name: block.name + ".pool", operation: "max-pool 2×2", outputShape: [channels, size, size],
-                          parameters: 0, multiplyAdds: 0, receptiveField: field))
+        rows.append(
+          .init(
+            name: block.name + ".pool", operation: "max-pool 2×2", outputShape: [channels, size, size],
+            parameters: 0, multiplyAdds: 0, receptiveField: field))
       }
     }
-    rows.append(.init(name: "pool", operation: "global average pool", outputShape: [channels],
-                      parameters: 0, multiplyAdds: 0, receptiveField: config.imageSize))
-    rows.append(.init(name: classifier.name, operation: "linear, \(classifier.inFeatures)→\(classifier.outFeatures)",
-                      outputShape: [classifier.outFeatures],
-                      parameters: classifier.weight.count + classifier.bias.count,
-                      multiplyAdds: classifier.inFeatures * classifier.outFeatures,
-                      receptiveField: config.imageSize))
+    rows.append(
+      .init(
+        name: "pool", operation: "global average pool", outputShape: [channels],
+        parameters: 0, multiplyAdds: 0, receptiveField: config.imageSize))
+    rows.append(
+      .init(
+        name: classifier.name, operation: "linear, \(classifier.inFeatures)→\(classifier.outFeatures)",
+        outputShape: [classifier.outFeatures],
+        parameters: classifier.weight.count + classifier.bias.count,
+        multiplyAdds: classifier.inFeatures * classifier.outFeatures,
+        receptiveField: config.imageSize))
     return ModelSummary(rows: rows)
   }
 }

@@ -40,7 +40,8 @@ public enum HTMLText {
       if let value = named[name] {
         out += value
       } else if name.hasPrefix("#x") || name.hasPrefix("#X"), let code = UInt32(name.dropFirst(2), radix: 16),
-                let scalar = Unicode.Scalar(code) {
+        let scalar = Unicode.Scalar(code)
+      {
         out.unicodeScalars.append(scalar)
       } else if name.hasPrefix("#"), let code = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(code) {
         out.unicodeScalars.append(scalar)

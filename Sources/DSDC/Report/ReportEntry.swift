@@ -73,11 +73,12 @@ struct ReportEntry {
     -> [ReportEntry]
   {
     var entries: [ReportEntry] = lessons.sorted { $0.number < $1.number }.map { info in
-      load(ReportEntry(
-        anchor: "lesson-\(info.number)", label: "Lesson \(info.number)", title: info.title,
-        articleSection: info.articleSection, summary: info.summary, folder: info.folderName,
-        recordFileName: LessonRecord.fileName, note: nil,
-        command: "swift run -c release dsdc lesson \(info.number)", state: .notRun),
+      load(
+        ReportEntry(
+          anchor: "lesson-\(info.number)", label: "Lesson \(info.number)", title: info.title,
+          articleSection: info.articleSection, summary: info.summary, folder: info.folderName,
+          recordFileName: LessonRecord.fileName, note: nil,
+          command: "swift run -c release dsdc lesson \(info.number)", state: .notRun),
         outputDirectory: outputDirectory)
     }
 
@@ -90,10 +91,11 @@ struct ReportEntry {
           atPath: outputDirectory.appendingPathComponent(name).appendingPathComponent(LessonRecord.fileName).path)
     }.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
     for name in stale {
-      var entry = load(ReportEntry(
-        anchor: "folder-\(name)", label: "Folder \(name)", title: "", articleSection: nil, summary: nil,
-        folder: name, recordFileName: LessonRecord.fileName,
-        note: "From an earlier run: this lesson is not in the current lesson list.", command: nil, state: .notRun),
+      var entry = load(
+        ReportEntry(
+          anchor: "folder-\(name)", label: "Folder \(name)", title: "", articleSection: nil, summary: nil,
+          folder: name, recordFileName: LessonRecord.fileName,
+          note: "From an earlier run: this lesson is not in the current lesson list.", command: nil, state: .notRun),
         outputDirectory: outputDirectory)
       if case .ran(let record) = entry.state {
         entry.label = "Lesson \(record.number)"
@@ -104,10 +106,11 @@ struct ReportEntry {
     }
 
     for section in extraSections {
-      let entry = load(ReportEntry(
-        anchor: "section-\(section.folder)", label: section.heading, title: "", articleSection: nil, summary: nil,
-        folder: section.folder, recordFileName: section.recordFileName, note: nil,
-        command: section.command, state: .notRun),
+      let entry = load(
+        ReportEntry(
+          anchor: "section-\(section.folder)", label: section.heading, title: "", articleSection: nil, summary: nil,
+          folder: section.folder, recordFileName: section.recordFileName, note: nil,
+          command: section.command, state: .notRun),
         outputDirectory: outputDirectory)
       if case .notRun = entry.state, entry.command == nil { continue }
       entries.append(entry)

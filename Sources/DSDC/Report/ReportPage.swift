@@ -30,8 +30,9 @@ public enum ReportPage {
     version: String, date: Date = Date()
   ) throws -> URL {
     try OutputFolder.create(outputDirectory)
-    let page = html(outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections,
-                    version: version, date: date)
+    let page = html(
+      outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections,
+      version: version, date: date)
     let url = outputDirectory.appendingPathComponent(fileName)
     let broken = ReportLinks.broken(inHTML: page, relativeTo: outputDirectory)
     if !broken.isEmpty { throw ReportError.brokenLinks(page: url.path, links: broken) }
@@ -93,11 +94,13 @@ public enum ReportPage {
       if let command = entry.command { html += " Run it with <code>\(escape(command))</code>" }
       html += "</div>\n"
     case .unreadable(let reason):
-      html += "<div class=\"error\" role=\"alert\"><strong>\(escape(entry.folder))/\(escape(entry.recordFileName)) "
+      html +=
+        "<div class=\"error\" role=\"alert\"><strong>\(escape(entry.folder))/\(escape(entry.recordFileName)) "
         + "cannot be read:</strong> \(escape(reason))." + rerun(entry) + "</div>\n"
     case .ran(let record):
       if let error = record.error {
-        html += "<div class=\"error\" role=\"alert\"><strong>This run stopped with an error:</strong>\n"
+        html +=
+          "<div class=\"error\" role=\"alert\"><strong>This run stopped with an error:</strong>\n"
           + "<pre>\(escape(error))</pre>" + rerun(entry) + "</div>\n"
       }
       html += settings(record)
@@ -115,7 +118,8 @@ public enum ReportPage {
 
   private static func settings(_ record: LessonRecord) -> String {
     let order = ["image", "sample", "seed"]
-    let names = order.filter { record.settings[$0] != nil }
+    let names =
+      order.filter { record.settings[$0] != nil }
       + record.settings.keys.filter { !order.contains($0) && $0 != "data" }.sorted()
       + (record.settings["data"] == nil ? [] : ["data"])
     var items = names.map { "<span>\(escape($0)) <b>\(escape(record.settings[$0] ?? ""))</b></span>" }

@@ -19,8 +19,10 @@ enum AtomicFile {
   /// Replaces (or creates) `path` with `bytes`; throws the operating system's message.
   /// `beforeRename` runs once the temporary file is complete; tests make it throw to
   /// check that a failed write leaves the previous file and no temporary file.
-  static func replace(_ path: String, with bytes: [UInt8],
-                      beforeRename: () throws -> Void = {}) throws(AtomicFileError) {
+  static func replace(
+    _ path: String, with bytes: [UInt8],
+    beforeRename: () throws -> Void = {}
+  ) throws(AtomicFileError) {
     let temporary = temporaryPath(for: path)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw AtomicFileError(message: systemMessage(errno)) }
@@ -82,7 +84,9 @@ enum AtomicFile {
   @discardableResult
   static func removeLeftovers(of path: String) -> Int {
     let (folder, prefix) = temporaryPrefix(for: path)
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return 0 }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else {
+      return 0
+    }
     var removed = 0
     for name in names where name.hasPrefix(prefix) && name.count == prefix.count + 16 {
       if unlink(folder + name) == 0 { removed += 1 }

@@ -23,8 +23,10 @@ public struct LessonRecord: Codable, Sendable, Equatable {
   /// The file name inside the lesson folder.
   public static let fileName = "lesson.json"
 
-  public init(number: Int, title: String, articleSection: String, lines: [String], files: [String],
-              error: String?, settings: [String: String], date: String) {
+  public init(
+    number: Int, title: String, articleSection: String, lines: [String], files: [String],
+    error: String?, settings: [String: String], date: String
+  ) {
     self.number = number
     self.title = title
     self.articleSection = articleSection

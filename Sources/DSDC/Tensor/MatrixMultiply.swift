@@ -60,11 +60,13 @@ public enum MatrixMultiply {
       let start = range.lowerBound * unit
       let end = Swift.min(range.upperBound * unit, byColumns ? n : m)
       if byColumns {
-        product(m: m, n: end - start, k: k, a: a, b: b.droppingColumns(start),
-                c: c.droppingColumns(start), accumulate: accumulate, tile: tile)
+        product(
+          m: m, n: end - start, k: k, a: a, b: b.droppingColumns(start),
+          c: c.droppingColumns(start), accumulate: accumulate, tile: tile)
       } else {
-        product(m: end - start, n: n, k: k, a: a.droppingRows(start), b: b,
-                c: c.droppingRows(start), accumulate: accumulate, tile: tile)
+        product(
+          m: end - start, n: n, k: k, a: a.droppingRows(start), b: b,
+          c: c.droppingRows(start), accumulate: accumulate, tile: tile)
       }
     }
   }
@@ -137,7 +139,8 @@ struct MatrixAxis: Sendable {
 
   /// The same axis starting `count` indices later (relative to the new base offset).
   func advanced(by count: Int) -> (offset: Int, axis: MatrixAxis) {
-    precondition(blockLength == .max || count % blockLength == 0,
+    precondition(
+      blockLength == .max || count % blockLength == 0,
       "a blocked axis (blocks of \(blockLength)) can only be advanced by whole blocks, not \(count)")
     return (offset(count), self)
   }
@@ -263,7 +266,8 @@ extension MatrixMultiply {
               for jr in stride(from: 0, to: nc, by: nr) {
                 let nrValid = Swift.min(nr, nc - jr)
                 let bPanel = UnsafePointer(packedB + jr * kc)
-                let contiguous = nrValid == nr && c.columns.stride == 1
+                let contiguous =
+                  nrValid == nr && c.columns.stride == 1
                   && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
                 let direct = contiguous && mrValid == mr
                 let target = direct ? c.base + cColumns[jr] : edgeTile

@@ -5,13 +5,14 @@ public enum ActivationFigure {
   /// scaled to about 56 pixels and contrast-stretched on its own.
   public static func make(_ activations: [(name: String, tensor: Tensor)], channels: Int = 8) -> FigureColumn {
     var rows: [any Figure] = []
-    for (name, activation) in activations where activation.rank == 3 {   // (C, H, W)
+    for (name, activation) in activations where activation.rank == 3 {  // (C, H, W)
       let shown = min(channels, activation.shape[0])
-      let planes = activation.reshaped([1] + activation.shape)           // (1, C, H, W)
+      let planes = activation.reshaped([1] + activation.shape)  // (1, C, H, W)
       let tiles = (0..<shown).map { c in (label: "\(name) c\(c)", plane: planes.plane(n: 0, c: c)) }
-      rows.append(FeatureMapFigure(
-        title: "\(name): \(activation.shape.map(String.init).joined(separator: "x")) (first \(shown) channels)",
-        tiles: tiles, style: .gray, range: .perTile, scale: max(1, 56 / activation.shape[1]), columns: channels))
+      rows.append(
+        FeatureMapFigure(
+          title: "\(name): \(activation.shape.map(String.init).joined(separator: "x")) (first \(shown) channels)",
+          tiles: tiles, style: .gray, range: .perTile, scale: max(1, 56 / activation.shape[1]), columns: channels))
     }
     return FigureColumn(rows)
   }

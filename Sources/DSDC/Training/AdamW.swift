@@ -28,8 +28,10 @@ public final class AdamW: Optimizer {
   /// Second moments `v`, one per parameter (`exp_avg_sq`).
   public private(set) var secondMoments: [Tensor]
 
-  public init(parameters: [Parameter], learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999,
-              epsilon: Double = 1e-8, weightDecay: Double = 0.01) {
+  public init(
+    parameters: [Parameter], learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999,
+    epsilon: Double = 1e-8, weightDecay: Double = 0.01
+  ) {
     self.parameters = parameters
     self.learningRate = learningRate
     self.beta1 = beta1
@@ -84,8 +86,10 @@ public final class AdamW: Optimizer {
     for parameter in parameters {
       let count = try OptimizerState.tensor(state, OptimizerState.name(parameter, "step"), shape: [1])
       newSteps.append(Int(count.storage[0]))
-      newFirst.append(try OptimizerState.tensor(state, OptimizerState.name(parameter, "exp_avg"), shape: parameter.shape))
-      newSecond.append(try OptimizerState.tensor(state, OptimizerState.name(parameter, "exp_avg_sq"), shape: parameter.shape))
+      newFirst.append(
+        try OptimizerState.tensor(state, OptimizerState.name(parameter, "exp_avg"), shape: parameter.shape))
+      newSecond.append(
+        try OptimizerState.tensor(state, OptimizerState.name(parameter, "exp_avg_sq"), shape: parameter.shape))
     }
     (steps, firstMoments, secondMoments) = (newSteps, newFirst, newSecond)
   }

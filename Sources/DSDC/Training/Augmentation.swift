@@ -22,7 +22,8 @@ public struct Augmentation: Sendable, Codable, Hashable {
   public var maxRotationDegrees: Double
 
   public init(maxShift: Int = 2, maxRotationDegrees: Double = 0) {
-    precondition(maxShift >= 0 && maxRotationDegrees >= 0,
+    precondition(
+      maxShift >= 0 && maxRotationDegrees >= 0,
       "Augmentation needs non-negative limits, got shift \(maxShift), rotation \(maxRotationDegrees)")
     self.maxShift = maxShift
     self.maxRotationDegrees = maxRotationDegrees
@@ -66,8 +67,9 @@ public struct Augmentation: Sendable, Codable, Hashable {
     pixels.withUnsafeBufferPointer { p in
       table.withUnsafeBufferPointer { tb in
         image.storage.withUnsafeMutableBufferPointer { out in
-          apply(t, pixels: p.baseAddress!, rows: rows, columns: columns, table: tb.baseAddress!,
-                normalization: normalization, output: out.baseAddress!)
+          apply(
+            t, pixels: p.baseAddress!, rows: rows, columns: columns, table: tb.baseAddress!,
+            normalization: normalization, output: out.baseAddress!)
         }
       }
     }

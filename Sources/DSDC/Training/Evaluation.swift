@@ -62,8 +62,10 @@ public struct Evaluation: Sendable, Equatable {
         if predicted == label {
           correct += 1
         } else {
-          mistakes.append(Mistake(index: start + n, label: label, predicted: predicted,
-                                  confidence: probabilities.storage[n * classes + predicted]))
+          mistakes.append(
+            Mistake(
+              index: start + n, label: label, predicted: predicted,
+              confidence: probabilities.storage[n * classes + predicted]))
         }
       }
       start = end

@@ -9,11 +9,13 @@ public enum OptimizerKind: Sendable, Codable, Hashable {
   public func makeOptimizer(parameters: [Parameter], learningRate: Double, weightDecay: Double) -> any Optimizer {
     switch self {
     case .adamW(let beta1, let beta2, let epsilon):
-      return AdamW(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
-                   epsilon: epsilon, weightDecay: weightDecay)
+      return AdamW(
+        parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2,
+        epsilon: epsilon, weightDecay: weightDecay)
     case .sgd(let momentum, let nesterov):
-      return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum,
-                 nesterov: nesterov, weightDecay: weightDecay)
+      return SGD(
+        parameters: parameters, learningRate: learningRate, momentum: momentum,
+        nesterov: nesterov, weightDecay: weightDecay)
     }
   }
 

@@ -22,8 +22,10 @@ public final class SGD: Optimizer {
   /// The momentum buffers `b` (`momentum_buffer`).
   public private(set) var momentumBuffers: [Tensor]
 
-  public init(parameters: [Parameter], learningRate: Double, momentum: Double = 0.9, nesterov: Bool = false,
-              weightDecay: Double = 0) {
+  public init(
+    parameters: [Parameter], learningRate: Double, momentum: Double = 0.9, nesterov: Bool = false,
+    weightDecay: Double = 0
+  ) {
     self.parameters = parameters
     self.learningRate = learningRate
     self.momentum = momentum
@@ -71,7 +73,8 @@ public final class SGD: Optimizer {
     for parameter in parameters {
       let count = try OptimizerState.tensor(state, OptimizerState.name(parameter, "step"), shape: [1])
       newSteps.append(Int(count.storage[0]))
-      newBuffers.append(try OptimizerState.tensor(state, OptimizerState.name(parameter, "momentum_buffer"), shape: parameter.shape))
+      newBuffers.append(
+        try OptimizerState.tensor(state, OptimizerState.name(parameter, "momentum_buffer"), shape: parameter.shape))
     }
     (steps, momentumBuffers) = (newSteps, newBuffers)
   }

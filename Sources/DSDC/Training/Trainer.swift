@@ -47,14 +47,17 @@ public final class Trainer {
     self.model = model
     self.generator = generator
     model.threads = recipe.threads
-    optimizer = recipe.optimizer.makeOptimizer(parameters: model.parameters, learningRate: recipe.learningRate,
-                                               weightDecay: recipe.weightDecay)
+    optimizer = recipe.optimizer.makeOptimizer(
+      parameters: model.parameters, learningRate: recipe.learningRate,
+      weightDecay: recipe.weightDecay)
   }
 
   /// Runs the remaining epochs of the recipe.
   @discardableResult
-  public func train(on trainSet: LabeledImages, test testSet: LabeledImages? = nil,
-                    progress: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> [EpochSummary] {
+  public func train(
+    on trainSet: LabeledImages, test testSet: LabeledImages? = nil,
+    progress: (TrainingEvent) -> Void = { _ in }
+  ) throws(TrainingError) -> [EpochSummary] {
     while epoch < recipe.epochs {
       try trainEpoch(on: trainSet, test: testSet, progress: progress)
     }
@@ -63,8 +66,10 @@ public final class Trainer {
 
   /// Runs one epoch, then evaluates `testSet` (if given).
   @discardableResult
-  public func trainEpoch(on trainSet: LabeledImages, test testSet: LabeledImages? = nil,
-                         progress: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> EpochSummary {
+  public func trainEpoch(
+    on trainSet: LabeledImages, test testSet: LabeledImages? = nil,
+    progress: (TrainingEvent) -> Void = { _ in }
+  ) throws(TrainingError) -> EpochSummary {
     try recipe.validate()
     let size = model.config.imageSize
     // Both splits are checked before the epoch, so a test set of another size cannot
@@ -109,11 +114,13 @@ public final class Trainer {
       lossSum += Double(result.loss) * Double(n)
       correct += result.correct
       seen += n
-      progress(.batch(BatchProgress(
-        epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: stepsPerEpoch, step: step,
-        learningRate: learningRate, loss: result.loss, runningLoss: lossSum / Double(seen),
-        runningAccuracy: Double(correct) / Double(seen),
-        imagesPerSecond: Double(seen) / max(seconds(clock.now - started), 1e-9))))
+      progress(
+        .batch(
+          BatchProgress(
+            epoch: epoch + 1, batch: batch + 1, batchesPerEpoch: stepsPerEpoch, step: step,
+            learningRate: learningRate, loss: result.loss, runningLoss: lossSum / Double(seen),
+            runningAccuracy: Double(correct) / Double(seen),
+            imagesPerSecond: Double(seen) / max(seconds(clock.now - started), 1e-9))))
     }
     let trainSeconds = seconds(clock.now - started)
     epoch += 1
@@ -121,13 +128,15 @@ public final class Trainer {
     var evaluation: Evaluation? = nil
     let evaluationStarted = clock.now
     if let testSet {
-      evaluation = Evaluation(model: model, images: testSet, normalization: recipe.normalization,
-                              batchSize: min(recipe.batchSize, RecipeLimits.evaluationBatch))
+      evaluation = Evaluation(
+        model: model, images: testSet, normalization: recipe.normalization,
+        batchSize: min(recipe.batchSize, RecipeLimits.evaluationBatch))
     }
     let summary = EpochSummary(
       epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(correct) / Double(max(seen, 1)),
       testLoss: evaluation?.loss, testAccuracy: evaluation?.accuracy, trainSeconds: trainSeconds,
-      evaluationSeconds: seconds(clock.now - evaluationStarted), imagesPerSecond: Double(seen) / max(trainSeconds, 1e-9))
+      evaluationSeconds: seconds(clock.now - evaluationStarted), imagesPerSecond: Double(seen) / max(trainSeconds, 1e-9)
+    )
     history.append(summary)
     progress(.epochEnded(summary, evaluation))
     return summary
@@ -136,8 +145,10 @@ public final class Trainer {
   /// Fills the batch buffers with the images `indices` of `trainSet`, normalised and
   /// (if the recipe says so) augmented. The transforms are drawn one image after the
   /// other from the generator; applying them is split across threads.
-  private func assemble(_ indices: ArraySlice<Int>, from trainSet: LabeledImages, table: [Float],
-                        input: inout Tensor, labels: inout [Int]) {
+  private func assemble(
+    _ indices: ArraySlice<Int>, from trainSet: LabeledImages, table: [Float],
+    input: inout Tensor, labels: inout [Int]
+  ) {
     let (size, imageSize, count) = (trainSet.rows, trainSet.imageSize, indices.count)
     if transforms.count < count {
       transforms = Array(repeating: Augmentation.Transform(rowShift: 0, columnShift: 0, angle: 0), count: count)
@@ -156,8 +167,9 @@ public final class Trainer {
                 let source = pixels.baseAddress! + indices[indices.startIndex + i] * imageSize
                 let destination = x.baseAddress! + i * imageSize
                 if augmented {
-                  Augmentation.apply(transforms[i], pixels: source, rows: size, columns: size,
-                                     table: table.baseAddress!, normalization: normalization, output: destination)
+                  Augmentation.apply(
+                    transforms[i], pixels: source, rows: size, columns: size,
+                    table: table.baseAddress!, normalization: normalization, output: destination)
                 } else {
                   for p in 0..<imageSize { destination[p] = table[Int(source[p])] }
                 }

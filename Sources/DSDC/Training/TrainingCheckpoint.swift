@@ -20,7 +20,9 @@ public enum TrainingCheckpoint {
   public static let testAccuracyKey = "dsdc.test_accuracy"
 
   /// Writes the weights-only file.
-  public static func saveModel(_ model: DSDCNet, steps: Int, metadata: [String: String], to url: URL) throws(CheckpointError) {
+  public static func saveModel(_ model: DSDCNet, steps: Int, metadata: [String: String], to url: URL)
+    throws(CheckpointError)
+  {
     var file = SafetensorsFile(metadata: metadata.merging(["format": "pt"]) { a, _ in a })
     for (name, tensor) in model.namedTensors() { file.append(name, tensor) }
     for bn in model.batchNorms {
@@ -30,7 +32,9 @@ public enum TrainingCheckpoint {
   }
 
   /// Writes the complete training state.
-  public static func saveState(_ state: TrainingState, metadata extra: [String: String] = [:], to url: URL) throws(CheckpointError) {
+  public static func saveState(_ state: TrainingState, metadata extra: [String: String] = [:], to url: URL)
+    throws(CheckpointError)
+  {
     var file = SafetensorsFile(metadata: state.metadata.merging(extra) { a, _ in a })
     for (name, tensor) in state.tensors { file.append(name, tensor) }
     try file.write(to: url)
@@ -57,7 +61,8 @@ public enum TrainingCheckpoint {
   /// The input normalisation recorded in a checkpoint's recipe (MNIST's if absent).
   public static func normalization(from metadata: [String: String]) -> Normalization {
     guard let text = metadata[TrainingState.Key.recipe],
-          let recipe = try? JSONDecoder().decode(TrainingRecipe.self, from: Data(text.utf8)) else { return .mnist }
+      let recipe = try? JSONDecoder().decode(TrainingRecipe.self, from: Data(text.utf8))
+    else { return .mnist }
     return recipe.normalization
   }
 
@@ -71,7 +76,9 @@ public enum TrainingCheckpoint {
       // The recipe is read for the input normalisation: it must pass the same checks.
       if state.metadata[TrainingState.Key.recipe] != nil { _ = try state.recipe() }
     } catch {
-      guard case .badState(let reason) = error else { throw .invalidMetadata(path: url.path, reason: error.description) }
+      guard case .badState(let reason) = error else {
+        throw .invalidMetadata(path: url.path, reason: error.description)
+      }
       throw .invalidMetadata(path: url.path, reason: reason)
     }
     var scratch = SeededGenerator(seed: 0)

@@ -10,9 +10,11 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .nonFiniteLoss(let epoch, let step, let loss):
-      return "loss became \(loss) at step \(step) (epoch \(epoch)) — HINT: lower the learning rate or the weight decay; the last checkpoint before it is intact"
+      return
+        "loss became \(loss) at step \(step) (epoch \(epoch)) — HINT: lower the learning rate or the weight decay; the last checkpoint before it is intact"
     case .badState(let reason):
-      return "cannot resume training: \(reason) — HINT: resume from a checkpoint written by `dsdc train` with the same model configuration"
+      return
+        "cannot resume training: \(reason) — HINT: resume from a checkpoint written by `dsdc train` with the same model configuration"
     case .badData(let reason):
       return "cannot train: \(reason) — HINT: train on MNIST's 28×28 images (see --data)"
     }

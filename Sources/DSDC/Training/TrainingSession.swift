@@ -73,7 +73,8 @@ public final class TrainingSession {
     defer { lock.release() }
     let data = DatasetIdentity(train: train, test: test)
     if let resumedData, resumedData.sha256 != data.sha256 {
-      throw TrainingError.badState(reason: "the run trained on \(resumedData.title), but the data given is \(data.title)")
+      throw TrainingError.badState(
+        reason: "the run trained on \(resumedData.title), but the data given is \(data.title)")
     }
     self.data = data
     // A run killed while writing a checkpoint leaves its temporary file; the last
@@ -81,7 +82,9 @@ public final class TrainingSession {
     let leftovers = AtomicFile.removeLeftovers(of: checkpointURL.path) + AtomicFile.removeLeftovers(of: modelURL.path)
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
-    log("Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)")
+    log(
+      "Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)"
+    )
     for line in lossExplanation() { log(line) }
     if trainer.epoch > 0 {
       log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).")
@@ -102,7 +105,9 @@ public final class TrainingSession {
             StepRecord(epoch: p.epoch, step: p.step, imagesSeen: seen, loss: p.loss, learningRate: p.learningRate))
         case .epochEnded(let summary, let evaluation):
           lastEvaluation = evaluation
-          log("epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s")
+          log(
+            "epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s"
+          )
         }
       }
       try saveCheckpoints(testAccuracy: summary.testAccuracy)
@@ -160,10 +165,12 @@ public final class TrainingSession {
       number: 0, title: "Training DSDC-Net", articleSection: "§5", lines: transcript,
       files: writtenFiles.map { $0.standardizedFileURL.path.replacingOccurrences(of: root, with: "") },
       error: nil,
-      settings: ["seed": String(recipe.seed), "epochs": String(recipe.epochs), "batch size": String(recipe.batchSize),
-                 "optimizer": recipe.optimizer.name, "learning rate": String(recipe.learningRate),
-                 "threads": String(recipe.threads), "images per epoch": String(imagesPerEpoch),
-                 "training images": String(trainingImages)],
+      settings: [
+        "seed": String(recipe.seed), "epochs": String(recipe.epochs), "batch size": String(recipe.batchSize),
+        "optimizer": recipe.optimizer.name, "learning rate": String(recipe.learningRate),
+        "threads": String(recipe.threads), "images per epoch": String(imagesPerEpoch),
+        "training images": String(trainingImages),
+      ],
       date: ISO8601DateFormatter().string(from: Date()))
     try record.save(to: folder.appendingPathComponent("run.json"))
   }

@@ -87,7 +87,9 @@ public struct TrainingState: Sendable {
 
   func integer(_ key: String) throws(TrainingError) -> Int {
     let text = try value(key)
-    guard let number = Int(text), number >= 0 else { throw .badState(reason: "metadata \(key) = \(text) is not a count") }
+    guard let number = Int(text), number >= 0 else {
+      throw .badState(reason: "metadata \(key) = \(text) is not a count")
+    }
     return number
   }
 
@@ -137,7 +139,10 @@ extension Trainer {
     resuming state: TrainingState, epochs: Int? = nil, threads: Int? = nil
   ) throws(TrainingError) {
     guard state.metadata[TrainingState.Key.format] == TrainingState.format else {
-      throw .badState(reason: "metadata \(TrainingState.Key.format) is \(state.metadata[TrainingState.Key.format] ?? "missing"), expected \(TrainingState.format)")
+      throw .badState(
+        reason:
+          "metadata \(TrainingState.Key.format) is \(state.metadata[TrainingState.Key.format] ?? "missing"), expected \(TrainingState.format)"
+      )
     }
     var recipe = try state.recipe()
     let finished = try state.integer(TrainingState.Key.epoch)
@@ -168,8 +173,9 @@ extension Trainer {
     var optimizerTensors: [String: Tensor] = [:]
     for (name, tensor) in state.tensors where name.hasPrefix(OptimizerState.prefix) { optimizerTensors[name] = tensor }
     try optimizer.load(namedState: optimizerTensors)
-    restoreProgress(epoch: finished, step: step,
-                    generator: SeededGenerator(state: words),
-                    history: try state.decode([EpochSummary].self, TrainingState.Key.history))
+    restoreProgress(
+      epoch: finished, step: step,
+      generator: SeededGenerator(state: words),
+      history: try state.decode([EpochSummary].self, TrainingState.Key.history))
   }
 }
