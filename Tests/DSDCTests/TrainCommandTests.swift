@@ -14,6 +14,8 @@ struct TrainCommandTests {
       "train", "--data", data.path, "--output", output.path, "--epochs", "1", "--batch-size", "16",
     ])
     #expect(result.status == 0, "\(result.stderr)")
+    let wide = result.stdout.split(separator: "\n").filter { DisplayWidth.of($0) > 100 }
+    #expect(wide.isEmpty, "lines wider than 100 columns: \(wide)")
     return (data, output)
   }
 

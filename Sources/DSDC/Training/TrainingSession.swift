@@ -82,9 +82,10 @@ public final class TrainingSession {
     let leftovers = AtomicFile.removeLeftovers(of: checkpointURL.path) + AtomicFile.removeLeftovers(of: modelURL.path)
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
-    log(
+    // One sentence, wrapped to the 100 columns every printed line keeps to.
+    let recipeLine =
       "Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)"
-    )
+    for line in Format.wrap(recipeLine) { log(line) }
     for line in lossExplanation() { log(line) }
     if trainer.epoch > 0 {
       log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).")
@@ -126,7 +127,7 @@ public final class TrainingSession {
           + "no epoch is picked by test accuracy).")
       let rate = Int(images / max(trainTime, 1e-9))
       log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
-      if let readiness { log(readiness.line) }
+      if let readiness { for line in Format.wrap(readiness.line) { log(line) } }
     }
     try saveRecord(imagesPerEpoch: count, trainingImages: train.count)
   }
