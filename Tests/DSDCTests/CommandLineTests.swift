@@ -19,11 +19,14 @@ func toolURL() -> URL? {
 }
 
 /// How the tool names itself when run inside its package: `swift run -c release dsdc`
-/// for a release build, `swift run dsdc` for a debug one.
+/// for a release build, `swift run dsdc` for a debug one. A build in another scratch
+/// folder (the sanitizer runs' `--scratch-path .build-asan`) is not what `swift run`
+/// starts, so there the tool names itself by the path it was started by.
 func swiftRunPrefix() throws -> String {
   let tool = try #require(toolURL())
-  let release = tool.resolvingSymlinksInPath().pathComponents.contains("release")
-  return release ? "swift run -c release dsdc" : "swift run dsdc"
+  let components = tool.resolvingSymlinksInPath().pathComponents
+  guard components.contains(".build") else { return tool.path }
+  return components.contains("release") ? "swift run -c release dsdc" : "swift run dsdc"
 }
 
 /// A started `dsdc` process whose output is collected until it ends.
