@@ -14,6 +14,12 @@ struct CompareCommand: ParsableCommand {
       and the same batches for every seed; the run prints cost, accuracy (mean ± SD over seeds), \
       speed, theoretical and effective receptive fields, and a verdict per claim. Writes \
       <output>/compare/: the figures and each network's seed-0 model.
+
+      A stopped comparison continues where it stopped: every finished run, and the run \
+      under way after each epoch, is kept in <output>/compare/runs/, and the same command \
+      run again trains only what is missing (the results are the same bits as an \
+      uninterrupted run's). Runs of other settings are kept apart; more seeds or other \
+      networks at the same settings reuse the runs they share.
       """)
 
   @Option(
@@ -58,6 +64,9 @@ struct CompareCommand: ParsableCommand {
 
   @Option(name: .long, help: "The first seed.")
   var seed: UInt64 = 0
+
+  @Flag(name: .long, help: "Train every run again, discarding the runs kept for these settings.")
+  var fresh = false
 
   func validate() throws {
     func bound(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
@@ -106,12 +115,27 @@ struct CompareCommand: ParsableCommand {
     let test = try MNISTDataset.loadSplit(.test, directory: dataDirectory)
     let folder = URL(fileURLWithPath: output).appendingPathComponent("compare")
     try OutputFolder.create(folder)
+    // One comparison per folder: a second one stops here, before it touches the kept runs.
+    let lock = try FolderLock(folder)
+    defer { lock.release() }
+    let store = ComparisonRunStore(folder: folder, settings: settings, data: DatasetIdentity(train: train, test: test))
+    if fresh { try store.clear() }
+    emit("Comparing \(settings.variants.map(\.rawValue).joined(separator: ", ")):")
     emit(
-      "Comparing \(settings.variants.map(\.rawValue).joined(separator: ", ")): \(epochs) epoch(s) of"
-        + " \(Format.grouped(min(trainLimit ?? train.count, train.count))) training images, seeds"
-        + " \(settings.seeds.map(String.init).joined(separator: ", ")), \(threads) thread(s).")
+      "\(epochs) epoch(s) of \(Format.grouped(min(trainLimit ?? train.count, train.count))) training images,"
+        + " seeds \(settings.seeds.map(String.init).joined(separator: ", ")), \(threads) thread(s).")
+    let kept = (output as NSString).appendingPathComponent("compare/runs/" + store.key)
+    emit("Each finished run and epoch is kept in \(kept)/;")
+    emit("after a stop, the same command continues the comparison.")
+    // Ctrl-C (or SIGTERM): what is kept, and the command that continues (without --fresh).
+    let again = hintCommand(Array(CommandLine.arguments.dropFirst()).filter { $0 != "--fresh" })
+    let clear = ProgressLine.isTerminal ? "\r\u{1B}[2K" : ""
+    let message =
+      clear + "interrupted — finished runs and epochs are kept in \(kept)/; continue with: " + again + "\n"
+    Interruption.prepare(beforeSave: message, afterSave: message)
     let started = ContinuousClock.now
     let run = ComparisonRun(settings: settings)
+    run.store = store
     run.say = { emit("  " + $0) }
     run.progressLine = ProgressLine.update
     let report = try run.run(train: train, test: test, folder: folder)
@@ -138,6 +162,13 @@ struct CompareCommand: ParsableCommand {
     }
     emit("")
     emit("Wall time: \(elapsed / 60) min \(elapsed % 60) s.")
+    if run.keptRuns + run.resumedRuns > 0 {
+      let training = Int(run.trainingSeconds.rounded())
+      emit(
+        "Of \(settings.variants.count * settings.seeds.count) runs, \(run.keptRuns) were kept from before and"
+          + " \(run.resumedRuns) continued from a saved epoch;")
+      emit("the training time of all runs: \(training / 60) min \(training % 60) s.")
+    }
     listWrittenFiles(written)
   }
 }

@@ -82,89 +82,180 @@ public final class ComparisonRun {
     self.settings = settings
   }
 
+  /// Where finished runs and the run in progress are kept between invocations; nil:
+  /// nothing is kept, every run trains (lesson 9).
+  public var store: ComparisonRunStore?
+  /// Called once a run's epoch is saved in `store` (a stop from then on loses nothing
+  /// but the epoch under way).
+  public var epochSaved: () -> Void = {}
+  /// Runs of this invocation taken finished from `store`, and runs resumed from a saved epoch.
+  public private(set) var keptRuns = 0
+  public private(set) var resumedRuns = 0
+  /// Seconds of training steps summed over every run of the comparison, kept ones included.
+  public private(set) var trainingSeconds = 0.0
+
   /// Runs everything; writes each variant's seed-0 model as `<variant>.safetensors`
   /// into `folder` and returns the report of the results (in `settings.variants` order).
   public func run(train: LabeledImages, test fullTest: LabeledImages, folder: URL) throws -> ComparisonReport {
     let curveSet = fullTest.prefix(settings.curveTestLimit)
     let test = fullTest.prefix(settings.testLimit)
-    var accuracy: [ComparisonVariant: [Double]] = [:]
-    var curves: [ComparisonVariant: [[Double]]] = [:]
-    var speed: [ComparisonVariant: [Double]] = [:]
-    var fields: [ComparisonVariant: [Double]] = [:]
-    var maps: [ComparisonVariant: EffectiveReceptiveField] = [:]
-    var timings: [ComparisonVariant: (batch1: Double, batch1000: Double, file: Int)] = [:]
-    var others: [ComparisonVariant: Double] = [:]
+    try store?.prepare()
+    var records: [ComparisonVariant: [ComparisonRunRecord]] = [:]
     for seed in settings.seeds {
+      let first = seed == settings.seeds[0]
       for variant in settings.variants {
-        var recipe = settings.recipe
-        recipe.seed = seed
-        let trainer = Self.makeTrainer(variant, recipe: recipe)
-        say("\(variant.rawValue), seed \(seed): training \(recipe.epochs) epoch(s)")
-        let before = CPUActivity.now()
-        try trainer.train(on: train, test: curveSet) { event in
-          if case .batch(let p) = event {
-            self.progressLine(
-              "  \(variant.rawValue) seed \(seed): epoch \(p.epoch)/\(recipe.epochs), batch \(p.batch)/\(p.batchesPerEpoch), loss \(Format.fixed(p.runningLoss, 3))"
-            )
+        var model: DSDCNet? = nil
+        var record: ComparisonRunRecord
+        if let kept = try store?.record(variant, seed: seed) {
+          record = kept
+          keptRuns += 1
+          say(
+            "\(variant.rawValue), seed \(seed): finished earlier — test accuracy \(Format.fixed(kept.accuracy, 2))%,"
+              + " kept in \(store!.directory.lastPathComponent)")
+        } else {
+          (record, model) = try trainAndMeasure(
+            variant, seed: seed, train: train, curveSet: curveSet, test: test, folder: folder, first: first)
+        }
+        if first {
+          let modelFile = folder.appendingPathComponent("\(variant.rawValue).safetensors")
+          if let store {
+            let bytes = try Data(contentsOf: store.modelURL(variant, seed: seed))
+            try AtomicFile.replace(modelFile.path, with: Array(bytes))
+          }
+          if record.timing == nil {
+            // A kept run that was not its comparison's first seed: time its saved model.
+            let timed = try model ?? TrainingCheckpoint.loadModel(from: modelFile).model
+            timed.threads = settings.recipe.threads
+            record.timing = timing(timed, test: test, modelFile: modelFile, share: &record.otherCPUShare)
+            try store?.save(record)
           }
         }
-        progressLine("")
-        let share = CPUActivity.otherShare(from: before, to: CPUActivity.now())
-        if let share { others[variant] = Swift.max(others[variant] ?? 0, share) }
-        let history = trainer.history
-        let seconds = history.reduce(0) { $0 + $1.trainSeconds }
-        let images = Double(Swift.min(recipe.trainLimit ?? train.count, train.count) * recipe.epochs)
-        speed[variant, default: []].append(images / Swift.max(seconds, 1e-9))
-        curves[variant, default: []].append(history.map { ($0.testAccuracy ?? 0) * 100 })
-        let final = Evaluation(
-          model: trainer.model, images: test, normalization: recipe.normalization,
-          batchSize: RecipeLimits.evaluationBatch)
-        accuracy[variant, default: []].append(final.accuracy * 100)
-        let field = EffectiveReceptiveField.measure(
-          model: trainer.model, images: test, count: settings.fieldImages, normalization: recipe.normalization)
-        fields[variant, default: []].append(Double(field.side()))
-        say(
-          "  test accuracy \(Format.fixed(final.accuracy * 100, 2))%, effective field (90%) \(field.side())×\(field.side()) px"
-        )
-        if seed == settings.seeds[0] {
-          maps[variant] = field
-          let url = folder.appendingPathComponent("\(variant.rawValue).safetensors")
-          var metadata = trainer.state().metadata.filter { $0.key != TrainingState.Key.history }
-          metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(final.accuracy, 4)
-          try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step, metadata: metadata, to: url)
-          let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-          trainer.model.releaseWorkspaces()  // only the timed batches' buffers from here on
-          let timingStart = CPUActivity.now()
-          let (one, thousand) = Self.inferenceTimings(
-            trainer.model, test: test, recipe: recipe,
-            repeats: settings.timingRepeats)
-          if let share = CPUActivity.otherShare(from: timingStart, to: CPUActivity.now()) {
-            others[variant] = Swift.max(others[variant] ?? 0, share)
-          }
-          timings[variant] = (one, thousand, bytes)
-          trainer.model.releaseWorkspaces()
-        }
+        model?.releaseWorkspaces()
+        records[variant, default: []].append(record)
       }
     }
-    let results = settings.variants.map { variant in
+    trainingSeconds = records.values.joined().reduce(0) { $0 + $1.trainSeconds }
+    let results = try settings.variants.map { variant throws(ComparisonStoreError) in
+      let runs = records[variant]!
       let config = variant.config()
       var scratch = SeededGenerator(seed: 0)
-      let model = DSDCNet(config: config, using: &scratch)
-      let summary = model.summary
-      let window = model.centreOutput.window
+      let summary = DSDCNet(config: config, using: &scratch).summary
+      let fields = runs.compactMap(\.field)
+      guard let timing = runs[0].timing, let map = fields.first, fields.count == runs.count else {
+        throw .damaged(
+          path: store?.directory.path ?? folder.path, reason: "a run of \(variant.rawValue) lacks its numbers")
+      }
+      let shares = runs.compactMap(\.otherCPUShare)
       return VariantResult(
         variant: variant, config: config, parameters: summary.totalParameters,
-        multiplyAdds: summary.totalMultiplyAdds, fileBytes: timings[variant]!.file,
-        theoreticalField: window.count, accuracy: SeedSpread(accuracy[variant]!), curves: curves[variant]!,
-        trainImagesPerSecond: SeedSpread(speed[variant]!), batch1Milliseconds: timings[variant]!.batch1,
-        batch1000ImagesPerSecond: timings[variant]!.batch1000, effectiveField: SeedSpread(fields[variant]!),
-        fieldMap: maps[variant]!, otherCPUShare: others[variant])
+        multiplyAdds: summary.totalMultiplyAdds, fileBytes: timing.fileBytes,
+        theoreticalField: map.theoreticalWindow.count, accuracy: SeedSpread(runs.map(\.accuracy)),
+        curves: runs.map(\.curve), trainImagesPerSecond: SeedSpread(runs.map(\.trainImagesPerSecond)),
+        batch1Milliseconds: timing.batch1Milliseconds, batch1000ImagesPerSecond: timing.batch1000ImagesPerSecond,
+        effectiveField: SeedSpread(fields.map { Double($0.side()) }), fieldMap: map,
+        otherCPUShare: shares.isEmpty ? nil : shares.max())
     }
     return ComparisonReport(
       results: results, settings: settings,
       trainImages: Swift.min(settings.recipe.trainLimit ?? train.count, train.count),
       testImages: test.count, curveImages: curveSet.count)
   }
+
+  /// Trains one network with one seed (from its saved epoch, if `store` has one), then
+  /// measures it; keeps the result in `store`. The first seed's model is also timed.
+  private func trainAndMeasure(
+    _ variant: ComparisonVariant, seed: UInt64, train: LabeledImages, curveSet: LabeledImages,
+    test: LabeledImages, folder: URL, first: Bool
+  ) throws -> (ComparisonRunRecord, DSDCNet) {
+    var recipe = settings.recipe
+    recipe.seed = seed
+    var share: Double? = nil
+    let trainer: Trainer
+    if let checkpoint = store?.checkpointURL(variant, seed: seed),
+      FileManager.default.fileExists(atPath: checkpoint.path)
+    {
+      let state = try TrainingCheckpoint.loadState(from: checkpoint)
+      guard (try? state.recipe()) == recipe, (try? state.config()) == variant.config() else {
+        throw ComparisonStoreError.damaged(
+          path: checkpoint.path, reason: "it is not a state of \(variant.rawValue) seed \(seed) at these settings")
+      }
+      trainer = try Trainer(resuming: state)
+      share = state.metadata[Self.otherShareKey].flatMap(Double.init)
+      resumedRuns += 1
+      say("\(variant.rawValue), seed \(seed): continuing after epoch \(trainer.epoch) of \(recipe.epochs)")
+    } else {
+      trainer = Self.makeTrainer(variant, recipe: recipe)
+      say("\(variant.rawValue), seed \(seed): training \(recipe.epochs) epoch(s)")
+    }
+    let meter = TrainingProgressMeter(
+      epochs: recipe.epochs, batchSize: recipe.batchSize, testImages: curveSet.count,
+      label: "\(variant.rawValue) seed \(seed):", draw: progressLine)
+    var before = CPUActivity.now()
+    while trainer.epoch < recipe.epochs {
+      try trainer.trainEpoch(on: train, test: curveSet) { meter.record($0) }
+      guard let store else { continue }
+      if let measured = CPUActivity.otherShare(from: before, to: CPUActivity.now()) {
+        share = Swift.max(share ?? 0, measured)
+      }
+      var extra: [String: String] = [:]
+      if let share { extra[Self.otherShareKey] = String(share) }
+      try TrainingCheckpoint.saveState(trainer.state(), metadata: extra, to: store.checkpointURL(variant, seed: seed))
+      epochSaved()
+      before = CPUActivity.now()
+    }
+    progressLine("")
+    if let measured = CPUActivity.otherShare(from: before, to: CPUActivity.now()) {
+      share = Swift.max(share ?? 0, measured)
+    }
+    let history = trainer.history
+    let trainSeconds = history.reduce(0) { $0 + $1.trainSeconds }
+    let images = Double(Swift.min(recipe.trainLimit ?? train.count, train.count) * recipe.epochs)
+    let final = Evaluation(
+      model: trainer.model, images: test, normalization: recipe.normalization,
+      batchSize: RecipeLimits.evaluationBatch)
+    let field = EffectiveReceptiveField.measure(
+      model: trainer.model, images: test, count: settings.fieldImages, normalization: recipe.normalization)
+    say(
+      "  test accuracy \(Format.fixed(final.accuracy * 100, 2))%, effective field (90%) \(field.side())×\(field.side()) px"
+    )
+    var metadata = trainer.state().metadata.filter { $0.key != TrainingState.Key.history }
+    metadata[TrainingCheckpoint.testAccuracyKey] = Format.fixed(final.accuracy, 4)
+    let modelFile =
+      store?.modelURL(variant, seed: seed) ?? folder.appendingPathComponent("\(variant.rawValue).safetensors")
+    if store != nil || first {
+      try TrainingCheckpoint.saveModel(trainer.model, steps: trainer.step, metadata: metadata, to: modelFile)
+    }
+    var record = ComparisonRunRecord(
+      variant: variant, seed: seed, accuracy: final.accuracy * 100,
+      curve: history.map { ($0.testAccuracy ?? 0) * 100 }, trainImagesPerSecond: images / Swift.max(trainSeconds, 1e-9),
+      trainSeconds: trainSeconds, otherCPUShare: share, field: field)
+    if first {
+      record.timing = timing(trainer.model, test: test, modelFile: modelFile, share: &record.otherCPUShare)
+    }
+    try store?.save(record)
+    return (record, trainer.model)
+  }
+
+  /// The median inference timings of `model` and the size of its file; raises `share`
+  /// to the other processes' share of the machine meanwhile.
+  private func timing(_ model: DSDCNet, test: LabeledImages, modelFile: URL, share: inout Double?)
+    -> ComparisonRunRecord.Timing
+  {
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: modelFile.path)[.size] as? Int) ?? 0
+    model.releaseWorkspaces()  // only the timed batches' buffers from here on
+    let started = CPUActivity.now()
+    let (one, thousand) = Self.inferenceTimings(
+      model, test: test, recipe: settings.recipe, repeats: settings.timingRepeats)
+    if let measured = CPUActivity.otherShare(from: started, to: CPUActivity.now()) {
+      share = Swift.max(share ?? 0, measured)
+    }
+    model.releaseWorkspaces()
+    return ComparisonRunRecord.Timing(
+      batch1Milliseconds: one, batch1000ImagesPerSecond: thousand, fileBytes: bytes)
+  }
+
+  /// Checkpoint metadata: the largest share of the machine other processes took so far.
+  static let otherShareKey = "dsdc.compare.other_share"
 
   /// A trainer for `variant` whose weights are drawn from `recipe.seed` and whose
   /// batches (shuffles, shifts, rotations) are exactly those of `dsdc train --seed S`:
