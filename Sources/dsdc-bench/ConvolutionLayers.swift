@@ -21,17 +21,11 @@ struct ConvolutionLayerTime: Codable {
 }
 
 func runConvolutionLayers(_ arguments: [String]) -> Never {
-  func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("dsdc-bench convolutions: \(message)\n".utf8))
-    exit(1)
-  }
-  var options = ["--variant": "standard", "--batch": "64", "--threads": "1", "--repeats": "3"]
-  var rest = arguments[...]
-  while let name = rest.popFirst() {
-    guard options[name] != nil else { fail("unknown option '\(name)' (--variant, --batch, --threads, --repeats)") }
-    guard let value = rest.popFirst() else { fail("\(name) needs a value") }
-    options[name] = value
-  }
+  let command = BenchCommand(name: "convolutions")
+  let (options, _) = command.options(
+    arguments, defaults: ["--variant": "standard", "--batch": "64", "--threads": "1", "--repeats": "3"],
+    usage: "--variant, --batch, --threads, --repeats")
+  let fail = command.fail
   guard let variant = ComparisonVariant(rawValue: options["--variant"]!) else {
     fail("--variant must be one of \(ComparisonVariant.allCases.map(\.rawValue).joined(separator: ", "))")
   }
@@ -39,8 +33,6 @@ func runConvolutionLayers(_ arguments: [String]) -> Never {
   guard let threads = Int(options["--threads"]!), (1...64).contains(threads) else { fail("--threads must be 1…64") }
   guard let repeats = Int(options["--repeats"]!), (1...100).contains(repeats) else { fail("--repeats must be 1…100") }
   let config = variant.config()
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
   // The core's FMA peak right now (CPU time): other work on the machine lowers it too.
   print("{\"peakGflops\":\(peakGigaflops()),\"registerTile\":\"\(MatrixMultiply.registerTile)\"}")
   for (index, block) in config.blocks.enumerated() where block.convolution == .standard {
@@ -48,7 +40,7 @@ func runConvolutionLayers(_ arguments: [String]) -> Never {
     let size = config.featureSize(beforeBlock: index)
     let result = timeConvolution(
       name: "block\(index + 1).conv", geometry: g, size: size, batch: batch, threads: threads, repeats: repeats)
-    print(String(data: try! encoder.encode(result), encoding: .utf8)!)
+    printJSON(result)
   }
   exit(0)
 }

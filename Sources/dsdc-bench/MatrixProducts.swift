@@ -57,11 +57,6 @@ func timeGEMMShapes(batch b: Int, repeats: Int = 4, each: (GEMMResult) -> Void =
   }
 }
 
-/// The 1-minute load average (other work on the machine skews the figures).
-func loadAverage() -> String {
-  (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
-}
-
 struct GEMMLine: Codable {
   var registerTile: String
   var loadAverage: String
@@ -69,10 +64,7 @@ struct GEMMLine: Codable {
 }
 
 func runGEMM(_ arguments: [String]) -> Never {
-  func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("dsdc-bench gemm: \(message)\n".utf8))
-    exit(1)
-  }
+  let fail = BenchCommand(name: "gemm").fail
   var repeats = 4
   var rest = arguments[...]
   while let name = rest.popFirst() {
@@ -82,11 +74,9 @@ func runGEMM(_ arguments: [String]) -> Never {
     }
     repeats = count
   }
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
   _ = timeGEMMShapes(batch: 64, repeats: repeats) { result in
     let line = GEMMLine(registerTile: MatrixMultiply.registerTile, loadAverage: loadAverage(), result: result)
-    print(String(data: try! encoder.encode(line), encoding: .utf8)!)
+    printJSON(line)
   }
   exit(0)
 }

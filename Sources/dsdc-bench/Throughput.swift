@@ -32,13 +32,6 @@ struct ThroughputResult: Codable {
   var peak_resident_mb: Double
 }
 
-/// Seconds of CPU time used by the whole process (all threads).
-func processCPUSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
 /// `VmHWM` from /proc/self/status in megabytes (0 where there is no /proc).
 func peakResidentMegabytes() -> Double {
   guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
@@ -49,22 +42,15 @@ func peakResidentMegabytes() -> Double {
 }
 
 func runThroughput(_ arguments: [String]) -> Never {
-  func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("dsdc-bench throughput: \(message)\n".utf8))
-    exit(1)
-  }
-  var options = [
-    "--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3",
-    "--variant": "dsdc",
-  ]
-  var rest = arguments[...]
-  while let name = rest.popFirst() {
-    guard options[name] != nil else {
-      fail("unknown option '\(name)' (--mode train|infer|layers, --batch, --threads, --steps, --warmup, --variant)")
-    }
-    guard let value = rest.popFirst() else { fail("\(name) needs a value") }
-    options[name] = value
-  }
+  let command = BenchCommand(name: "throughput")
+  let (options, _) = command.options(
+    arguments,
+    defaults: [
+      "--mode": "train", "--batch": "64", "--threads": "2", "--steps": "0", "--warmup": "3",
+      "--variant": "dsdc",
+    ],
+    usage: "--mode train|infer|layers, --batch, --threads, --steps, --warmup, --variant")
+  let fail = command.fail
   let mode = options["--mode"]!
   guard ["train", "infer", "layers"].contains(mode) else { fail("--mode must be train, infer or layers, got \(mode)") }
   guard let variant = ComparisonVariant(rawValue: options["--variant"]!) else {
@@ -77,18 +63,16 @@ func runThroughput(_ arguments: [String]) -> Never {
   guard let stepsOption = Int(options["--steps"]!), stepsOption >= 0 else { fail("--steps must be ≥ 0") }
   guard let warmup = Int(options["--warmup"]!), warmup >= 0 else { fail("--warmup must be ≥ 0") }
   let steps = stepsOption > 0 ? stepsOption : (mode == "infer" ? 10 : 20)
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
   if mode == "layers" {
     let (layers, step) = measureStepLayers(batch: batch, threads: threads, steps: steps, config: variant.config())
-    for layer in layers { print(String(data: try! encoder.encode(layer), encoding: .utf8)!) }
+    for layer in layers { printJSON(layer) }
     print("{\"step_ms\":\(step)}")
     exit(0)
   }
   let result = measureThroughput(
     mode: mode, batch: batch, threads: threads, steps: steps, warmup: warmup,
     config: variant.config())
-  print(String(data: try! encoder.encode(result), encoding: .utf8)!)
+  printJSON(result)
   exit(0)
 }
 

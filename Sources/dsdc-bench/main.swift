@@ -7,6 +7,8 @@
 //   swift run -c release dsdc-bench convolutions --variant standard
 //                                              lesson 9's standard convolutions alone (ConvolutionLayers.swift)
 //   swift run -c release dsdc-bench gemm       the matrix multiply alone, JSON lines (MatrixProducts.swift)
+//   swift run -c release dsdc-bench roofline   each layer against the machine's FMA peak and memory
+//                                              bandwidth (RooflineCommand.swift)
 //
 // Five parts:
 // 1. the machine's peak: twelve independent SIMD16 fused multiply-add chains on one core;
@@ -30,6 +32,7 @@ let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "throughput" { runThroughput(Array(arguments.dropFirst())) }
 if arguments.first == "convolutions" { runConvolutionLayers(Array(arguments.dropFirst())) }
 if arguments.first == "gemm" { runGEMM(Array(arguments.dropFirst())) }
+if arguments.first == "roofline" { runRoofline(Array(arguments.dropFirst())) }
 if arguments.contains("--help") || arguments.contains("-h") {
   print(
     """
@@ -44,6 +47,9 @@ if arguments.contains("--help") || arguments.contains("-h") {
              GFLOP/s per block (one thread: the thread's CPU time), one JSON line each.
            dsdc-bench gemm [--repeats R]
              The matrix multiply alone at the table's shapes, one JSON line each.
+           dsdc-bench roofline [--batch N] [--threads T] [--steps S] [--variant NAME] [--json]
+             The FMA peak, STREAM copy/triad bandwidth, and each layer's forward and backward
+             pass of a training step and an inference batch against them (a table, or JSON).
            DSDC_GEMM_TILE=8x32 or 6x16 forces the matrix multiply's register tile.
     """)
   exit(0)
@@ -55,65 +61,11 @@ if let unknown = arguments.first(where: { $0 != "--json" }) {
 let json = arguments.contains("--json")
 let batch = 64
 
-/// Seconds of CPU time the calling thread has used (not counting time other
-/// programs held the core, which wall-clock time would include on a busy machine).
-func threadCPUSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-func wallSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
-
-/// The best time of `repeats` runs of `body` after one warm-up run, in seconds: the
-/// calling thread's CPU time when `threads` is 1, wall-clock time otherwise.
-func bestTime(repeats: Int, threads: Int = 1, _ body: () -> Void) -> Double {
-  body()
-  var best = Double.infinity
-  for _ in 0..<repeats {
-    let clock = threads == 1 ? threadCPUSeconds : wallSeconds
-    let start = clock()
-    body()
-    best = min(best, clock() - start)
-  }
-  return best
-}
-
-func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
-
-func pad(_ text: String, _ width: Int) -> String {
-  text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-}
+// The clocks and `bestTime`: BenchTiming.swift; `format`, `pad` and JSON: BenchOutput.swift.
 
 // MARK: - 1. Peak
 
-/// Twelve independent chains of SIMD16 fused multiply-adds, `iterations` rounds.
-/// The operands come through a pointer so the compiler keeps them in whole vector registers.
-@inline(never)
-func fmaChains(_ operands: UnsafePointer<Float>, iterations: Int) -> Float {
-  let x = UnsafeRawPointer(operands).loadUnaligned(as: SIMD16<Float>.self)
-  let y = UnsafeRawPointer(operands + 16).loadUnaligned(as: SIMD16<Float>.self)
-  var a0 = y, a1 = y, a2 = y, a3 = y, a4 = y, a5 = y, a6 = y, a7 = y, a8 = y, a9 = y, a10 = y, a11 = y
-  for _ in 0..<iterations {
-    a0 = a0.addingProduct(x, y); a1 = a1.addingProduct(x, y); a2 = a2.addingProduct(x, y)
-    a3 = a3.addingProduct(x, y); a4 = a4.addingProduct(x, y); a5 = a5.addingProduct(x, y)
-    a6 = a6.addingProduct(x, y); a7 = a7.addingProduct(x, y); a8 = a8.addingProduct(x, y)
-    a9 = a9.addingProduct(x, y); a10 = a10.addingProduct(x, y); a11 = a11.addingProduct(x, y)
-  }
-  return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
-}
-
-/// GFLOP/s of one core running nothing but fused multiply-adds.
-func peakGigaflops() -> Double {
-  let operands = [Float](repeating: 0.5, count: 16) + [Float](repeating: 1e-7, count: 16)
-  let iterations = 20_000_000
-  var total: Float = 0
-  let seconds = bestTime(repeats: 2) {
-    total += operands.withUnsafeBufferPointer { fmaChains($0.baseAddress!, iterations: iterations) }
-  }
-  if total == 42 { print("") }  // the result is used, so the loop stays
-  return Double(iterations) * 12 * 32 / seconds / 1e9
-}
+// `fmaChains` and `peakGigaflops`: Peak.swift.
 
 // MARK: - 2. Matrix multiply
 
@@ -233,9 +185,7 @@ let report = Report(
   throughput: throughput, stepLayers: stepLayers, stepMilliseconds: stepMilliseconds)
 
 if json {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-  print(String(data: try encoder.encode(report), encoding: .utf8)!)
+  printJSON(report, pretty: true)
   exit(0)
 }
 
