@@ -92,10 +92,16 @@ struct FineTuneCommand: ParsableCommand {
     let dataDirectory = task.resolve(option: finetuneData)
     let train = try task.loadSplit(.train, directory: dataDirectory)
     let test = try task.loadSplit(.test, directory: dataDirectory)
+    // No model in the output folder: the hint trains one there, typed as dsdc was started.
+    let parent = checkpoint.url(outputDirectory: outputDirectory)
+    if checkpoint.checkpoint == nil && !FileManager.default.fileExists(atPath: parent.path) {
+      throw ToolError.noTrainedModel(
+        path: parent.path, train: hintCommand(output == "Output" ? ["train"] : ["train", "--output", output]))
+    }
     let recipe = FineTuningRun.recipe(
       epochs: epochs, trainLimit: trainLimit, seed: seed, learningRate: lr, threads: threads)
     let run = try FineTuningRun(
-      parent: checkpoint.url(outputDirectory: outputDirectory), strategy: strategy,
+      parent: parent, strategy: strategy,
       task: task, recipe: recipe, backboneScale: backboneScale)
     for (split, images) in [(MNISTDataset.Split.train, train), (.test, test)] {
       try MNISTDataset.checkImageSize(
@@ -113,17 +119,34 @@ struct FineTuneCommand: ParsableCommand {
       emit(line)
     }
     let model = run.model
-    say(
-      "Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)) — strategy \(strategy.rawValue): \(strategy.summary)"
-    )
-    say(
-      "Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of \(Format.grouped(model.parameterCount)); \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, peak lr \(recipe.learningRate)\(strategy == .full ? " (backbone \(backboneScale)×)" : ""), seed \(seed)"
-    )
+    // Each sentence on lines of its own, wrapped to the 100 columns every printed line keeps to.
+    let backbone = strategy == .full ? " (backbone \(backboneScale)×)" : ""
+    let sentences = [
+      "Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)).",
+      "Strategy \(strategy.rawValue): \(strategy.summary)",
+      "Trainable parameters: \(Format.grouped(model.trainableParameterCount)) of "
+        + "\(Format.grouped(model.parameterCount)).",
+      "Recipe: \(recipe.epochs) epoch(s) × \(min(trainLimit ?? train.count, train.count)) images, "
+        + "peak lr \(recipe.learningRate)\(backbone), seed \(seed).",
+    ]
+    for line in sentences.flatMap({ Format.wrap($0) }) { say(line) }
+    // The progress line of `dsdc train`: the terminal's width, ≤ 10 redraws a second,
+    // the whole run's elapsed time and ETA, the evaluation after each epoch; nothing
+    // when standard error is not a terminal (`ProgressLine`). Before the first step the
+    // run (head-bn: after re-estimating the BatchNorm statistics) scores its starting
+    // point: said in the longest of these that fits the terminal, as the meter's lines do.
+    let starting = [
+      (strategy.reestimatesBatchNormStatistics ? "re-estimating BatchNorm, then " : "")
+        + "scoring the starting point (\(Format.grouped(test.count)) test images)",
+      "scoring the starting point", "scoring",
+    ]
+    let limit = Terminal.columns(STDERR_FILENO) - 1
+    ProgressLine.update(starting.first { DisplayWidth.of($0) <= limit } ?? "")
+    let meter = TrainingProgressMeter(
+      epochs: recipe.epochs, batchSize: recipe.batchSize, testImages: test.count, draw: ProgressLine.update)
     try run.train(on: train, test: test) { event in
-      switch event {
-      case .batch(let p): ProgressLine.update(p.line(epochs: recipe.epochs, batchSize: recipe.batchSize))
-      case .epochEnded(let e, _):
-        ProgressLine.update("")
+      meter.record(event)
+      if case .epochEnded(let e, _) = event {
         say(
           "epoch \(e.epoch)/\(recipe.epochs): train loss \(Format.fixed(e.trainLoss, 4)) acc \(Format.fixed(e.trainAccuracy * 100, 2))%  |  test acc \(Format.fixed((e.testAccuracy ?? 0) * 100, 2))%  |  \(Int(e.imagesPerSecond)) img/s, \(Format.fixed(e.trainSeconds, 1)) s"
         )

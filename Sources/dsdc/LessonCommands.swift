@@ -17,6 +17,10 @@ struct OverviewCommand: ParsableCommand {
     let outputArguments = output == "Output" ? [] : ["--output", output]
     emit("dsdc — depthwise separable dilated convolution, step by step, on MNIST digits.")
     emit("")
+    // Titles padded to the longest, so that the article's sections line up in a column
+    // of their own (within 80 columns for the titles and sections there are); never cut.
+    let titleWidth = LessonCatalog.all.map { DisplayWidth.of($0.info.title) }.max() ?? 0
+    emit("    Lesson" + String(repeating: " ", count: titleWidth) + "Article")
     var next: Int?
     for lesson in LessonCatalog.all {
       let info = lesson.info
@@ -24,9 +28,8 @@ struct OverviewCommand: ParsableCommand {
       if !done && next == nil { next = info.number }
       let mark = done ? "✓" : " "
       let number = (info.number < 10 ? " " : "") + "\(info.number)."
-      // Padded to line up the sections (within 80 columns), never cut.
-      let title = info.title + String(repeating: " ", count: max(0, 40 - info.title.count))
-      emit("  \(mark) \(number) \(title) article \(info.articleSection)")
+      let title = info.title + String(repeating: " ", count: max(0, titleWidth - DisplayWidth.of(info.title)))
+      emit("  \(mark) \(number) \(title)  \(info.articleSection)")
     }
     emit("")
     if let next {
@@ -63,7 +66,7 @@ struct LessonCommand: ParsableCommand {
     context.printer = emit
     defer { listWrittenFiles(context.writtenFiles) }
     try context.run(lesson)
-    ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory)
+    ReportCommand.writeAfterLessons(common: common)
   }
 }
 
@@ -93,7 +96,7 @@ struct LessonsCommand: ParsableCommand {
     try OutputFolder.create(common.outputDirectory)
     context.progressLine = ProgressLine.update
     context.printer = emit
-    defer { ReportCommand.writeAfterLessons(outputDirectory: common.outputDirectory) }
+    defer { ReportCommand.writeAfterLessons(common: common) }
     defer { listWrittenFiles(context.writtenFiles) }
     for lesson in LessonCatalog.all where lesson.info.number <= (through ?? Int.max) {
       try context.run(lesson)

@@ -87,6 +87,23 @@ struct CommandLineTests {
     for lesson in LessonCatalog.all { #expect(inPackage.stdout.contains(lesson.info.title)) }
   }
 
+  /// The lesson list fits an 80-column terminal, every article section starting in the
+  /// column of the `Article` heading.
+  @Test func theLessonListFitsEightyColumnsWithTheSectionsInOneColumn() throws {
+    let dir = try makeTemporaryDirectory()
+    let result = try runTool(["--output", dir.path])
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    let heading = try #require(lines.first { $0.hasPrefix("    Lesson ") })
+    let column = DisplayWidth.of(try #require(heading.components(separatedBy: "Article").first))
+    for lesson in LessonCatalog.all {
+      let info = lesson.info
+      let line = try #require(lines.first { $0.contains(" \(info.number). \(info.title) ") }, "\(info.title)")
+      #expect(DisplayWidth.of(line) <= 80, "\(line)")
+      #expect(line.hasSuffix(info.articleSection), "\(line)")
+      #expect(DisplayWidth.of(line) - DisplayWidth.of(info.articleSection) == column, "\(line)")
+    }
+  }
+
   @Test func unknownLessonIsOneLineAndNonZero() throws {
     let result = try runTool(["lesson", "99"])
     #expect(result.status == 1)

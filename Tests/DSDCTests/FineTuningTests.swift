@@ -240,4 +240,98 @@ struct FineTuneCommandTests {
     #expect(result.stderr.split(separator: "\n").count == 1)
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
   }
+
+  /// A folder with a tiny parent checkpoint and a small Fashion-MNIST stand-in (the
+  /// squares, labels shifted by 3), and the arguments that fine-tune it for 2 epochs.
+  static func smallRun() throws -> (folder: URL, arguments: [String]) {
+    let folder = try makeTemporaryDirectory()
+    let parent = try FineTuningTests.parent(in: folder)
+    var (train, test) = (TinyNet.images(count: 48, seed: 21), TinyNet.images(count: 20, seed: 22))
+    train.labels = train.labels.map { ($0 + 3) % 10 }
+    test.labels = test.labels.map { ($0 + 3) % 10 }
+    try FineTuningTests.writeIDX(train: train, test: test, in: folder)
+    let arguments = [
+      "finetune", "--strategy", "full", "--checkpoint", parent.path, "--finetune-data", folder.path,
+      "--output", folder.appendingPathComponent("out").path, "--epochs", "2", "--threads", "1",
+    ]
+    return (folder, arguments)
+  }
+
+  /// Without a trained model in the output folder, the hint trains one into that folder,
+  /// typed as dsdc was started (here: by its path, from another folder).
+  @Test func aMissingParentHintTrainsIntoTheSameOutputFolder() throws {
+    let run = try Self.smallRun()
+    let tool = try #require(toolURL())
+    let result = try runTool(
+      ["finetune", "--finetune-data", run.folder.path, "--output", "my runs"], in: run.folder)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("no trained model at \(run.folder.path)/my runs/train/model.safetensors"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("train one with `\(tool.path) train --output 'my runs'`"), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  /// Into a pipe (not a terminal), the progress line is not drawn: standard error stays
+  /// empty and standard output holds plain lines only, one per epoch, none wider than
+  /// 100 columns (the first two sentences wrapped).
+  @Test func intoAPipeThereAreOnlyPlainLines() throws {
+    let run = try Self.smallRun()
+    let result = try runTool(run.arguments, environment: ["TERM": "xterm-256color", "COLUMNS": "80"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.isEmpty, "\(result.stderr)")
+    #expect(!result.stdout.contains("\r") && !result.stdout.contains("\u{1B}"))
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.filter { $0.hasPrefix("epoch ") }.map { String($0.prefix(10)) } == ["epoch 1/2:", "epoch 2/2:"])
+    #expect(lines.contains { $0.hasPrefix("Test accuracy ") })
+    for line in lines { #expect(DisplayWidth.of(line) <= 100, "\(line)") }
+  }
+
+  /// On a terminal 50 columns wide (a pseudo-terminal from `script`, util-linux), the
+  /// progress line says the starting point is being scored, then is `dsdc train`'s meter:
+  /// fitted to the width, with the evaluation phase after each epoch's last step, cleared
+  /// before each epoch's line.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script (util-linux)"))
+  func onATerminalTheMeterFitsTheWidthAndShowsTheEvaluation() throws {
+    let run = try Self.smallRun()
+    let tool = try #require(toolURL())
+    let command = "stty cols 50 && exec " + ShellQuoting.line([tool.path] + run.arguments)
+    let result = try runProcess(
+      "/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], environment: ["TERM": "xterm-256color"])
+    #expect(result.status == 0, "\(result.output)")
+    // Each redraw starts with `\r ESC[2K` (the terminal turns `\n` into `\r\n`). A redraw
+    // followed by a newline is a clearing followed by a printed line; any other is a
+    // drawn progress line, ended by the next redraw.
+    let segments = result.output.replacingOccurrences(of: "\r\n", with: "\n")
+      .components(separatedBy: "\r\u{1B}[2K").dropFirst()
+    let lines = segments.map { String($0.prefix { $0 != "\r" && $0 != "\n" }) }
+    let drawn = zip(segments, lines).filter { !$0.0.hasPrefix($0.1 + "\n") }.map(\.1)
+    #expect(drawn.first == "scoring the starting point (20 test images)", "\(drawn)")
+    #expect(drawn.contains { $0.hasPrefix("epoch 1/2") && $0.contains("evaluating") }, "\(drawn)")
+    #expect(drawn.contains { $0.hasPrefix("epoch 2/2") && $0.contains("evaluating") }, "\(drawn)")
+    for line in drawn { #expect(DisplayWidth.of(line) <= 50, "\(line)") }
+    // Cleared before each epoch's plain line.
+    let cleared = segments.filter { $0.hasPrefix("epoch ") && $0.contains(": train loss ") }
+    #expect(cleared.count == 2, "\(segments)")
+  }
+}
+
+/// Runs `executable` with `arguments` and `environment` changes, standard output and
+/// error together; returns the status and the output.
+private func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]) throws
+  -> (status: Int32, output: String)
+{
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+  process.currentDirectoryURL = repositoryRoot
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  process.standardInput = FileHandle.nullDevice
+  try process.run()
+  let output = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }

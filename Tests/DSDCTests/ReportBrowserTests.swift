@@ -35,7 +35,8 @@ private func checkReport(_ folder: URL) throws -> (status: Int32, output: String
 struct ReportBrowserTests {
   @Test func everyImageLoadsAndThePageIsNotBlank() throws {
     let root = try ReportFixture.outputFolder()
-    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")
+    try ReportPage.write(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "browser-test")
     let result = try checkReport(root)
     #expect(result.status == 0, "\(result.output)")
     #expect(result.output.contains("check-report: OK: 3 images loaded"), "\(result.output)")
@@ -45,7 +46,8 @@ struct ReportBrowserTests {
   private func pageExploring(_ file: ExploreFile) throws -> URL {
     let root = try ReportFixture.outputFolder()
     try JSONEncoder().encode(file).write(to: root.appendingPathComponent("01-mnist/\(ExploreFile.fileName)"))
-    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")
+    try ReportPage.write(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "browser-test")
     return root
   }
 
@@ -71,7 +73,8 @@ struct ReportBrowserTests {
 
   @Test func anImageThatDoesNotDecodeIsReported() throws {
     let root = try ReportFixture.outputFolder()
-    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "browser-test")
+    try ReportPage.write(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "browser-test")
     // The file is there (so the link check passes) but is not a PNG.
     try Data("not a png".utf8).write(to: root.appendingPathComponent("01-mnist/first-100.png"))
     let result = try checkReport(root)

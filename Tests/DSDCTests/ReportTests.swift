@@ -80,8 +80,14 @@ enum ReportFixture {
     try Data(png).write(to: url)
   }
 
-  static func page(_ root: URL, extra: [ReportExtraSection] = ReportExtraSection.standard) -> String {
-    ReportPage.html(outputDirectory: root, lessons: lessons, extraSections: extra, version: "9.9.9-test")
+  /// The commands a page suggests when dsdc was started as `dsdc` with the defaults.
+  static let commands = ReportCommands(invocation: ToolInvocation(prefix: ["dsdc"]))
+
+  static func page(
+    _ root: URL, extra: [ReportExtraSection] = ReportExtraSection.standard, commands: ReportCommands = commands
+  ) -> String {
+    ReportPage.html(
+      outputDirectory: root, lessons: lessons, extraSections: extra, commands: commands, version: "9.9.9-test")
   }
 }
 
@@ -114,7 +120,7 @@ struct ReportTests {
     let info = LessonInfo(number: 1, slug: "x", title: "<script>alert(1)</script>", articleSection: "§1", summary: "")
     let record = ReportFixture.record(info, files: [], lines: [], error: "bad <img src=x>")
     try ReportFixture.save(record, root, "01-x/lesson.json")
-    let html = ReportPage.html(outputDirectory: root, lessons: [info], version: "1")
+    let html = ReportPage.html(outputDirectory: root, lessons: [info], commands: ReportFixture.commands, version: "1")
     #expect(!html.contains("<script>alert"))
     #expect(!html.contains("<img src=x>"))
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -137,7 +143,7 @@ struct ReportTests {
     let lesson2 = html[section...].prefix { _ in true }.components(separatedBy: "</section>")[0]
     #expect(lesson2.contains("<div class=\"error\" role=\"alert\"><strong>This run stopped with an error:</strong>"))
     #expect(lesson2.contains("lesson 2: 1 check(s) failed: loop and fast kernel agree"))
-    #expect(lesson2.contains("Run it again with <code>swift run -c release dsdc lesson 2</code>"))
+    #expect(lesson2.contains("Run it again with <code>dsdc lesson 2</code>"))
     #expect(lesson2.contains("<img src=\"02-depthwise/maps.png\""))
     #expect(html.contains("<span class=\"badge failed\">✗ stopped</span>"))
   }
@@ -147,7 +153,7 @@ struct ReportTests {
     #expect(
       html.contains(
         "<div class=\"notrun\"><strong>Not run yet.</strong> Run it with "
-          + "<code>swift run -c release dsdc lesson 3</code></div>"))
+          + "<code>dsdc lesson 3</code></div>"))
     #expect(html.contains("<span class=\"badge notrun\">not run</span>"))
   }
 
@@ -188,9 +194,9 @@ struct ReportTests {
     let withCommand = ReportFixture.page(
       root,
       extra: [
-        ReportExtraSection(folder: "predict", heading: "Predictions", command: "swift run -c release dsdc predict")
+        ReportExtraSection(folder: "predict", heading: "Predictions", command: ["predict", "my digit.png"])
       ])
-    #expect(withCommand.contains("Run it with <code>swift run -c release dsdc predict</code>"))
+    #expect(withCommand.contains("Run it with <code>dsdc predict &#39;my digit.png&#39;</code>"))
   }
 
   @Test func anUnreadableRecordIsShownNotFatal() throws {
@@ -219,7 +225,8 @@ struct ReportTests {
 struct ReportLinkTests {
   @Test func writtenPageHasNoBrokenLinks() throws {
     let root = try ReportFixture.outputFolder()
-    let page = try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "1")
+    let page = try ReportPage.write(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "1")
     #expect(page.lastPathComponent == "index.html")
     #expect(try ReportLinks.broken(inPage: page) == [])
   }
@@ -240,7 +247,8 @@ struct ReportLinkTests {
     let root = try ReportFixture.outputFolder()
     try FileManager.default.removeItem(at: root.appendingPathComponent("02-depthwise/maps.png"))
     let error = try #require(throws: ReportError.self) {
-      try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "1")
+      try ReportPage.write(
+        outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "1")
     }
     #expect(error.description.contains("02-depthwise/maps.png (no such file)"))
     #expect(!error.description.contains("\n"))
@@ -270,8 +278,10 @@ struct ReportLinkTests {
 
   @Test func thePageIsWrittenAtomically() throws {
     let root = try ReportFixture.outputFolder()
-    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "first")
-    try ReportPage.write(outputDirectory: root, lessons: ReportFixture.lessons, version: "second")
+    try ReportPage.write(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "first")
+    try ReportPage.write(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "second")
     let names = try FileManager.default.contentsOfDirectory(atPath: root.path)
     #expect(names.filter { $0.contains("index.html") } == ["index.html"], "left behind: \(names)")
     let html = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
@@ -356,7 +366,8 @@ struct ReportCommandTests {
     try Data(count: LessonRecord.byteLimit + 1).write(to: record)
     let error = #expect(throws: LessonRecordError.self) { _ = try LessonRecord.load(from: record) }
     #expect(error?.description.contains("more than the limit of \(LessonRecord.byteLimit)") == true)
-    let html = ReportPage.html(outputDirectory: root, lessons: ReportFixture.lessons, version: "1")
+    let html = ReportPage.html(
+      outputDirectory: root, lessons: ReportFixture.lessons, commands: ReportFixture.commands, version: "1")
     #expect(html.contains("more than the limit"))
   }
 
@@ -368,5 +379,35 @@ struct ReportCommandTests {
     #expect(result.stderr.contains("--output"))
     #expect(result.stderr.split(separator: "\n").count == 1)
     #expect(!FileManager.default.fileExists(atPath: missing.path))
+  }
+
+  /// The hint runs lesson 1 into the folder asked for, as dsdc was started: `swift run`'s
+  /// command inside the package, the path it was started by elsewhere.
+  @Test func theMissingFolderHintFollowsTheInvocationAndTheOutput() throws {
+    let folder = try makeTemporaryDirectory()
+    let tool = try #require(toolURL())
+    let inPackage = try runTool(["report", "--output", folder.appendingPathComponent("none").path])
+    #expect(
+      inPackage.stderr.contains("(`\(try swiftRunPrefix()) lesson 1 --output \(folder.path)/none`)"),
+      "\(inPackage.stderr)")
+    let elsewhere = try runTool(["report", "--output", "my runs"], in: folder)
+    #expect(elsewhere.status == 1)
+    #expect(elsewhere.stderr.contains("(`\(tool.path) lesson 1 --output 'my runs'`)"), "\(elsewhere.stderr)")
+    let defaults = try runTool(["report"], in: folder)
+    #expect(defaults.stderr.contains("(`\(tool.path) lesson 1`)"), "\(defaults.stderr)")
+  }
+
+  /// A lesson run from another folder writes a page whose commands work there: the
+  /// tool's path, and the lesson's `--output` as given.
+  @Test func aLessonsPageCarriesTheInvocationAndTheOutput() throws {
+    let folder = try makeTemporaryDirectory()
+    let tool = try #require(toolURL())
+    let result = try runTool(["lesson", "1", "--output", "my runs"], in: folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    let html = try String(contentsOf: folder.appendingPathComponent("my runs/index.html"), encoding: .utf8)
+    #expect(
+      html.contains("Run it with <code>\(tool.path) lesson 2 --output &#39;my runs&#39;</code>"),
+      "\(html.components(separatedBy: "<section id=\"lesson-2\"").last?.prefix(600) ?? "")")
+    #expect(!html.contains("swift run"))
   }
 }

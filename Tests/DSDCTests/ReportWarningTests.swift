@@ -59,7 +59,7 @@ struct ReportWarningTests {
     func check(_ epochs: Int?, _ images: Int?, _ accuracy: Double?) -> TrainedModelCheck {
       TrainedModelCheck(
         epochs: epochs, imagesPerEpoch: images, trainingImages: images == nil ? nil : 60_000,
-        finalTestAccuracy: accuracy)
+        finalTestAccuracy: accuracy, retrain: "dsdc lesson 8")
     }
     let shown = ["Lesson 8", "Training"]
     #expect(check(9, 60_000, 0.99).warning(shownIn: shown).isEmpty)
@@ -76,7 +76,7 @@ struct ReportWarningTests {
         "⚠ The model shown in Lesson 8 and Training (train/) trained less than the default recipe: 1 epoch where the "
           + "default recipe trains 9; 2,000 of the 60,000 training images per epoch, where the default recipe trains on all.",
         "✓ the final test accuracy of the model in train/: 98.76% (conclusions need ≥ 90.00%)",
-        "The default recipe's run: swift run -c release dsdc lesson 8",
+        "The default recipe's run: dsdc lesson 8",
       ])
     // Under the bar with the full recipe: the training run's own readiness rule says why.
     let low = check(9, 60_000, 0.8999).warning(shownIn: shown)
@@ -87,7 +87,7 @@ struct ReportWarningTests {
       low[0]
         == TrainedModelCheck(
           epochs: nil, imagesPerEpoch: nil, trainingImages: nil,
-          finalTestAccuracy: 0.8999
+          finalTestAccuracy: 0.8999, retrain: "dsdc lesson 8"
         ).readiness?.line)
     #expect(check(1, 2_000, 0.115).warning(shownIn: shown).count == 2)
   }

@@ -84,14 +84,16 @@ enum ReportContents {
   /// `TrainedModelCheck` applied to the training run's record and metrics: epochs,
   /// images per epoch and training images from `train/run.json`'s settings, the final
   /// test accuracy from `train/metrics.json`. The model is shown by the training section
-  /// and by every section with a figure or file in `train/` (lesson 8).
-  static func modelWarning(_ entries: [ReportEntry]) -> ModelWarning {
+  /// and by every section with a figure or file in `train/` (lesson 8), whose command
+  /// (`commands.lesson(8)`) trains it with the default recipe.
+  static func modelWarning(_ entries: [ReportEntry], commands: ReportCommands) -> ModelWarning {
     guard let run = entries.first(where: { $0.folder == trainFolder && $0.record != nil }),
       let settings = run.record?.settings
     else { return ModelWarning(lines: [], anchors: []) }
     let check = TrainedModelCheck(
       epochs: settings["epochs"].flatMap { Int($0) }, imagesPerEpoch: settings["images per epoch"].flatMap { Int($0) },
-      trainingImages: settings["training images"].flatMap { Int($0) }, finalTestAccuracy: run.finalTestAccuracy)
+      trainingImages: settings["training images"].flatMap { Int($0) }, finalTestAccuracy: run.finalTestAccuracy,
+      retrain: commands.lesson(TrainedModelCheck.trainingLesson))
     let showing = entries.filter { entry in
       entry.record != nil
         && (entry.folder == trainFolder || entry.files.contains { $0.link?.hasPrefix(trainFolder + "/") == true })

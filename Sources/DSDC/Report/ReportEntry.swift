@@ -68,17 +68,18 @@ struct ReportEntry {
   static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "svg", "webp"]
 
   /// The entries of the page: every catalog lesson in order, then lesson folders
-  /// on disk from lessons no longer in the catalog, then the later commands' sections.
-  static func collect(outputDirectory: URL, lessons: [LessonInfo], extraSections: [ReportExtraSection])
-    -> [ReportEntry]
-  {
+  /// on disk from lessons no longer in the catalog, then the later commands' sections;
+  /// their commands written by `commands`.
+  static func collect(
+    outputDirectory: URL, lessons: [LessonInfo], extraSections: [ReportExtraSection], commands: ReportCommands
+  ) -> [ReportEntry] {
     var entries: [ReportEntry] = lessons.sorted { $0.number < $1.number }.map { info in
       load(
         ReportEntry(
           anchor: "lesson-\(info.number)", label: "Lesson \(info.number)", title: info.title,
           articleSection: info.articleSection, summary: info.summary, folder: info.folderName,
           recordFileName: LessonRecord.fileName, note: nil,
-          command: "swift run -c release dsdc lesson \(info.number)", state: .notRun),
+          command: commands.lesson(info.number), state: .notRun),
         outputDirectory: outputDirectory)
     }
 
@@ -110,7 +111,7 @@ struct ReportEntry {
         ReportEntry(
           anchor: "section-\(section.folder)", label: section.heading, title: "", articleSection: nil, summary: nil,
           folder: section.folder, recordFileName: section.recordFileName, note: nil,
-          command: section.command, state: .notRun),
+          command: section.command.map(commands.command), state: .notRun),
         outputDirectory: outputDirectory)
       if case .notRun = entry.state, entry.command == nil { continue }
       entries.append(entry)

@@ -7,11 +7,13 @@ public struct ReportExtraSection: Sendable, Equatable {
   public var heading: String
   /// The record's file name inside `folder`, e.g. `run.json`.
   public var recordFileName: String
-  /// The command that produces the folder, shown while it has not run; `nil` leaves
-  /// the section off the page until its record exists (for commands still to come).
-  public var command: String?
+  /// The words after the tool's name of the command that produces the folder, e.g.
+  /// `["predict", "my-digit.png"]`, shown while it has not run (as `ReportCommands`
+  /// writes it, so it must take the options that adds); `nil` leaves the section off
+  /// the page until its record exists (for commands still to come).
+  public var command: [String]?
 
-  public init(folder: String, heading: String, recordFileName: String = "run.json", command: String? = nil) {
+  public init(folder: String, heading: String, recordFileName: String = "run.json", command: [String]? = nil) {
     self.folder = folder
     self.heading = heading
     self.recordFileName = recordFileName

@@ -19,23 +19,26 @@ public enum ReportPage {
   ///   - lessons: the catalog's lessons, in any order; folders of lessons no longer
   ///     in the catalog that still hold a `lesson.json` are shown after them.
   ///   - extraSections: later commands' folders (`train/`, …), shown after the lessons.
+  ///   - commands: how the commands the page suggests are written (the tool as the
+  ///     user started it, the options in force).
   ///   - version: the dsdc version string shown in the page's header.
   /// - Returns: the page's location.
   /// - Throws: `OutputFolderError.notWritable` if the page cannot be written;
   ///   `ReportError.brokenLinks` if a record lists a file that is not on disk (decided
-  ///   before writing: a page that fails is not written, and any earlier one is kept).
+  ///   before writing: a page that fails is not written, and any earlier one is kept);
+  ///   its hint reruns the lessons as `commands` writes it.
   @discardableResult
   public static func write(
     outputDirectory: URL, lessons: [LessonInfo], extraSections: [ReportExtraSection] = ReportExtraSection.standard,
-    version: String, date: Date = Date()
+    commands: ReportCommands, version: String, date: Date = Date()
   ) throws -> URL {
     try OutputFolder.create(outputDirectory)
     let page = html(
-      outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections,
+      outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections, commands: commands,
       version: version, date: date)
     let url = outputDirectory.appendingPathComponent(fileName)
     let broken = ReportLinks.broken(inHTML: page, relativeTo: outputDirectory)
-    if !broken.isEmpty { throw ReportError.brokenLinks(page: url.path, links: broken) }
+    if !broken.isEmpty { throw ReportError.brokenLinks(page: url.path, links: broken, rerun: commands.lessons) }
     try OutputFolder.writeAtomically(Data(page.utf8), to: url)
     return url
   }
@@ -43,9 +46,10 @@ public enum ReportPage {
   /// The page's HTML for the records now in `outputDirectory` (nothing is written).
   public static func html(
     outputDirectory: URL, lessons: [LessonInfo], extraSections: [ReportExtraSection] = ReportExtraSection.standard,
-    version: String, date: Date = Date()
+    commands: ReportCommands, version: String, date: Date = Date()
   ) -> String {
-    let entries = ReportEntry.collect(outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections)
+    let entries = ReportEntry.collect(
+      outputDirectory: outputDirectory, lessons: lessons, extraSections: extraSections, commands: commands)
     var html = """
       <!DOCTYPE html>
       <html lang="en">
@@ -61,7 +65,7 @@ public enum ReportPage {
       """
     html += ReportContents.bar(entries)
     html += "<div class=\"page\">\n"
-    let modelWarning = ReportContents.modelWarning(entries)
+    let modelWarning = ReportContents.modelWarning(entries, commands: commands)
     html += ReportContents.header(entries, modelWarning: modelWarning, version: version, date: date)
     html += ReportContents.list(entries)
     html += "<main>\n"

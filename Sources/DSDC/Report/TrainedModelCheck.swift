@@ -11,16 +11,20 @@ public struct TrainedModelCheck: Sendable, Equatable {
   public var trainingImages: Int?
   /// The last epoch's test accuracy, if recorded.
   public var finalTestAccuracy: Double?
+  /// The command that trains the model with the default recipe, as the user can type
+  /// it (`ReportCommands.lesson(trainingLesson)`), e.g. `dsdc lesson 8 --output runs`.
+  public var retrain: String
 
-  public init(epochs: Int?, imagesPerEpoch: Int?, trainingImages: Int?, finalTestAccuracy: Double?) {
+  public init(epochs: Int?, imagesPerEpoch: Int?, trainingImages: Int?, finalTestAccuracy: Double?, retrain: String) {
     self.epochs = epochs
     self.imagesPerEpoch = imagesPerEpoch
     self.trainingImages = trainingImages
     self.finalTestAccuracy = finalTestAccuracy
+    self.retrain = retrain
   }
 
-  /// The command that trains the model with the default recipe.
-  public static let fix = "swift run -c release dsdc lesson 8"
+  /// The lesson that trains the model in `train/` with the default recipe.
+  public static let trainingLesson = 8
 
   /// Where the run trained less than `reference` (the default recipe): fewer epochs,
   /// or fewer images per epoch than there were; each a phrase, empty when neither is
@@ -44,7 +48,7 @@ public struct TrainedModelCheck: Sendable, Equatable {
       Readiness.accuracy(
         $0, atLeast: TrainingSession.learnedAccuracy,
         what: "the final test accuracy of the model in train/",
-        fix: "train it with the default recipe: \(Self.fix)")
+        fix: "train it with the default recipe: \(retrain)")
     }
   }
 
@@ -63,7 +67,7 @@ public struct TrainedModelCheck: Sendable, Equatable {
       lines.append("⚠ \(place) trained less than the default recipe: " + short.joined(separator: "; ") + ".")
     }
     if let readiness, !readiness.isReady || !short.isEmpty { lines.append(readiness.line) }
-    if !short.isEmpty && readiness?.isReady != false { lines.append("The default recipe's run: \(Self.fix)") }
+    if !short.isEmpty && readiness?.isReady != false { lines.append("The default recipe's run: \(retrain)") }
     return lines
   }
 }
