@@ -138,7 +138,11 @@ struct CompareCommand: ParsableCommand {
     run.store = store
     run.say = { emit("  " + $0) }
     run.progressLine = ProgressLine.update
-    let report = try run.run(train: train, test: test, folder: folder)
+    var report = try run.run(train: train, test: test, folder: folder)
+    var full = ["compare", "--epochs", "9", "--seeds", "3"]
+    if output != "Output" { full += ["--output", output] }
+    if let data = dataOption.data { full += ["--data", data] }
+    report.fullBudgetCommand = hintCommand(full)
     let elapsed = (ContinuousClock.now - started).components.seconds
     emit("")
     for (title, table) in [
