@@ -13,6 +13,9 @@ public final class TrainingSession {
   public let trainer: Trainer
   /// Lines for the log (per-epoch results, the summary, files written).
   public var say: (String) -> Void = { print($0) }
+  /// Columns the long lines (recipe, readiness) are wrapped to: 100, less the indent a
+  /// caller puts before each line it is handed (lesson 8 indents by 2).
+  public var lineWidth = 100
   /// The in-place progress line (images/s, ETA, running loss and accuracy).
   public var progressLine: (String) -> Void = { _ in }
   /// Every file written, in order.
@@ -82,10 +85,10 @@ public final class TrainingSession {
     let leftovers = AtomicFile.removeLeftovers(of: checkpointURL.path) + AtomicFile.removeLeftovers(of: modelURL.path)
     let recipe = trainer.recipe
     let count = min(recipe.trainLimit ?? train.count, train.count)
-    // One sentence, wrapped to the 100 columns every printed line keeps to.
+    // One sentence, wrapped to the columns every printed line keeps to.
     let recipeLine =
-      "Recipe: \(recipe.epochs) epochs × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)"
-    for line in Format.wrap(recipeLine) { log(line) }
+      "Recipe: \(recipe.epochs) epoch\(recipe.epochs == 1 ? "" : "s") × \(count) images, batch \(recipe.batchSize), \(recipe.optimizer.name) peak lr \(recipe.learningRate), weight decay \(recipe.weightDecay), \(recipe.schedule.name) schedule, augmentation \(recipe.augmentation.map { "shift ±\($0.maxShift) px" + ($0.maxRotationDegrees > 0 ? ", rotation ±\(Int($0.maxRotationDegrees))°" : "") } ?? "off"), label smoothing \(recipe.labelSmoothing), seed \(recipe.seed), \(recipe.threads) thread(s)"
+    for line in Format.wrap(recipeLine, width: lineWidth) { log(line) }
     for line in lossExplanation() { log(line) }
     if trainer.epoch > 0 {
       log("Resuming after epoch \(trainer.epoch) (step \(trainer.step)).")
@@ -127,7 +130,7 @@ public final class TrainingSession {
           + "no epoch is picked by test accuracy).")
       let rate = Int(images / max(trainTime, 1e-9))
       log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
-      if let readiness { for line in Format.wrap(readiness.line) { log(line) } }
+      if let readiness { for line in Format.wrap(readiness.line, width: lineWidth) { log(line) } }
     }
     try saveRecord(imagesPerEpoch: count, trainingImages: train.count)
   }
