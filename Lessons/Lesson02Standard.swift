@@ -88,12 +88,7 @@ public enum Lesson02Standard: Lesson {
       ],
       titles: ["x (5×5)", "w = Sobel x", "out (3×3)"])
     { lesson.say("    " + line) }
-    let smallTerms = ReferenceConvolution.terms(input: small, weight: sobelX, geometry: valid, n: 0, o: 0, i: 1, j: 0)
-    let smallSum = FormulaPrinter.writtenOut(smallTerms, result: "out[0,0,1,0]")
-    for line in smallSum.lines { lesson.say("    " + line) }
-    let smallAgreement = FormulaPrinter.agreement(
-      sum: smallSum.sum, fast: smallOut[n: 0, c: 0, h: 1, w: 0], at: "out[0,0,1,0]")
-    lesson.check(smallAgreement.holds, smallAgreement.claim)
+    lesson.writeOut(input: small, weight: sobelX, geometry: valid, output: smallOut, o: 0, i: 1, j: 0)
     lesson.check(
       smallOut.storage == [4, 4, 0, 4, 4, 0, 4, 4, 0],
       "by hand: a window straddling the edge gives (1+2+1)·(1−0) = 4, a window on the bright side 0")
@@ -150,14 +145,8 @@ public enum Lesson02Standard: Lesson {
     lesson.say("(ProbePosition.strongestEdge), row \(i), column \(j) counting from 0 (row \(i + 1), column \(j + 1)")
     lesson.say("counting from 1, as the article does). Every term:")
     for (o, kernel) in HandKernel.allCases.enumerated() {
-      let terms = ReferenceConvolution.terms(
-        input: x, weight: HandKernel.bank, geometry: bankGeometry, n: 0, o: o, i: i, j: j)
-      let element = "out[0,\(o),\(i),\(j)]"
-      let filled = FormulaPrinter.writtenOut(terms, result: element)
       lesson.say("  o=\(o) (\(kernel.name)):")
-      for line in filled.lines { lesson.say("    " + line) }
-      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: maps[n: 0, c: o, h: i, w: j], at: element)
-      lesson.check(agreement.holds, agreement.claim)
+      lesson.writeOut(input: x, weight: HandKernel.bank, geometry: bankGeometry, output: maps, o: o, i: i, j: j)
     }
     lesson.say(
       "Cost: parameters \(CostTable.parameterArithmetic(bankGeometry)), "
@@ -184,14 +173,8 @@ public enum Lesson02Standard: Lesson {
     lesson.say("Each weight is drawn from a normal distribution, mean 0, σ = 1/√(C·K²) = 1/6. Every lesson")
     lesson.say("restarts the same random stream from the seed, so later lessons' first draws are these, rescaled.")
     lesson.say("Output channel o = 0 reads all four input channels: 4·3·3 = 36 terms.")
-    let mixedTerms = ReferenceConvolution.terms(
-      input: maps, weight: mixedWeight, geometry: mixedGeometry, n: 0, o: 0, i: i, j: j)
-    let mixedElement = "out[0,0,\(i),\(j)]"
-    let mixedSum = FormulaPrinter.writtenOut(mixedTerms, result: mixedElement)
-    for line in mixedSum.lines { lesson.say("    " + line) }
-    let mixedAgreement = FormulaPrinter.agreement(
-      sum: mixedSum.sum, fast: mixed[n: 0, c: 0, h: i, w: j], at: mixedElement)
-    lesson.check(mixedAgreement.holds, mixedAgreement.claim)
+    let mixedTerms = lesson.writeOut(
+      input: maps, weight: mixedWeight, geometry: mixedGeometry, output: mixed, o: 0, i: i, j: j)
     lesson.check(
       mixedTerms.count == mixedGeometry.inChannels * 9, "a standard convolution's output reads C·K² = 4·9 = 36 inputs")
     // All 8·4 kernels (row o: the four kernels output channel o applies to inputs c = 0…3)

@@ -70,13 +70,8 @@ public enum Lesson03Depthwise: Lesson {
       ],
       titles: ["x, c=0", "w[0]: Sobel x", "out, c=0", "x, c=1", "w[1]: Sobel y", "out, c=1"])
     { lesson.say("    " + line) }
-    let smallTerms = ReferenceConvolution.terms(
-      input: small, weight: smallKernels, geometry: smallGeometry, n: 0, o: 1, i: 0, j: 1)
-    let smallSum = FormulaPrinter.writtenOut(smallTerms, result: "out[0,1,0,1]")
-    for line in smallSum.lines { lesson.say("    " + line) }
-    let smallAgreement = FormulaPrinter.agreement(
-      sum: smallSum.sum, fast: smallOut[n: 0, c: 1, h: 0, w: 1], at: "out[0,1,0,1]")
-    lesson.check(smallAgreement.holds, smallAgreement.claim)
+    let smallTerms = lesson.writeOut(
+      input: small, weight: smallKernels, geometry: smallGeometry, output: smallOut, o: 1, i: 0, j: 1)
     lesson.check(
       smallTerms.allSatisfy { $0.channel == 1 }, "output channel 1 reads input channel 1 only (9 terms, not 2·9)")
     lesson.check(
@@ -86,13 +81,11 @@ public enum Lesson03Depthwise: Lesson {
     lesson.say()
 
     // MARK: The digit's four maps
-    // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255):
-    // Sobel x, Sobel y, blur and sharpen. Each gets a random 3×3 kernel, normal with
-    // σ = 1/√(K²) = 1/3, as a depthwise layer has before training.
-    let digit = try lesson.lessonDigit()
-    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    // (1, 4, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
+    // The input is lesson 2's four maps of the digit (DigitMaps: pixels scaled to [0, 1],
+    // x/255, through Sobel x, Sobel y, blur and sharpen). Each gets a random 3×3 kernel,
+    // normal with σ = 1/√(K²) = 1/3, as a depthwise layer has before training.
+    let input = try lesson.digitMaps()
+    let (digit, maps) = (input.digit, input.maps)  // maps: (1, 4, 28, 28)
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let depthwise = Conv2DGeometry.depthwise(4, kernel: 3)
     let kernels = Tensor.randomNormal(shape: depthwise.weightShape, std: 1.0 / 3, using: &generator)  // (4, 1, 3, 3)
@@ -120,12 +113,8 @@ public enum Lesson03Depthwise: Lesson {
     lesson.check(
       kernels.storage == lesson2Weights.storage.prefix(36).map { 2 * $0 },
       "one random stream: these kernels are exactly 2 × lesson 2's w[0, 0…3] (σ 1/3 vs 1/6)")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
-    try lesson.write(
-      FeatureMapFigure(
-        title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
-        tiles: HandKernel.allCases.enumerated().map { (label: "c=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "input-maps.png")
+    let (i, j) = input.probe
+    try lesson.write(input.figure(framed: true), as: "input-maps.png")
     try lesson.write(
       FeatureMapFigure(
         title: "Depthwise 3×3 kernels: one per channel (random, seed \(lesson.settings.seed))",
@@ -141,12 +130,7 @@ public enum Lesson03Depthwise: Lesson {
     lesson.say("At row \(i), column \(j) counting from 0 (\(i + 1), \(j + 1) from 1; the digit's strongest edge, as in")
     lesson.say("lesson 2: largest |Sobel x| + |Sobel y|), each output channel is nine terms of its own channel:")
     for c in 0..<4 {
-      let terms = ReferenceConvolution.terms(input: maps, weight: kernels, geometry: depthwise, n: 0, o: c, i: i, j: j)
-      let element = "out[0,\(c),\(i),\(j)]"
-      let filled = FormulaPrinter.writtenOut(terms, result: element)
-      for line in filled.lines { lesson.say("    " + line) }
-      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: c, h: i, w: j], at: element)
-      lesson.check(agreement.holds, agreement.claim)
+      lesson.writeOut(input: maps, weight: kernels, geometry: depthwise, output: out, o: c, i: i, j: j)
     }
     lesson.say()
 

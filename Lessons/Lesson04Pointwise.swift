@@ -60,25 +60,18 @@ public enum Lesson04Pointwise: Lesson {
       ],
       titles: ["w (2×3)", "x (3×4)", "w·x = out (2×4)"])
     { lesson.say("    " + line) }
-    let smallTerms = ReferenceConvolution.terms(
-      input: small, weight: smallWeight, geometry: smallGeometry, n: 0, o: 1, i: 1, j: 0)
-    let smallSum = FormulaPrinter.writtenOut(smallTerms, result: "out[0,1,1,0]")
-    for line in smallSum.lines { lesson.say("    " + line) }
-    let smallAgreement = FormulaPrinter.agreement(
-      sum: smallSum.sum, fast: smallOut[n: 0, c: 1, h: 1, w: 0], at: "out[0,1,1,0]")
-    lesson.check(smallAgreement.holds, smallAgreement.claim)
+    lesson.writeOut(input: small, weight: smallWeight, geometry: smallGeometry, output: smallOut, o: 1, i: 1, j: 0)
     lesson.check(
       smallOut.storage == [0, 1, 2, 3, 0.5, 3, 1.5, 4],
       "by hand: out 0 = c0 − c2 = (0, 1, 2, 3), out 1 = ½·c0 + 2·c1 = (0.5, 3, 1.5, 4)")
     lesson.say()
 
     // MARK: The digit's four maps, mixed into eight
-    // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
+    // The input is lesson 2's four maps of the digit (DigitMaps: pixels scaled to [0, 1],
+    // x/255, through Sobel x, Sobel y, blur and sharpen).
     // The 8×4 weights are random, normal with σ = 1/√C = 1/2.
-    let digit = try lesson.lessonDigit()
-    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    // (1, 4, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
+    let input = try lesson.digitMaps()
+    let (digit, maps) = (input.digit, input.maps)  // maps: (1, 4, 28, 28)
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let pointwise = Conv2DGeometry.pointwise(4, 8)
     let weight = Tensor.randomNormal(shape: pointwise.weightShape, std: 0.5, using: &generator)  // (8, 4, 1, 1)
@@ -100,12 +93,8 @@ public enum Lesson04Pointwise: Lesson {
       streamDifference <= 1e-6,
       "one random stream: these weights are 3 × lesson 2's first 32 (σ 1/2 vs 1/6), "
         + "|Δ| ≤ \(FormulaPrinter.scientific(streamDifference))")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
-    try lesson.write(
-      FeatureMapFigure(
-        title: "Input: the digit through lesson 2's four kernels, 4 channels of 28×28",
-        tiles: HandKernel.allCases.enumerated().map { (label: "c=\($0): \($1.name)", plane: maps.plane(n: 0, c: $0)) },
-        style: .diverging, range: .perTile, scale: 6), as: "input-maps.png")
+    let (i, j) = input.probe
+    try lesson.write(input.figure(framed: false), as: "input-maps.png")
     try lesson.write(
       FeatureMapFigure(
         title: "Pointwise weights as an 8×4 matrix\nrow o = output channel, column c = input channel",
@@ -118,15 +107,10 @@ public enum Lesson04Pointwise: Lesson {
           + "(framed: row \(i), column \(j))",
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
         style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
-    let terms = ReferenceConvolution.terms(input: maps, weight: weight, geometry: pointwise, n: 0, o: 0, i: i, j: j)
-    let element = "out[0,0,\(i),\(j)]"
-    let filled = FormulaPrinter.writtenOut(terms, result: element)
     lesson.say(
       "At row \(i), column \(j) (from 0; the strongest edge, as in lesson 2) output 0 reads 4 channels only:"
     )
-    for line in filled.lines { lesson.say("    " + line) }
-    let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)
-    lesson.check(agreement.holds, agreement.claim)
+    lesson.writeOut(input: maps, weight: weight, geometry: pointwise, output: out, o: 0, i: i, j: j)
     lesson.say()
 
     // All eight outputs at that pixel are w (8×4) times the pixel's column of x.

@@ -90,12 +90,11 @@ public enum Lesson05Separable: Lesson {
     lesson.say()
 
     // MARK: The digit: four maps into eight, in two steps
-    // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
+    // The input is lesson 2's four maps of the digit (DigitMaps: pixels scaled to [0, 1],
+    // x/255, through Sobel x, Sobel y, blur and sharpen).
     // Random weights: depthwise normal σ = 1/3, pointwise normal σ = 1/2.
-    let digit = try lesson.lessonDigit()
-    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    // (1, 4, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
+    let input = try lesson.digitMaps()
+    let (digit, maps) = (input.digit, input.maps)  // maps: (1, 4, 28, 28)
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let step1 = Conv2DGeometry.depthwise(4, kernel: 3)
     let step2 = Conv2DGeometry.pointwise(4, 8)
@@ -119,7 +118,7 @@ public enum Lesson05Separable: Lesson {
     lesson.say("    (weights from seed \(lesson.settings.seed))")
     lesson.say("Weights drawn from normal distributions, mean 0: k with σ = 1/3 (lesson 3's kernels: the same")
     lesson.say("stream restarted from the seed), then p with σ = 1/2 from the draws that follow.")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
+    let (i, j) = input.probe
     try lesson.write(
       FeatureMapFigure(
         title: "Step 1: depthwise 3×3 kernels k, one per channel (random, seed \(lesson.settings.seed))",
@@ -145,21 +144,10 @@ public enum Lesson05Separable: Lesson {
     lesson.say("out[0,0,\(i),\(j)] (indices from 0; the strongest edge, as in lesson 2), every term.")
     lesson.say("Step 1, the four depthwise sums:")
     for c in 0..<4 {
-      let terms = ReferenceConvolution.terms(
-        input: maps, weight: depthwiseWeight, geometry: step1, n: 0, o: c, i: i, j: j)
-      let element = "g[0,\(c),\(i),\(j)]"
-      let filled = FormulaPrinter.writtenOut(terms, result: element)
-      for line in filled.lines { lesson.say("    " + line) }
-      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: g[n: 0, c: c, h: i, w: j], at: element)
-      lesson.check(agreement.holds, agreement.claim)
+      lesson.writeOut("g", input: maps, weight: depthwiseWeight, geometry: step1, output: g, o: c, i: i, j: j)
     }
     lesson.say("Step 2, the pointwise sum over those four values:")
-    let terms = ReferenceConvolution.terms(input: g, weight: pointwiseWeight, geometry: step2, n: 0, o: 0, i: i, j: j)
-    let element = "out[0,0,\(i),\(j)]"
-    let filled = FormulaPrinter.writtenOut(terms, result: element)
-    for line in filled.lines { lesson.say("    " + line) }
-    let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)
-    lesson.check(agreement.holds, agreement.claim)
+    lesson.writeOut(input: g, weight: pointwiseWeight, geometry: step2, output: out, o: 0, i: i, j: j)
     lesson.say()
 
     // MARK: The cost, counted and from the formula

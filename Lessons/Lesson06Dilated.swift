@@ -90,13 +90,9 @@ public enum Lesson06Dilated: Lesson {
     for D in 1...3 {
       let geometry = Conv2DGeometry.depthwise(1, kernel: 3, dilation: D)
       let out = Convolution.forward(input: grid, weight: ones, geometry: geometry)  // (1, 1, 7, 7)
-      let terms = ReferenceConvolution.terms(input: grid, weight: ones, geometry: geometry, n: 0, o: 0, i: 3, j: 3)
       lesson.say(
         "  D = \(D), P = \(geometry.padding): taps \(D) apart, receptive field D·(K−1)+1 = \(geometry.receptiveField)")
-      let filled = FormulaPrinter.writtenOut(terms, result: "out[0,0,3,3]")
-      for line in filled.lines { lesson.say("    " + line) }
-      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: 3, w: 3], at: "out[0,0,3,3]")
-      lesson.check(agreement.holds, agreement.claim)
+      lesson.writeOut(input: grid, weight: ones, geometry: geometry, output: out, o: 0, i: 3, j: 3)
     }
     lesson.say("(Every sum is 9·33 = 297: the grid is linear, so nine taps centred on 33 average to 33.)")
     lesson.say()
@@ -122,15 +118,10 @@ public enum Lesson06Dilated: Lesson {
       lesson.recordExplorable(
         "maps-d\(D)", title: "Sobel x at D = \(D), P = \(geometry.padding): taps \(D) apart", input: x, weight: sobelX,
         geometry: geometry, output: out)
-      let terms = ReferenceConvolution.terms(input: x, weight: sobelX, geometry: geometry, n: 0, o: 0, i: i, j: j)
       lesson.say(
         "  D = \(D): P = D·(K−1)/2 = \(geometry.padding), output ⌊(28 + 2·\(geometry.padding) − \(D)·2 − 1)/1⌋ + 1 = "
           + "\(geometry.outputLength(28)), receptive field \(D)·2 + 1 = \(geometry.receptiveField)")
-      let element = "out[0,0,\(i),\(j)]"
-      let filled = FormulaPrinter.writtenOut(terms, result: element)
-      for line in filled.lines { lesson.say("    " + line) }
-      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)
-      lesson.check(agreement.holds, agreement.claim)
+      let terms = lesson.writeOut(input: x, weight: sobelX, geometry: geometry, output: out, o: 0, i: i, j: j)
       lesson.check(out.shape == x.shape, "P = \(geometry.padding) keeps the 28×28 size")
       dilatedMaps.append(out)
       taps.append(Set(terms.map { [$0.row, $0.column] }))

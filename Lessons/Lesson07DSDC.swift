@@ -102,13 +102,12 @@ public enum Lesson07DSDC: Lesson {
     lesson.say()
 
     // MARK: The module on the digit's four maps
-    // The input is lesson 2's four maps of the digit (pixels scaled to [0, 1], x/255).
+    // The input is lesson 2's four maps of the digit (DigitMaps: pixels scaled to [0, 1],
+    // x/255, through Sobel x, Sobel y, blur and sharpen).
     // Weights and biases start as PyTorch's do: uniform in ±1/√fan_in, where fan_in
     // is the number of inputs one output reads (K² = 9 depthwise, C = 4 pointwise).
-    let digit = try lesson.lessonDigit()
-    let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
-    // (1, 4, 28, 28)
-    let maps = Convolution.forward(input: x, weight: HandKernel.bank, geometry: .standard(1, 4, kernel: 3))
+    let input = try lesson.digitMaps()
+    let (digit, maps) = (input.digit, input.maps)  // maps: (1, 4, 28, 28)
     let (C, N, K, D) = (4, 8, 3, 2)
     let depthwise = Conv2DGeometry(
       inChannels: C, outChannels: C, kernel: K,
@@ -141,7 +140,7 @@ public enum Lesson07DSDC: Lesson {
     lesson.say("Weights and biases drawn uniformly from [−1/√fan_in, 1/√fan_in), as PyTorch starts nn.Conv2d:")
     lesson.say("k and b within ±1/3 (fan_in = K² = 9), p and b' within ±1/2 (fan_in = C = 4); the stream is")
     lesson.say("restarted from the seed, as in every lesson.")
-    let (i, j) = ProbePosition.strongestEdge(in: x)
+    let (i, j) = input.probe
     try lesson.write(
       FeatureMapFigure(
         title: "Step 1: depthwise 3×3 kernels at D = 2, drawn as the 5×5 kernels they act like",
@@ -177,22 +176,13 @@ public enum Lesson07DSDC: Lesson {
     lesson.say("out[0,0,\(i),\(j)] (indices from 0; the strongest edge, as in lesson 2), every term.")
     lesson.say("Step 1, four dilated depthwise sums with their biases:")
     for c in 0..<C {
-      let terms = ReferenceConvolution.terms(
-        input: maps, weight: depthwiseWeight, geometry: depthwise, n: 0, o: c, i: i, j: j)
-      let element = "g[0,\(c),\(i),\(j)]"
-      let filled = FormulaPrinter.writtenOut(terms, bias: depthwiseBias.storage[c], result: element)
-      for line in filled.lines { lesson.say("    " + line) }
-      let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: g[n: 0, c: c, h: i, w: j], at: element)
-      lesson.check(agreement.holds, agreement.claim)
+      lesson.writeOut(
+        "g", input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise, output: g, o: c, i: i,
+        j: j)
     }
     lesson.say("Step 2, pointwise over those four values, plus its bias:")
-    let terms = ReferenceConvolution.terms(
-      input: g, weight: pointwiseWeight, geometry: pointwise, n: 0, o: 0, i: i, j: j)
-    let element = "out[0,0,\(i),\(j)]"
-    let filled = FormulaPrinter.writtenOut(terms, bias: pointwiseBias.storage[0], result: element)
-    for line in filled.lines { lesson.say("    " + line) }
-    let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: out[n: 0, c: 0, h: i, w: j], at: element)
-    lesson.check(agreement.holds, agreement.claim)
+    lesson.writeOut(
+      input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise, output: out, o: 0, i: i, j: j)
     // A pointwise step "dilated" by 2 reads exactly what the plain one reads.
     let dilatedPointwise = Conv2DGeometry(inChannels: C, outChannels: N, kernel: 1, dilation: 2)
     let unchanged = Convolution.forward(

@@ -96,8 +96,8 @@ public enum Lesson08Training: Lesson {
     // up to 10°, label smoothing 0.1, 9 epochs. The model reported is the last epoch's.
     var recipe = TrainingRecipe()
     recipe.seed = lesson.settings.seed
-    if let epochs = lesson.settings.options["epochs"].flatMap(Int.init) { recipe.epochs = epochs }
-    if let limit = lesson.settings.options["train-limit"].flatMap(Int.init) { recipe.trainLimit = limit }
+    if let epochs = lesson.settings.epochs { recipe.epochs = epochs }
+    if let limit = lesson.settings.trainLimit { recipe.trainLimit = limit }
     let folder = lesson.settings.outputDirectory.appendingPathComponent("train")
     let session = try TrainingSession(recipe: recipe, folder: folder)
     session.say = { lesson.say($0.hasPrefix("⚠") ? $0 : "  " + $0) }  // warnings start the line
@@ -154,7 +154,6 @@ public enum Lesson08Training: Lesson {
 
     // MARK: Next
     // A quick run (--epochs, --train-limit) is followed by the recipe's own settings.
-    let quick = lesson.settings.options["epochs"] != nil || lesson.settings.options["train-limit"] != nil
     let defaults = TrainingRecipe()
     let fullRun = LessonTry.options(
       [], "the default recipe: \(defaults.epochs) epochs of all \(Format.grouped(try lesson.trainSet().count)) images")
@@ -162,7 +161,7 @@ public enum Lesson08Training: Lesson {
       open: ["curves.png", "confusion.png", "depthwise-kernels.png", "activations.png"].map {
         session.folder.appendingPathComponent($0)
       },
-      try: (quick ? [fullRun] : []) + [
+      try: (lesson.settings.setsTrainingBudget ? [fullRun] : []) + [
         .command(["predict", "my-digit.png"], carrying: ["--output"], "your own digit, classified by this model"),
         .command(["evaluate"], "its accuracy per class and its confusion matrix"),
       ],

@@ -20,6 +20,10 @@ public enum Lesson09Compare: Lesson {
     articleSection: "§1.3, §2.3, §2.4",
     summary: "five sibling networks trained alike; cost, speed, accuracy, receptive fields; a verdict per claim")
 
+  /// The lesson's training budget per run unless `--epochs` or `--train-limit` say
+  /// otherwise: 2 epochs of the first 6,000 training images.
+  public static let budget = (epochs: 2, trainLimit: 6_000)
+
   public static func run(_ lesson: LessonContext) throws {
     // MARK: The claims
     // Quoted from the article; each is tested below.
@@ -59,8 +63,8 @@ public enum Lesson09Compare: Lesson {
     // recipe otherwise. `--epochs` and `--train-limit` change it; `dsdc compare` runs any
     // budget. Learning curves use the first 1,000 test images, final accuracies 5,000.
     var recipe = TrainingRecipe()
-    recipe.epochs = lesson.settings.options["epochs"].flatMap(Int.init) ?? 2
-    recipe.trainLimit = lesson.settings.options["train-limit"].flatMap(Int.init) ?? 6_000
+    recipe.epochs = lesson.settings.epochs ?? budget.epochs
+    recipe.trainLimit = lesson.settings.trainLimit ?? budget.trainLimit
     let seeds = (0..<3).map { lesson.settings.seed + UInt64($0) }
     let settings = ComparisonSettings(
       variants: variants, seeds: seeds, recipe: recipe, curveTestLimit: 1_000,

@@ -43,7 +43,7 @@ public enum Lesson10FineTuning: Lesson {
     lesson.say("Parent: \(parentURL.path), scored now on MNIST's \(Format.grouped(mnistTest.count)) test digits.")
     for line in FineTuningConclusions.wrapped(readiness.line) { lesson.say(line) }
     let task = FineTuningTask.fashionMNIST
-    let dataDirectory = task.resolve(option: lesson.settings.options["finetune-data"])
+    let dataDirectory = task.resolve(option: lesson.settings.fineTuneData)
     let train = try task.loadSplit(.train, directory: dataDirectory)
     let test = try task.loadSplit(.test, directory: dataDirectory)
     lesson.say("New task: \(task.title) from \(dataDirectory.path) — \(Format.grouped(train.count)) training and")

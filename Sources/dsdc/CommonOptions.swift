@@ -47,7 +47,12 @@ struct CommonOptions: ParsableArguments {
   /// `--sample`, or the default lesson digit.
   var sample: Int { sampleOption ?? LessonSettings.defaultSample }
 
-  @Option(name: .long, help: "Seed of every random choice: initial weights, shuffling, augmentation. (default: 0)")
+  @Option(
+    name: .long,
+    help: """
+      Seed of every random choice: initial weights, shuffling, augmentation. \
+      (default: \(LessonSettings.defaultSeed))
+      """)
   var seed: UInt64?
 
   func validate() throws {
@@ -58,10 +63,12 @@ struct CommonOptions: ParsableArguments {
   var output: String { outputOption.output }
   var outputDirectory: URL { outputOption.outputDirectory }
 
-  func lessonSettings(dataDirectory: URL, options: [String: String] = [:], image: String? = nil) -> LessonSettings {
+  /// The lessons' settings from these options (the training lessons' knobs left at
+  /// their defaults), reading the data in `dataDirectory`.
+  func lessonSettings(dataDirectory: URL, image: String? = nil) -> LessonSettings {
     var settings = LessonSettings(
-      dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, image: image, seed: seed ?? 0,
-      options: options)
+      dataDirectory: dataDirectory, outputDirectory: outputDirectory, sample: sample, image: image,
+      seed: seed ?? LessonSettings.defaultSeed)
     settings.program = ToolInvocation.current.prefix
     return settings
   }

@@ -34,13 +34,11 @@ struct DSDCCommand: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
-    } catch {
+    } catch let error as any OneLineError {
       // The library's and the tool's own errors (bad data, images, checkpoints, folders,
       // refused flags) already read as one line naming the file and the fix.
-      let errorType = String(reflecting: type(of: error))
-      if errorType.hasPrefix("DSDC.") || errorType.hasPrefix("dsdc.") {
-        fail(String(describing: error))
-      }
+      fail(error.description)
+    } catch {
       let code = exitCode(for: error)
       if code == .success {
         // --help and --version land here: print what ArgumentParser would.

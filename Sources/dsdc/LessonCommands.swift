@@ -60,7 +60,7 @@ struct LessonCommand: ParsableCommand {
     guard let lesson = all.first(where: { $0.info.number == number }) else {
       throw LessonError.unknownLesson(number: number, available: all.first!.info.number...all.last!.info.number)
     }
-    let context = try digit.context(common: common, options: training.options)
+    let context = try digit.context(common: common, training: training)
     try OutputFolder.create(common.outputDirectory)
     context.progressLine = ProgressLine.update
     context.printer = emit
@@ -92,7 +92,7 @@ struct LessonsCommand: ParsableCommand {
 
   func run() throws {
     try checkFineTuningData()
-    let context = try digit.context(common: common, options: training.options)
+    let context = try digit.context(common: common, training: training)
     try OutputFolder.create(common.outputDirectory)
     context.progressLine = ProgressLine.update
     context.printer = emit
@@ -112,7 +112,7 @@ extension LessonsCommand {
     guard (through ?? Int.max) >= lesson else { return }
     let task = FineTuningTask.fashionMNIST
     do {
-      _ = try task.loadSplit(.test, directory: task.resolve(option: training.options["finetune-data"]))
+      _ = try task.loadSplit(.test, directory: task.resolve(option: training.finetuneData))
     } catch {
       throw ToolError.lessonCannotRun(
         lesson: lesson, reason: "\(error)",
@@ -132,11 +132,12 @@ struct LessonDigitOptions: ParsableArguments {
   var image: String?
 
   /// The run's context; with `--image`, the picture is read and checked before any lesson starts.
-  func context(common: CommonOptions, options: [String: String]) throws -> LessonContext {
+  func context(common: CommonOptions, training: LessonTrainingOptions) throws -> LessonContext {
     if image != nil && common.sampleOption != nil { throw LessonError.imageAndSample }
     let data = try common.dataOption.locate()
-    let context = LessonContext(
-      settings: common.lessonSettings(dataDirectory: data.directory, options: options, image: image))
+    var settings = common.lessonSettings(dataDirectory: data.directory, image: image)
+    training.apply(to: &settings)
+    let context = LessonContext(settings: settings)
     if image != nil { _ = try context.lessonDigit() }
     DataOption.announce(data)
     return context
@@ -149,15 +150,19 @@ struct LessonDigitOptions: ParsableArguments {
 struct LessonTrainingOptions: ParsableArguments {
   @Option(
     name: .long,
-    help: "Training epochs of lessons 8 and 9, 1…1000. (default: \(TrainingRecipe().epochs) in lesson 8, 2 in lesson 9)"
-  )
+    help: """
+      Training epochs of lessons 8 and 9, \(RecipeLimits.epochs.help). \
+      (default: \(TrainingRecipe().epochs) in lesson 8, \(Lesson09Compare.budget.epochs) in lesson 9)
+      """)
   var epochs: Int?
 
   @Option(
     name: .customLong("train-limit"),
     help: ArgumentHelp(
-      "Lessons 8 and 9 train on the first N training images only, 2…10,000,000. "
-        + "(default: all in lesson 8, 6,000 in lesson 9)", valueName: "n"))
+      """
+      Lessons 8 and 9 train on the first N training images only, \(RecipeLimits.trainLimit.help). \
+      (default: all in lesson 8, \(Format.grouped(Lesson09Compare.budget.trainLimit)) in lesson 9)
+      """, valueName: "n"))
   var trainLimit: Int?
 
   @Option(
@@ -173,11 +178,10 @@ struct LessonTrainingOptions: ParsableArguments {
     try checkBounds(trainLimit, "--train-limit", RecipeLimits.trainLimit)
   }
 
-  var options: [String: String] {
-    var result: [String: String] = [:]
-    if let epochs { result["epochs"] = String(epochs) }
-    if let trainLimit { result["train-limit"] = String(trainLimit) }
-    if let finetuneData { result["finetune-data"] = finetuneData }
-    return result
+  /// Passes the knobs given on to the lessons.
+  func apply(to settings: inout LessonSettings) {
+    settings.epochs = epochs
+    settings.trainLimit = trainLimit
+    settings.fineTuneData = finetuneData
   }
 }

@@ -42,7 +42,7 @@ struct CheckpointOption: ParsableArguments {
 }
 
 /// The tool's own refusals, each one line naming the problem and the fix.
-enum ToolError: Error, CustomStringConvertible {
+enum ToolError: OneLineError {
   /// No `--checkpoint` and no trained model in the output folder.
   case noTrainedModel(path: String, train: String)
   /// A lesson of the run cannot start (its dataset is missing): said before the first lesson.

@@ -19,12 +19,7 @@ enum ResumePolicy {
     try differs("--batch-size", options.batchSize.map(String.init), String(saved.batchSize))
     try differs("--lr", options.lr.map { "\($0)" }, "\(saved.learningRate)")
     try differs("--weight-decay", options.weightDecay.map { "\($0)" }, "\(saved.weightDecay)")
-    let savedOptimizer: String
-    switch saved.optimizer {
-    case .adamW: savedOptimizer = "adamw"
-    case .sgd: savedOptimizer = "sgd"
-    }
-    try differs("--optimizer", options.optimizer, savedOptimizer)
+    try differs("--optimizer", options.optimizer?.rawValue, OptimizerOption(saved.optimizer).rawValue)
     try differs("--train-limit", options.trainLimit.map(String.init), saved.trainLimit.map(String.init) ?? "all images")
     try differs("--no-augment", options.noAugment ? "given" : nil, saved.augmentation == nil ? "given" : "not given")
     try differs("--label-smoothing", options.labelSmoothing.map { "\($0)" }, "\(saved.labelSmoothing)")
@@ -36,7 +31,7 @@ enum ResumePolicy {
 }
 
 /// A flag that `dsdc train --resume` refuses (see `ResumePolicy`).
-enum ResumeError: Error, CustomStringConvertible {
+enum ResumeError: OneLineError {
   /// The flag's value differs from the resumed run's recipe.
   case flagDiffers(flag: String, given: String, recorded: String)
   /// `--epochs` asks for fewer epochs than the run has finished.

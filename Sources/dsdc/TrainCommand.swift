@@ -2,83 +2,6 @@ import ArgumentParser
 import DSDC
 import Foundation
 
-/// Training knobs shared by `dsdc train` and the training lesson.
-struct RecipeOptions: ParsableArguments {
-  @Option(name: .long, help: "Passes over the training set, 1…1000. (default: \(TrainingRecipe().epochs))")
-  var epochs: Int?
-
-  @Option(
-    name: .customLong("batch-size"),
-    help: "Images per optimisation step, 2…512. (default: \(TrainingRecipe().batchSize))")
-  var batchSize: Int?
-
-  @Option(name: .long, help: "Peak learning rate. (default: 3e-3 for AdamW, 0.1 for SGD)")
-  var lr: Double?
-
-  @Option(name: .customLong("weight-decay"), help: "Weight decay. (default: 0.05 for AdamW, 5e-4 for SGD)")
-  var weightDecay: Double?
-
-  @Option(name: .long, help: "Optimiser: adamw, or sgd (SGD with Nesterov momentum 0.9). (default: adamw)")
-  var optimizer: String?
-
-  @Option(
-    name: .customLong("train-limit"),
-    help: ArgumentHelp("Train on the first N images only, 2…10,000,000, for quick runs. (default: all)", valueName: "n")
-  )
-  var trainLimit: Int?
-
-  @Flag(
-    name: .customLong("no-augment"),
-    help: "Train on the images unchanged, without the random shifts of up to 2 pixels and rotations of up to 10°.")
-  var noAugment = false
-
-  @Option(
-    name: .customLong("label-smoothing"),
-    help:
-      "Label smoothing ε of the training loss; 0 is plain cross-entropy. (default: \(TrainingRecipe().labelSmoothing))")
-  var labelSmoothing: Double?
-
-  @Option(
-    name: .long,
-    help: "Worker threads, 1…64; the same count gives bit-identical results. (default: \(TrainingRecipe().threads))")
-  var threads: Int?
-
-  func validate() throws {
-    try checkBounds(epochs, "--epochs", RecipeLimits.epochs)
-    try checkBounds(batchSize, "--batch-size", RecipeLimits.batchSize)
-    if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be in (0, 10), got \(lr)") }
-    if let weightDecay, !(weightDecay >= 0 && weightDecay < 1) {
-      throw ValidationError("--weight-decay must be in [0, 1), got \(weightDecay)")
-    }
-    try checkBounds(trainLimit, "--train-limit", RecipeLimits.trainLimit)
-    if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
-      throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
-    }
-    if let optimizer, !["adamw", "sgd"].contains(optimizer) {
-      throw ValidationError("--optimizer must be adamw or sgd, got \(optimizer)")
-    }
-    try checkBounds(threads, "--threads", RecipeLimits.threads)
-  }
-  func recipe(seed: UInt64) -> TrainingRecipe {
-    var recipe = TrainingRecipe()
-    recipe.seed = seed
-    if let threads { recipe.threads = threads }
-    if let epochs { recipe.epochs = epochs }
-    if let batchSize { recipe.batchSize = batchSize }
-    if optimizer == "sgd" {
-      recipe.optimizer = .sgd()
-      recipe.learningRate = 0.1
-      recipe.weightDecay = 5e-4
-    }
-    if let lr { recipe.learningRate = lr }
-    if let weightDecay { recipe.weightDecay = weightDecay }
-    recipe.trainLimit = trainLimit
-    if noAugment { recipe.augmentation = nil }
-    if let labelSmoothing { recipe.labelSmoothing = labelSmoothing }
-    return recipe
-  }
-}
-
 /// `dsdc train`.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -121,7 +44,8 @@ struct TrainCommand: ParsableCommand {
       }
       session = try TrainingSession(resuming: state, folder: folder, epochs: recipe.epochs, threads: recipe.threads)
     } else {
-      session = try TrainingSession(recipe: recipe.recipe(seed: common.seed ?? 0), folder: folder)
+      let seed = common.seed ?? LessonSettings.defaultSeed
+      session = try TrainingSession(recipe: recipe.recipe(seed: seed), folder: folder)
     }
     let data = try common.dataOption.locate()
     let dataDirectory = data.directory

@@ -7,7 +7,6 @@ struct AtomicFileTests {
   @Test("a write replaces the file whole and leaves no temporary file beside it")
   func replaceLeavesOnlyTheFile() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("model.safetensors").path
     try AtomicFile.replace(path, with: [1, 2, 3])
     try AtomicFile.replace(path, with: [4, 5])
@@ -27,7 +26,6 @@ struct AtomicFileTests {
   @Test("leftovers of a killed write are removed; other files, even similar names, stay")
   func leftoversAreRemoved() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("checkpoint.safetensors").path
     let keep = [
       "checkpoint.safetensors", "model.safetensors", ".model.safetensors.tmp-0123456789abcdef",

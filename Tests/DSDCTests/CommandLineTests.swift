@@ -73,7 +73,6 @@ struct CommandLineTests {
   /// this build); elsewhere, the path the tool was started by. The output folder is kept.
   @Test func noArgumentsListsLessonsAndNextCommand() throws {
     let dir = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
     let tool = try #require(toolURL())
     let swiftRun = try swiftRunPrefix()
     let inPackage = try runTool(["--output", dir.path])
@@ -160,7 +159,6 @@ struct CommandLineTests {
   @Test func aTinyDatasetFailsLessonChecksNamingTheData() throws {
     let data = try makeTinyDataFolder()
     let output = try makeTemporaryDirectory()
-    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let result = try runTool(["lesson", "1", "--data", data.path, "--output", output.path, "--sample", "3"])
     #expect(result.status == 1)
     #expect(
@@ -186,7 +184,6 @@ struct CommandLineTests {
   @Test func theDataFolderIsFoundFromAnyFolderAndNamed() throws {
     let dir = try makeTemporaryDirectory()
     let data = try makeTinyDataFolder()
-    defer { for url in [dir, data] { try? FileManager.default.removeItem(at: url) } }
     let mnist = repositoryRoot.appendingPathComponent("Data/mnist").standardizedFileURL.path
     let found = try runTool(["data"], in: dir, environment: ["DSDC_DATA": nil])
     #expect(found.status == 0, "\(found.stderr)")

@@ -52,7 +52,6 @@ struct DataLocationTests {
 
   @Test func theOptionComesFirstAndIsTakenAsGivenRelativeToTheWorkingFolder() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     let found = try DataLocation.locate(
       option: "no/such",
       in: tree.surroundings(
@@ -64,7 +63,6 @@ struct DataLocationTests {
 
   @Test func theEnvironmentVariableComesNext() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     let found = try DataLocation.locate(
       option: nil, in: tree.surroundings(environment: ["DSDC_DATA": "../empty"], in: "here", executable: "bin/dsdc"))
     #expect(found.directory.path == tree.path("empty"))
@@ -74,7 +72,6 @@ struct DataLocationTests {
 
   @Test func thenDataMnistInTheWorkingFolderEvenWithAnEmptyVariable() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     let found = try DataLocation.locate(
       option: nil, in: tree.surroundings(environment: ["DSDC_DATA": ""], in: "here", executable: "bin/dsdc"))
     #expect(found.directory.path == tree.path("here/Data/mnist"))
@@ -85,7 +82,6 @@ struct DataLocationTests {
   /// (`bin/dsdc` points into `package/.build`).
   @Test func thenThePackageTheExecutableWasBuiltIn() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     for executable in ["bin/dsdc", "package/.build/x86_64/release/dsdc"] {
       let found = try DataLocation.locate(option: nil, in: tree.surroundings(in: "empty", executable: executable))
       #expect(found.directory.path == tree.path("package/Data/mnist"), "\(executable)")
@@ -96,7 +92,6 @@ struct DataLocationTests {
   /// A package without `Data/mnist` above the executable does not stop the search.
   @Test func thenThePackageTheSourceWasCompiledFrom() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     for executable in ["elsewhere/dsdc", "bare/.build/release/dsdc", nil] {
       let found = try DataLocation.locate(option: nil, in: tree.surroundings(in: "empty", executable: executable))
       #expect(found.directory.path == tree.path("source/Data/mnist"), "\(String(describing: executable))")
@@ -106,7 +101,6 @@ struct DataLocationTests {
 
   @Test func nothingFoundIsOneLineNamingWhereItLookedAndTheFix() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     let error = #expect(throws: DataLocationError.self) {
       try DataLocation.locate(
         option: nil, in: tree.surroundings(in: "empty", executable: "elsewhere/dsdc", source: "bare/Sources/x.swift"))
@@ -128,7 +122,6 @@ struct DataLocationTests {
 
   @Test func anEmptyOptionIsRefused() throws {
     let tree = try Tree()
-    defer { try? FileManager.default.removeItem(at: tree.root) }
     #expect(throws: DataLocationError.emptyOption) {
       try DataLocation.locate(option: "", in: tree.surroundings(in: "here", executable: nil))
     }

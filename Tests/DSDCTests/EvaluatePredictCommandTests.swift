@@ -61,7 +61,6 @@ struct EvaluatePredictCommandTests {
   @Test func evaluateCountsPrecisionRecallAndJSON() throws {
     let data = try makeTinyDataFolder()
     let folder = try makeTemporaryDirectory()
-    defer { for url in [data, folder] { try? FileManager.default.removeItem(at: url) } }
     let checkpoint = try Self.constantModel(3, in: folder)
     let labels = try MNISTDataset.loadSplit(.test, directory: data).labels.map(Int.init)
     let counts = (0..<10).map { c in labels.filter { $0 == c }.count }
@@ -127,7 +126,6 @@ struct EvaluatePredictCommandTests {
   /// before anything is written.
   @Test func predictWritesOneFolderPerPictureAndShowsTheInput() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let checkpoint = try Self.constantModel(7, in: folder)
     try FileManager.default.createDirectory(
       at: folder.appendingPathComponent("other"), withIntermediateDirectories: true)
@@ -180,7 +178,6 @@ struct EvaluatePredictCommandTests {
   /// the user's --output.
   @Test func theMissingModelHintFitsHowDsdcWasStarted() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let tool = try #require(toolURL())
     let byPath = try runTool(["evaluate", "--output", "runs"], in: folder)
     #expect(byPath.status == 1)

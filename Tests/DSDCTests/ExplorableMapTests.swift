@@ -99,11 +99,7 @@ struct ExplorableMapTests {
   func lessonsRecordEveryOutputMap(number: Int, maps: Int) throws {
     let lesson = try #require(LessonOutputTests.lessons[number])
     let output = try makeTemporaryDirectory()
-    let context = LessonContext(
-      settings: LessonSettings(
-        dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
-    context.printer = { _ in }
-    try context.run(lesson)
+    _ = try runLesson(lesson, .mnist(output: output))
     let file = try ExploreFile.load(
       from: output.appendingPathComponent(lesson.info.folderName).appendingPathComponent(ExploreFile.fileName))
     #expect(file.maps.count == maps)

@@ -69,7 +69,6 @@ struct FineTuningTests {
 
   @Test func pointwiseRandomRedrawsOnlyTheSpatialFiltersAndKeepsThemFrozen() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let parentURL = try Self.parent(in: folder)
     let parent = try TrainingCheckpoint.loadModel(from: parentURL).model
     let run = try FineTuningRun(parent: parentURL, strategy: .pointwiseRandom, recipe: Self.recipe(epochs: 2))
@@ -101,7 +100,6 @@ struct FineTuningTests {
 
   @Test func headBNReestimatesTheStatisticsOnceThenTrainsOnlyTheClassifier() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let parentURL = try Self.parent(in: folder)
     let parent = try TrainingCheckpoint.loadModel(from: parentURL).model
     let statistics = { (model: DSDCNet) in model.batchNorms.flatMap { $0.runningMean.storage + $0.runningVar.storage } }
@@ -127,7 +125,6 @@ struct FineTuningTests {
 
   @Test func aPerEpochSubsetLeavesTheFinalScoreToTheWholeTestSet() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let parentURL = try Self.parent(in: folder)
     let (train, test) = (TinyNet.images(count: 32, seed: 16), TinyNet.images(count: 30, seed: 17))
     let run = try FineTuningRun(parent: parentURL, strategy: .full, recipe: Self.recipe(epochs: 2))
@@ -162,7 +159,6 @@ struct FineTuningTests {
 
   @Test func fineTuningASyntheticIDXSetImprovesAndRoundTrips() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let parentURL = try Self.parent(in: folder)
     // The new task: the same squares, labels shifted by 3 (a new meaning for each position).
     var (train, test) = (TinyNet.images(count: 48, seed: 21), TinyNet.images(count: 20, seed: 22))
@@ -232,7 +228,6 @@ struct FineTuneCommandTests {
 
   @Test func missingDatasetNamesFolderAndPackageAndWritesNothing() throws {
     let dir = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
     let result = try runTool(["finetune", "--finetune-data", "/nonexistent/fashion", "--output", dir.path])
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("error: Fashion-MNIST not found in /nonexistent/fashion"))

@@ -27,7 +27,6 @@ func folderContents(_ folder: URL) throws -> [String: Data] {
 struct FolderLockTests {
   @Test func aSecondLockIsRefusedNamingTheHolderAndReleaseFreesIt() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let first = try FolderLock(folder)
     let error = #expect(throws: FolderLockError.self) { _ = try FolderLock(folder) }
     #expect(error?.description.contains("pid \(getpid())") == true, "\(String(describing: error))")
@@ -49,7 +48,6 @@ struct FolderLockTests {
   @Test func aTrainingRunRefusesAFolderInUseAndChangesNothing() throws {
     let data = try makeTinyDataFolder()
     let output = try makeTemporaryDirectory()
-    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let folder = output.appendingPathComponent("train")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let holder = try FolderLock(folder)
@@ -70,7 +68,6 @@ struct FolderLockTests {
   @Test func twoConcurrentRunsNeverMixAFolder() throws {
     let data = try makeTinyDataFolder()
     let output = try makeTemporaryDirectory()
-    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let runs = try ["1", "2"].map { seed in
       try startTool([
         "train", "--data", data.path, "--output", output.path, "--epochs", "4", "--batch-size", "16",

@@ -47,13 +47,10 @@ struct LessonDigitTests {
     let folder = try makeTemporaryDirectory()
     let (url, _) = try Self.writeDigitPicture(in: folder)
     let output = folder.appendingPathComponent("Output")
-    let context = LessonContext(
-      settings: LessonSettings(
-        dataDirectory: folder.appendingPathComponent("no-data"), outputDirectory: output, image: url.path))
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
     // Lesson 6 needs no dataset at all with --image: it must not touch the (missing) data folder.
-    try context.run(Lesson06Dilated.self)
+    let (context, lines) = try runLesson(
+      Lesson06Dilated.self,
+      LessonSettings(dataDirectory: folder.appendingPathComponent("no-data"), outputDirectory: output, image: url.path))
     #expect(context.failedChecks.isEmpty, "\(context.failedChecks)")
     #expect(lines.contains { $0.hasPrefix("Your picture my-digit.png, pixels scaled to [0, 1]") })
     // The strongest edge the lesson writes out is the picture's, not test image 8's.

@@ -55,13 +55,9 @@ struct LessonNextTests {
   @Test func commandsCarryTheRunsSettings() throws {
     let data = try makeTinyDataFolder()
     let folder = try makeTemporaryDirectory()
-    defer { for url in [data, folder] { try? FileManager.default.removeItem(at: url) } }
     let output = folder.appendingPathComponent("My Output")
-    let context = LessonContext(
-      settings: LessonSettings(dataDirectory: data, outputDirectory: output, sample: 3, seed: 5))
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
-    try context.run(NextProbeLesson.self)
+    let (context, lines) = try runLesson(
+      NextProbeLesson.self, LessonSettings(dataDirectory: data, outputDirectory: output, sample: 3, seed: 5))
 
     let test = try context.testSet()
     let (d, o) = (data.path, "'\(output.path)'")
@@ -84,10 +80,7 @@ struct LessonNextTests {
     let output = try makeTemporaryDirectory()
     var settings = LessonSettings(dataDirectory: data, outputDirectory: output)
     settings.program = ["swift", "run", "-c", "release", "dsdc"]
-    let context = LessonContext(settings: settings)
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
-    try context.run(NextProbeLesson.self)
+    let (_, lines) = try runLesson(NextProbeLesson.self, settings)
     let commands = Self.commands(lines)
     #expect(commands.last?.hasPrefix("swift run -c release dsdc lesson 43 ") == true, "\(commands)")
     #expect(!commands.contains { $0.hasPrefix("dsdc ") }, "\(commands)")
@@ -99,17 +92,13 @@ struct LessonNextTests {
   @Test func defaultsAreLeftOut() throws {
     let data = try makeTinyDataFolder()
     let folder = try makeTemporaryDirectory()
-    defer { for url in [data, folder] { try? FileManager.default.removeItem(at: url) } }
     // A dark square on white: a "digit" that stands out from its background.
     let picture = folder.appendingPathComponent("digit.png")
     let pixels = (0..<28 * 28).map { ($0 / 28) % 20 > 6 && ($0 % 28) % 20 > 6 ? UInt8(0) : UInt8(255) }
     try PNGFile.write(RasterImage(width: 28, height: 28, channels: 1, pixels: pixels), to: picture.path)
     let output = folder.appendingPathComponent("out")
-    let context = LessonContext(
-      settings: LessonSettings(dataDirectory: data, outputDirectory: output, image: picture.path))
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
-    try context.run(NextProbeLesson.self)
+    let (_, lines) = try runLesson(
+      NextProbeLesson.self, LessonSettings(dataDirectory: data, outputDirectory: output, image: picture.path))
     let commands = Self.commands(lines)
     #expect(!commands.contains { $0.contains("my-digit.png") })
     #expect(commands.contains("# test image 3, instead of your picture"))

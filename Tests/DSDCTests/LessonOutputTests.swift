@@ -68,14 +68,7 @@ struct LessonOutputTests {
   func lessonPrintsChecksAndWrites(_ expected: Expectation) throws {
     let lesson = try #require(Self.lessons[expected.number])
     let output = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: output) }
-    let context = LessonContext(
-      settings: LessonSettings(
-        dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
-
-    try context.run(lesson)
+    let (context, lines) = try runLesson(lesson, .mnist(output: output))
 
     #expect(context.failedChecks.isEmpty, "failed checks: \(context.failedChecks)")
     #expect(!lines.contains { $0.hasPrefix("  ✗") })
@@ -118,13 +111,7 @@ struct LessonOutputTests {
   /// wide), fits every line in 100 columns, and names its pictures and lesson 2 at the end.
   @Test func lessonOneFitsAndEndsWithNext() throws {
     let output = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: output) }
-    let context = LessonContext(
-      settings: LessonSettings(
-        dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output))
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
-    try context.run(Lesson01MNIST.self)
+    let (context, lines) = try runLesson(Lesson01MNIST.self, .mnist(output: output))
     #expect(context.failedChecks.isEmpty)
     for line in lines {
       #expect(DisplayWidth.of(line) <= LessonContext.lineWidth, "\(DisplayWidth.of(line)) columns: \(line)")

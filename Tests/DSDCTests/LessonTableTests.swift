@@ -18,11 +18,8 @@ struct LessonTableTests {
   /// how wide it is and where it went.
   @Test func wideTableGoesToAFile() throws {
     let output = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: output) }
-    let context = LessonContext(settings: LessonSettings(dataDirectory: output, outputDirectory: output))
-    var lines: [String] = []
-    context.printer = { lines.append($0) }
-    try context.run(TableProbeLesson.self)
+    let (context, lines) = try runLesson(
+      TableProbeLesson.self, LessonSettings(dataDirectory: output, outputDirectory: output))
     let wide = output.appendingPathComponent("41-table/wide.txt")
     #expect(lines.contains("    a  b") && lines.contains("    1  2"))
     #expect(lines.contains("  (the table is 122 columns wide, more than the 100 of a line)"))

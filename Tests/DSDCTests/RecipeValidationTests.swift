@@ -78,7 +78,6 @@ struct RecipeValidationTests {
   /// A weights file with a hostile recipe or configuration, loaded as `dsdc evaluate` does.
   @Test func aCheckpointWithBadMetadataIsRefusedNamingTheKey() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let model = TinyNet.model()
     let trainer = Trainer(model: model, recipe: TrainingRecipe(), generator: SeededGenerator(seed: 1))
     var metadata = trainer.state().metadata
@@ -101,7 +100,6 @@ struct RecipeValidationTests {
   ])
   func impossibleWeightsAreRefusedByName(name: String, value: Float, words: String) throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let model = TinyNet.model()
     let trainer = Trainer(model: model, recipe: TrainingRecipe(), generator: SeededGenerator(seed: 1))
     var state = trainer.state()

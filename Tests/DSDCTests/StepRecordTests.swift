@@ -110,7 +110,6 @@ struct StepRecordTests {
 
   @Test func aMissingOrOddFileIsAnErrorNotATrap() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     #expect(throws: StepLogError.unreadable(reason: "there is no such file")) {
       try StepLog.load(from: folder.appendingPathComponent("steps.csv"))
     }

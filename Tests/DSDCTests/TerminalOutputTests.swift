@@ -82,7 +82,6 @@ struct TerminalOutputTests {
   /// (lesson.json, the report page) holds the same lines without a single escape code.
   @Test func coloursReachTheTerminalOnly() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let run = try runToolOnTerminal(["lesson", "3", "--output", folder.path], environment: Self.environment())
     #expect(run.status == 0)
     let lines = run.stdout.split(separator: "\n")
@@ -102,7 +101,6 @@ struct TerminalOutputTests {
   @Test(arguments: [["NO_COLOR": "1"], ["TERM": "dumb"]])
   func noColourWhenAsked(changes: [String: String]) throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let run = try runToolOnTerminal(["lesson", "3", "--output", folder.path], environment: Self.environment(changes))
     #expect(run.status == 0)
     #expect(run.stdout.contains("  ✓ ") && !run.stdout.contains("\u{1B}"))
@@ -111,7 +109,6 @@ struct TerminalOutputTests {
   /// Into a pipe (or a file) the output is plain text.
   @Test func pipedOutputIsPlain() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let run = try runTool(["lesson", "3", "--output", folder.path])
     #expect(run.status == 0)
     #expect(run.stdout.contains("  ✓ ") && run.stdout.contains("ERRATUM") && !run.stdout.contains("\u{1B}"))

@@ -21,7 +21,6 @@ struct TerminalTextTests {
   @Test func classNamesFromACheckpointReachTheTerminalEscaped() throws {
     let data = try makeTinyDataFolder()
     let folder = try makeTemporaryDirectory()
-    defer { for url in [data, folder] { try? FileManager.default.removeItem(at: url) } }
     let model = TinyNet.model()
     let trainer = Trainer(model: model, recipe: TrainingRecipe(), generator: SeededGenerator(seed: 1))
     var names = (0..<10).map { "class \($0)" }

@@ -100,3 +100,20 @@ extension Trait where Self == TemporaryFolderRemoval {
   /// See `TemporaryFolderRemoval`.
   static var removesTemporaryFolders: Self { Self() }
 }
+
+/// Runs `lesson` in a new context with `settings`; the context afterwards and every
+/// line the lesson printed.
+func runLesson(_ lesson: Lesson.Type, _ settings: LessonSettings) throws -> (context: LessonContext, lines: [String]) {
+  let context = LessonContext(settings: settings)
+  var lines: [String] = []
+  context.printer = { lines.append($0) }
+  try context.run(lesson)
+  return (context, lines)
+}
+
+extension LessonSettings {
+  /// A run on the repository's MNIST (`Data/mnist`) that writes into `output`.
+  static func mnist(output: URL) -> LessonSettings {
+    LessonSettings(dataDirectory: repositoryRoot.appendingPathComponent("Data/mnist"), outputDirectory: output)
+  }
+}

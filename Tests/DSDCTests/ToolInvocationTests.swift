@@ -25,7 +25,6 @@ struct ToolInvocationTests {
 
   @Test func swiftRunInsideThePackage() throws {
     let root = try Self.tree()
-    defer { try? FileManager.default.removeItem(at: root) }
     let package = root.appendingPathComponent("package").path
     let release = ToolInvocation(
       argument0: package + "/.build/release/dsdc", executablePath: package + "/.build/release/dsdc",
@@ -40,7 +39,6 @@ struct ToolInvocationTests {
   /// Outside the package, `swift run` would not find it: the path as typed works.
   @Test func thePathAsTypedOutsideThePackage() throws {
     let root = try Self.tree()
-    defer { try? FileManager.default.removeItem(at: root) }
     let executable = root.appendingPathComponent("package/.build/release/dsdc").path
     for folder in ["bin", "package/Sources"] {
       let invocation = ToolInvocation(
@@ -52,7 +50,6 @@ struct ToolInvocationTests {
 
   @Test func aNameFoundOnThePathStaysAName() throws {
     let root = try Self.tree()
-    defer { try? FileManager.default.removeItem(at: root) }
     let installed = ToolInvocation(
       argument0: "dsdc", executablePath: root.appendingPathComponent("bin/dsdc").path, workingDirectory: root.path)
     #expect(installed.command(["train", "--output", "my runs"]) == "dsdc train --output 'my runs'")

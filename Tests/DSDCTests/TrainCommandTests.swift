@@ -32,7 +32,6 @@ struct TrainCommandTests {
   ])
   func numericOptionsAreBoundedAboveAndBelow(arguments: [String], message: String) throws {
     let output = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: output) }
     let result = try runTool(["train", "--output", output.path] + arguments)
     #expect(result.status != 0 && result.status < 128)
     #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -43,7 +42,6 @@ struct TrainCommandTests {
   @Test func resumeRefusesAChangedRecipeAndAnotherDataset() throws {
     let (data, output) = try Self.finishedRun()
     let other = try makeTinyDataFolder(seed: 99)
-    defer { for url in [data, output, other] { try? FileManager.default.removeItem(at: url) } }
     let before = try folderContents(output)
     let common = ["train", "--resume", Self.checkpoint(output), "--output", output.path, "--epochs", "2"]
     for (flags, words) in [
@@ -63,7 +61,6 @@ struct TrainCommandTests {
 
   @Test func resumingAFinishedRunWritesNothingAndMoreEpochsTrainFurther() throws {
     let (data, output) = try Self.finishedRun()
-    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let before = try folderContents(output)
     let done = try runTool(["train", "--resume", Self.checkpoint(output), "--output", output.path, "--data", data.path])
     #expect(done.status == 0)
@@ -88,7 +85,6 @@ struct TrainCommandTests {
 
   @Test func theRunRecordsTheDataItTrainedOn() throws {
     let (data, output) = try Self.finishedRun()
-    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let (_, metadata) = try TrainingCheckpoint.loadModel(from: output.appendingPathComponent("train/model.safetensors"))
     let train = try MNISTDataset.loadSplit(.train, directory: data)
     let test = try MNISTDataset.loadSplit(.test, directory: data)
@@ -100,7 +96,6 @@ struct TrainCommandTests {
   /// an error on standard error and a non-zero status; the earlier files stay.
   @Test func aFailedSaveIsAnErrorAndKeepsTheEarlierFiles() throws {
     let (data, output) = try Self.finishedRun()
-    defer { for url in [data, output] { try? FileManager.default.removeItem(at: url) } }
     let before = try folderContents(output.appendingPathComponent("train")).filter {
       !$0.key.hasSuffix(FolderLock.fileName)
     }
@@ -131,7 +126,6 @@ struct TrainCommandTests {
   /// resume; after it, it prints the exact command, which continues this run.
   @Test func anInterruptedRunPrintsTheCommandThatContinuesIt() throws {
     let output = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: output) }
     let mnist = repositoryRoot.appendingPathComponent("Data/mnist").path
     let arguments = ["train", "--data", mnist, "--output", output.path, "--epochs", "3", "--train-limit", "1500"]
     // Started outside its package, dsdc names itself by the path it was started with.

@@ -31,7 +31,6 @@ struct TrainingResultsTests {
   /// without smoothing has no floor to explain.
   @Test func lossExplanationNamesTheFloor() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let smoothed = try TrainingSession(recipe: TrainingRecipe(), folder: folder).lossExplanation()
     #expect(smoothed.joined().contains("label-smoothed cross-entropy (ε = 0.10) on augmented"))
     #expect(smoothed.joined().contains("= 0.5003 (K = 10)"))

@@ -27,7 +27,6 @@ struct TrainingSessionStepsTests {
   static func stoppedAfterEpochOne() throws -> URL {
     let running = try makeTemporaryDirectory()
     let stopped = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: running) }
     let session = try freshSession(running)
     var saves = 0
     var copyError: Error?
@@ -56,7 +55,6 @@ struct TrainingSessionStepsTests {
 
   @Test func aFreshRunRecordsEveryStep() throws {
     let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let session = try Self.freshSession(folder)
     _ = try Self.run(session)
     let rows = try StepLog.load(from: folder.appendingPathComponent("steps.csv"))
@@ -85,10 +83,8 @@ struct TrainingSessionStepsTests {
   /// steps.csv, byte for byte, and the same model as the run that went straight through.
   @Test func aResumedRunContinuesTheRecord() throws {
     let straight = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: straight) }
     _ = try Self.run(try Self.freshSession(straight))
     let stopped = try Self.stoppedAfterEpochOne()
-    defer { try? FileManager.default.removeItem(at: stopped) }
     #expect(!FileManager.default.fileExists(atPath: stopped.appendingPathComponent("steps.csv").path))
 
     let (_, lines) = try Self.resume(stopped)
@@ -106,7 +102,6 @@ struct TrainingSessionStepsTests {
   @Test(arguments: ["missing", "other run"])
   func aRecordThatCannotBeContinuedIsSaidAndStartsAfresh(kind: String) throws {
     let stopped = try Self.stoppedAfterEpochOne()
-    defer { try? FileManager.default.removeItem(at: stopped) }
     let checkpoint = stopped.appendingPathComponent("checkpoint.safetensors")
     var state = try TrainingCheckpoint.loadState(from: checkpoint)
     if kind == "missing" {

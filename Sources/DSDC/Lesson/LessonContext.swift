@@ -13,8 +13,14 @@ public struct LessonSettings: Sendable {
   public var image: String?
   /// The seed of every random choice (`--seed`).
   public var seed: UInt64
-  /// Extra knobs for the training lesson (epochs, limits); empty means the defaults.
-  public var options: [String: String]
+  /// Epochs of the training lessons 8 and 9 (`--epochs`); nil: each lesson's own.
+  public var epochs: Int?
+  /// Lessons 8 and 9 train on the first `trainLimit` training images (`--train-limit`);
+  /// nil: each lesson's own budget.
+  public var trainLimit: Int?
+  /// The Fashion-MNIST folder of the fine-tuning lesson (`--finetune-data`); nil: found
+  /// as `FineTuningTask.resolve(option:)` says.
+  public var fineTuneData: String?
   /// How the suggested commands start: the words that ran this program (`dsdc`, a
   /// path, or `swift run -c release dsdc`; see `ToolInvocation`).
   public var program: [String] = [ToolInvocation.productName]
@@ -25,14 +31,33 @@ public struct LessonSettings: Sendable {
 
   public init(
     dataDirectory: URL, outputDirectory: URL, sample: Int = defaultSample, image: String? = nil,
-    seed: UInt64 = 0, options: [String: String] = [:]
+    seed: UInt64 = defaultSeed, epochs: Int? = nil, trainLimit: Int? = nil, fineTuneData: String? = nil
   ) {
     self.dataDirectory = dataDirectory
     self.outputDirectory = outputDirectory
     self.sample = sample
     self.image = image
     self.seed = seed
-    self.options = options
+    self.epochs = epochs
+    self.trainLimit = trainLimit
+    self.fineTuneData = fineTuneData
+  }
+
+  /// The seed of a run that names none: 0.
+  public static let defaultSeed: UInt64 = 0
+
+  /// Whether the run sets the training lessons' budget (`--epochs` or `--train-limit`
+  /// given) instead of leaving each lesson its own.
+  public var setsTrainingBudget: Bool { epochs != nil || trainLimit != nil }
+
+  /// The training knobs the run was given, as `lesson.json` records them under the
+  /// options' names: `epochs`, `train-limit`, `finetune-data`.
+  var givenTrainingOptions: [String: String] {
+    var given: [String: String] = [:]
+    if let epochs { given["epochs"] = String(epochs) }
+    if let trainLimit { given["train-limit"] = String(trainLimit) }
+    if let fineTuneData { given["finetune-data"] = fineTuneData }
+    return given
   }
 }
 
@@ -114,7 +139,7 @@ public final class LessonContext {
         return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
       },
       error: error,
-      settings: runSettings.merging(settings.options) { a, _ in a },
+      settings: runSettings.merging(settings.givenTrainingOptions) { a, _ in a },
       date: ISO8601DateFormatter().string(from: Date()))
     try saveExplorables()
     try record.save(to: try folder().appendingPathComponent(LessonRecord.fileName))

@@ -80,7 +80,7 @@ extension LessonContext {
     }
     // Comments line up after the commands, as far as the longest of at most 44 columns;
     // a row too wide for that gets its comment on a line of its own, above the command.
-    let commands = rows.map { ShellWords.join($0.words) }
+    let commands = rows.map { ShellQuoting.line($0.words) }
     let column = commands.map { DisplayWidth.of($0) }.filter { $0 <= 44 }.max() ?? 0
     say()
     say("Next:")
@@ -102,7 +102,7 @@ extension LessonContext {
   static func commandLines(_ words: [String], indent: String, width: Int) -> [String] {
     var lines: [String] = []
     var line = indent
-    for word in words.map(ShellWords.quote) {
+    for word in words.map(ShellQuoting.word) {
       let candidate = line == indent ? line + word : line + " " + word
       if line != indent && DisplayWidth.of(candidate) + 2 > width {
         lines.append(line + " \\")
@@ -144,7 +144,7 @@ extension LessonContext {
     if settings.outputDirectory.standardizedFileURL.path != URL(fileURLWithPath: "Output").standardizedFileURL.path {
       words += ["--output", DisplayPath.of(settings.outputDirectory)]
     }
-    if let fineTuneData = settings.options["finetune-data"] { words += ["--finetune-data", fineTuneData] }
+    if let fineTuneData = settings.fineTuneData { words += ["--finetune-data", fineTuneData] }
     return words
   }
 

@@ -17,6 +17,12 @@ public enum Format {
     bytes.map { String(format: "%02X", $0) }.joined(separator: " ")
   }
 
+  /// A number as Swift writes it, a whole one without its decimal point:
+  /// `short(10.0)` → `10`, `short(0.0005)` → `0.0005`.
+  public static func short(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+  }
+
   /// An integer with thousands separators: `30922` → `30,922`.
   public static func grouped(_ value: Int) -> String {
     let digits = String(value.magnitude)

@@ -19,6 +19,23 @@ public enum OptimizerKind: Sendable, Codable, Hashable {
     }
   }
 
+  /// The peak learning rate a recipe with this optimiser has unless told otherwise:
+  /// 3e-3 for AdamW (the default recipe's), 0.1 for SGD.
+  public var defaultLearningRate: Double {
+    switch self {
+    case .adamW: return 3e-3
+    case .sgd: return 0.1
+    }
+  }
+
+  /// The weight decay that goes with `defaultLearningRate`: 0.05 for AdamW, 5e-4 for SGD.
+  public var defaultWeightDecay: Double {
+    switch self {
+    case .adamW: return 0.05
+    case .sgd: return 5e-4
+    }
+  }
+
   /// A short name for tables and logs.
   public var name: String {
     switch self {

@@ -20,12 +20,12 @@ public enum RecipeLimits {
   public static let maxShift = 0...14
   /// Largest rotation of the augmentation, in degrees either way.
   public static let maxRotationDegrees = 0.0...180.0
-  /// The peak learning rate lies in the open interval (0, 10).
-  public static let learningRate = 0.0...10.0
-  /// Weight decay lies in [0, 1).
-  public static let weightDecay = 0.0...1.0
-  /// Label smoothing ε lies in [0, 1).
-  public static let labelSmoothing = 0.0...1.0
+  /// The peak learning rate.
+  public static let learningRate = NumberInterval.open(0, 10)
+  /// Weight decay.
+  public static let weightDecay = NumberInterval.closedOpen(0, 1)
+  /// Label smoothing ε.
+  public static let labelSmoothing = NumberInterval.closedOpen(0, 1)
   /// Images per evaluation batch, whatever the training batch: evaluation needs no
   /// batch statistics, so its memory stays bounded by this.
   public static let evaluationBatch = 256
@@ -43,19 +43,16 @@ extension TrainingRecipe {
         throw bad("\(name) must be \(range.lowerBound)…\(range.upperBound), got \(value)")
       }
     }
+    func inside(_ value: Double, _ interval: NumberInterval, _ name: String) throws(TrainingError) {
+      guard interval.contains(value) else { throw bad("\(name) must be in \(interval), got \(value)") }
+    }
     try within(epochs, RecipeLimits.epochs, "epochs")
     try within(batchSize, RecipeLimits.batchSize, "batch size")
     try within(threads, RecipeLimits.threads, "threads")
     if let trainLimit { try within(trainLimit, RecipeLimits.trainLimit, "train limit") }
-    guard learningRate > 0, learningRate < RecipeLimits.learningRate.upperBound else {
-      throw bad("learning rate must be in (0, 10), got \(learningRate)")
-    }
-    guard weightDecay >= 0, weightDecay < RecipeLimits.weightDecay.upperBound else {
-      throw bad("weight decay must be in [0, 1), got \(weightDecay)")
-    }
-    guard labelSmoothing >= 0, labelSmoothing < RecipeLimits.labelSmoothing.upperBound else {
-      throw bad("label smoothing must be in [0, 1), got \(labelSmoothing)")
-    }
+    try inside(learningRate, RecipeLimits.learningRate, "learning rate")
+    try inside(weightDecay, RecipeLimits.weightDecay, "weight decay")
+    try inside(labelSmoothing, RecipeLimits.labelSmoothing, "label smoothing")
     if let augmentation {
       try within(augmentation.maxShift, RecipeLimits.maxShift, "augmentation shift")
       try within(augmentation.maxRotationDegrees, RecipeLimits.maxRotationDegrees, "augmentation rotation")
