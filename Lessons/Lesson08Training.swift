@@ -101,6 +101,7 @@ public enum Lesson08Training: Lesson {
     let folder = lesson.settings.outputDirectory.appendingPathComponent("train")
     let session = try TrainingSession(recipe: recipe, folder: folder)
     session.say = { lesson.say($0.hasPrefix("⚠") ? $0 : "  " + $0) }  // warnings start the line
+    session.lineWidth = 98  // its lines are indented by 2
     session.progressLine = lesson.progressLine
     try session.run(train: try lesson.trainSet(), test: try lesson.testSet(), lessonDigit: lesson.settings.sample)
     for url in session.writtenFiles { lesson.recordWritten(url) }

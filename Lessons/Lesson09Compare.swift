@@ -78,7 +78,8 @@ public enum Lesson09Compare: Lesson {
     let run = ComparisonRun(settings: settings)
     run.say = { lesson.say("  " + $0) }
     run.progressLine = lesson.progressLine
-    let report = try run.run(train: train, test: test, folder: try lesson.folder())
+    var report = try run.run(train: train, test: test, folder: try lesson.folder())
+    report.fullBudgetCommand = lesson.commandLine(["compare", "--epochs", "9", "--seeds", "3"])
     lesson.say()
 
     // MARK: Cost, counted

@@ -10,6 +10,7 @@ protocol OneLineError: Error, CustomStringConvertible {}
 // The library's errors, one enum per area; each case's description names the
 // problem and its fix. A new one belongs here (`OneLineErrorTests` checks it is).
 extension CheckpointError: OneLineError {}
+extension ComparisonStoreError: OneLineError {}
 extension DataLocationError: OneLineError {}
 extension ExploreError: OneLineError {}
 extension FineTuningError: OneLineError {}

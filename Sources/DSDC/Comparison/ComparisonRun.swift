@@ -119,8 +119,11 @@ public final class ComparisonRun {
         if first {
           let modelFile = folder.appendingPathComponent("\(variant.rawValue).safetensors")
           if let store {
-            let bytes = try Data(contentsOf: store.modelURL(variant, seed: seed))
-            try AtomicFile.replace(modelFile.path, with: Array(bytes))
+            let kept = store.modelURL(variant, seed: seed)
+            guard let bytes = try? Data(contentsOf: kept) else {
+              throw ComparisonStoreError.damaged(path: kept.path, reason: "the run's model cannot be read")
+            }
+            try OutputFolder.writeAtomically(bytes, to: modelFile)
           }
           if record.timing == nil {
             // A kept run that was not its comparison's first seed: time its saved model.

@@ -59,7 +59,7 @@ public struct ComparisonRunStore: Sendable {
   /// Creates the folder and writes `settings.json`.
   public func prepare() throws {
     try OutputFolder.create(directory)
-    try AtomicFile.replace(directory.appendingPathComponent("settings.json").path, with: Array(description.utf8))
+    try OutputFolder.writeAtomically(Data(description.utf8), to: directory.appendingPathComponent("settings.json"))
   }
 
   /// The finished run of `variant` with `seed`, or nil if there is none. A file that
@@ -85,16 +85,22 @@ public struct ComparisonRunStore: Sendable {
   public func save(_ record: ComparisonRunRecord) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let bytes = try encoder.encode(record)
+    guard let bytes = try? encoder.encode(record) else {
+      throw ComparisonStoreError.damaged(path: directory.path, reason: "a run's numbers are not finite")
+    }
     guard let variant = ComparisonVariant(rawValue: record.variant) else { return }
-    try AtomicFile.replace(recordURL(variant, seed: record.seed).path, with: Array(bytes))
+    try OutputFolder.writeAtomically(bytes, to: recordURL(variant, seed: record.seed))
     try? FileManager.default.removeItem(at: checkpointURL(variant, seed: record.seed))
   }
 
   /// Removes every kept run of these settings (`dsdc compare --fresh`).
   public func clear() throws {
     guard FileManager.default.fileExists(atPath: directory.path) else { return }
-    try FileManager.default.removeItem(at: directory)
+    do {
+      try FileManager.default.removeItem(at: directory)
+    } catch {
+      throw OutputFolderError.notWritable(path: directory.path, reason: (error as NSError).localizedDescription)
+    }
   }
 
   private static func quoted(_ text: String) -> String {

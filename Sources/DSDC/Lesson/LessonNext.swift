@@ -133,6 +133,13 @@ extension LessonContext {
     }
   }
 
+  /// Another dsdc command as the reader would type it: the tool as it was started, then
+  /// `arguments`, then the run's non-default options among `carrying`.
+  public func commandLine(_ arguments: [String], carrying: Set<String> = ["--data", "--output"]) -> String {
+    let options = locationOptions().chunked().filter { carrying.contains($0[0]) }.flatMap { $0 }
+    return ShellQuoting.line(settings.program + arguments + options)
+  }
+
   /// The run's non-default `--data`, `--output` and `--finetune-data`.
   private func locationOptions() -> [String] {
     var words: [String] = []
