@@ -106,12 +106,12 @@ public final class ComparisonRun {
       for variant in settings.variants {
         var model: DSDCNet? = nil
         var record: ComparisonRunRecord
-        if let kept = try store?.record(variant, seed: seed) {
+        if let store, let kept = try store.record(variant, seed: seed) {
           record = kept
           keptRuns += 1
           say(
             "\(variant.rawValue), seed \(seed): finished earlier — test accuracy \(Format.fixed(kept.accuracy, 2))%,"
-              + " kept in \(store!.directory.lastPathComponent)")
+              + " kept in \(store.directory.lastPathComponent)")
         } else {
           (record, model) = try trainAndMeasure(
             variant, seed: seed, train: train, curveSet: curveSet, test: test, folder: folder, first: first)
