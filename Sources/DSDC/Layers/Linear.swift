@@ -48,15 +48,25 @@ public final class Linear {
       weight.value.storage.withUnsafeBufferPointer { w in
         bias.value.storage.withUnsafeBufferPointer { b in
           output.storage.withUnsafeMutableBufferPointer { y in
-            for n in 0..<batch {
-              for o in 0..<outF {
-                var sum: Float = 0
-                for i in 0..<inF { sum = sum.addingProduct(x[n * inF + i], w[o * inF + i]) }
-                y[n * outF + o] = sum + b[o]
-              }
-            }
+            Self.forward(
+              x.baseAddress!, batch: batch, weight: w.baseAddress!, bias: b.baseAddress!, y.baseAddress!,
+              inFeatures: inF, outFeatures: outF)
           }
         }
+      }
+    }
+  }
+
+  /// The forward pass on raw memory: `x` `(batch, inFeatures)`, `y` `(batch, outFeatures)`.
+  static func forward(
+    _ x: UnsafePointer<Float>, batch: Int, weight w: UnsafePointer<Float>, bias b: UnsafePointer<Float>,
+    _ y: UnsafeMutablePointer<Float>, inFeatures inF: Int, outFeatures outF: Int
+  ) {
+    for n in 0..<batch {
+      for o in 0..<outF {
+        var sum: Float = 0
+        for i in 0..<inF { sum = sum.addingProduct(x[n * inF + i], w[o * inF + i]) }
+        y[n * outF + o] = sum + b[o]
       }
     }
   }
