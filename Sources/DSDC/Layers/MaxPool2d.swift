@@ -117,13 +117,13 @@ public struct MaxPool2d: Sendable {
     _ row0: UnsafePointer<Float>, _ row1: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, outWidth: Int
   ) {
     // (named vectors: `b .> a` then compiles to one `vmaxps`, not a lane-by-lane loop)
-    func group8(_ j: Int) {
+    @inline(__always) func group8(_ j: Int) {
       let (top, bottom) = (load16(row0 + 2 * j), load16(row1 + 2 * j))
       let column = top.replacing(with: bottom, where: bottom .> top)
       let (even, odd) = (column.evenHalf, column.oddHalf)
       store8(even.replacing(with: odd, where: odd .> even), y + j)
     }
-    func group4(_ j: Int) {
+    @inline(__always) func group4(_ j: Int) {
       let (top, bottom) = (load8(row0 + 2 * j), load8(row1 + 2 * j))
       let column = top.replacing(with: bottom, where: bottom .> top)
       let (even, odd) = (column.evenHalf, column.oddHalf)

@@ -224,6 +224,7 @@ extension MatrixMultiply {
     layout.ints(mr); layout.ints(mr)  // offsets of the rows of the edge tile and of A's edge rows
     layout.ints(mr)  // offsets of the rows of a packed A panel
     layout.ints(nr + 1)  // starts of contiguous runs
+    layout.ints(ncCap / nr + 1)  // offset in C of each column panel, or −1 where not contiguous
 
     ScratchPool.shared.withScratch(layout) { scratch in
       let packedA = scratch.floats(inPlaceA ? 0 : mcCap * kcCap)
@@ -234,6 +235,7 @@ extension MatrixMultiply {
       let bColumns = scratch.ints(ncCap), cColumns = scratch.ints(ncCap)
       let tileRows = scratch.ints(mr), edgeRows = scratch.ints(mr), panelRows = scratch.ints(mr)
       let runStarts = scratch.ints(nr + 1)
+      let panelStarts = scratch.ints(ncCap / nr + 1)
       for r in 0..<mr { tileRows[r] = r * nr }
       for r in 0..<mr { panelRows[r] = r }
 
@@ -244,6 +246,14 @@ extension MatrixMultiply {
         defer { jc += nc }
         b.columns.fillOffsets(from: jc, count: nc, into: bColumns)
         c.columns.fillOffsets(from: jc, count: nc, into: cColumns)
+        // A panel of whole nr columns contiguous in C is written in place (once per
+        // block of columns, not once per strip of rows).
+        for panel in 0..<((nc + nr - 1) / nr) {
+          let jr = panel * nr
+          let contiguous =
+            nc - jr >= nr && c.columns.stride == 1 && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
+          panelStarts[panel] = contiguous ? cColumns[jr] : -1
+        }
         var pc = 0
         while pc < k {
           var kc = Swift.min(kcMax, k - pc)
@@ -283,13 +293,11 @@ extension MatrixMultiply {
                 let nrValid = Swift.min(nr, nc - jr)
                 defer { jr += nr }
                 let bPanel = UnsafePointer(packedB + jr * kc)
-                let contiguous =
-                  nrValid == nr && c.columns.stride == 1
-                  && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
                 // A tile whose 16 or 32 columns are contiguous in C is written in place,
                 // its valid rows only (the rows past M are computed and dropped).
-                let direct = contiguous
-                let target = direct ? c.base + cColumns[jr] : edgeTile
+                let start = panelStarts[jr / nr]
+                let direct = start >= 0
+                let target = direct ? c.base + start : edgeTile
                 let targetRows = direct ? UnsafePointer(cRows + ir) : UnsafePointer(tileRows)
                 let tileBias = direct ? stripBias : nil
                 let tileEpilogue = direct ? stripEpilogue : nil
