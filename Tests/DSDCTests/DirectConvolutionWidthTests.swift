@@ -30,12 +30,12 @@ struct DirectConvolutionWidthTests {
     }
     let slide16 = run(sliding: true) { p, w, o in
       DirectConvolution.correlate3x3(
-        SIMD16<Float>.self, count: count, source: p, rowStep: dilation * pitch, columnStep: dilation,
+        narrow: false, count: count, source: p, rowStep: dilation * pitch, columnStep: dilation,
         weights: w, initial: 0.25, into: o)
     }
     let slide8 = run(sliding: true) { p, w, o in
       DirectConvolution.correlate3x3(
-        SIMD8<Float>.self, count: count, source: p, rowStep: dilation * pitch, columnStep: dilation,
+        narrow: true, count: count, source: p, rowStep: dilation * pitch, columnStep: dilation,
         weights: w, initial: 0.25, into: o)
     }
     #expect(slide8.map(\.bitPattern) == slide16.map(\.bitPattern))
@@ -43,14 +43,14 @@ struct DirectConvolutionWidthTests {
     let table16 = offsets.withUnsafeBufferPointer { table in
       run(sliding: false) { p, w, o in
         DirectConvolution.correlate(
-          SIMD16<Float>.self, count: flatCount, source: p, offsets: table.baseAddress!, weights: w, taps: 9,
+          narrow: false, count: flatCount, source: p, offsets: table.baseAddress!, weights: w, taps: 9,
           initial: 0.25, into: o)
       }
     }
     let table8 = offsets.withUnsafeBufferPointer { table in
       run(sliding: false) { p, w, o in
         DirectConvolution.correlate(
-          SIMD8<Float>.self, count: flatCount, source: p, offsets: table.baseAddress!, weights: w, taps: 9,
+          narrow: true, count: flatCount, source: p, offsets: table.baseAddress!, weights: w, taps: 9,
           initial: 0.25, into: o)
       }
     }

@@ -59,22 +59,13 @@ enum DirectConvolution {
           }
           for o in c * perGroup..<(c + 1) * perGroup {
             let (weights, initial) = (problem.weight + o * taps, problem.bias?[o] ?? 0)
-            switch (slide, narrow) {
-            case (true, false):
+            if slide {
               correlate3x3(
-                SIMD16<Float>.self, count: outH * pitch, source: padded, rowStep: D * pitch, columnStep: D,
+                narrow: narrow, count: outH * pitch, source: padded, rowStep: D * pitch, columnStep: D,
                 weights: weights, initial: initial, into: flat)
-            case (true, true):
-              correlate3x3(
-                SIMD8<Float>.self, count: outH * pitch, source: padded, rowStep: D * pitch, columnStep: D,
-                weights: weights, initial: initial, into: flat)
-            case (false, false):
+            } else {
               correlate(
-                SIMD16<Float>.self, count: flatCount, source: padded, offsets: offsets, weights: weights,
-                taps: taps, initial: initial, into: flat)
-            case (false, true):
-              correlate(
-                SIMD8<Float>.self, count: flatCount, source: padded, offsets: offsets, weights: weights,
+                narrow: narrow, count: flatCount, source: padded, offsets: offsets, weights: weights,
                 taps: taps, initial: initial, into: flat)
             }
             let out = output + (n * g.outChannels + o) * shape.outputPlane

@@ -12,7 +12,7 @@ extension DirectConvolution {
   /// `V` is the vector the lanes run in (`SIMD16` or `SIMD8`): every lane performs the
   /// same operations in the same order, so the width changes the speed, not the bits.
   @inline(__always)
-  static func correlate<V: SIMD>(
+  private static func correlate<V: SIMD>(
     _: V.Type, count: Int, source: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
     weights: UnsafePointer<Float>, taps: Int, initial: Float, into out: UnsafeMutablePointer<Float>
   ) where V.Scalar == Float {
@@ -62,7 +62,7 @@ extension DirectConvolution {
   /// not the bits) below `R` (at least 16); where the last one overlaps the next row of
   /// chains it writes the same values again.
   @inline(__always)
-  static func correlate3x3<V: SIMD>(
+  private static func correlate3x3<V: SIMD>(
     _: V.Type, count: Int, source: UnsafePointer<Float>, rowStep: Int, columnStep: Int,
     weights: UnsafePointer<Float>, initial: Float, into out: UnsafeMutablePointer<Float>
   ) where V.Scalar == Float {
@@ -91,6 +91,43 @@ extension DirectConvolution {
         row += R
       }
       q0 += V.scalarCount
+    }
+  }
+
+  // The forward kernels at one vector width or the other, `narrow` for 8 lanes. These
+  // concrete entry points sit in the generic kernels' file so that they are specialised
+  // in every build (a debug build compiles file by file and cannot specialise a generic
+  // function for a caller in another file: it would run lane by lane).
+
+  /// `correlate` in `SIMD8` (`narrow`) or `SIMD16` vectors.
+  static func correlate(
+    narrow: Bool, count: Int, source: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
+    weights: UnsafePointer<Float>, taps: Int, initial: Float, into out: UnsafeMutablePointer<Float>
+  ) {
+    if narrow {
+      correlate(
+        SIMD8<Float>.self, count: count, source: source, offsets: offsets, weights: weights, taps: taps,
+        initial: initial, into: out)
+    } else {
+      correlate(
+        SIMD16<Float>.self, count: count, source: source, offsets: offsets, weights: weights, taps: taps,
+        initial: initial, into: out)
+    }
+  }
+
+  /// `correlate3x3` in `SIMD8` (`narrow`) or `SIMD16` vectors.
+  static func correlate3x3(
+    narrow: Bool, count: Int, source: UnsafePointer<Float>, rowStep: Int, columnStep: Int,
+    weights: UnsafePointer<Float>, initial: Float, into out: UnsafeMutablePointer<Float>
+  ) {
+    if narrow {
+      correlate3x3(
+        SIMD8<Float>.self, count: count, source: source, rowStep: rowStep, columnStep: columnStep,
+        weights: weights, initial: initial, into: out)
+    } else {
+      correlate3x3(
+        SIMD16<Float>.self, count: count, source: source, rowStep: rowStep, columnStep: columnStep,
+        weights: weights, initial: initial, into: out)
     }
   }
 
