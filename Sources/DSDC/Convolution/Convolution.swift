@@ -59,6 +59,21 @@ public enum Convolution {
     }
   }
 
+  /// The forward pass of `images` (a range of the batch) on the calling thread, each
+  /// output channel `o` finished with `epilogue` row `o` when one is given (an eval-mode
+  /// BatchNorm and ReLU: the bits of the plain pass followed by the BatchNorm's own).
+  /// `problem`'s pointers are the caller's; `output` is the whole batch's.
+  static func forward(
+    _ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>,
+    epilogue: RowEpilogue?
+  ) {
+    switch problem.shape.kernel {
+    case .direct: DirectConvolution.forward(problem, images: images, output: output, epilogue: epilogue)
+    case .pointwise: PointwiseConvolution.forward(problem, images: images, output: output, epilogue: epilogue)
+    case .im2col: Im2colConvolution.forward(problem, images: images, output: output, epilogue: epilogue)
+    }
+  }
+
   /// Convenience that allocates the output.
   public static func forward(
     input: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: Conv2DGeometry, threads: Int = 1
@@ -157,8 +172,12 @@ struct ConvolutionShape: Sendable {
   let kernel: Kernel
 
   init(input: Tensor, geometry g: Conv2DGeometry) {
+    self.init(batch: input.shape[0], height: input.shape[2], width: input.shape[3], geometry: g)
+  }
+
+  init(batch: Int, height: Int, width: Int, geometry g: Conv2DGeometry) {
     geometry = g
-    (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
+    (self.batch, self.height, self.width) = (batch, height, width)
     (outHeight, outWidth) = g.outputSize(height: height, width: width)
     if g.stride == 1 && g.inChannelsPerGroup == 1 {
       kernel = .direct

@@ -17,7 +17,10 @@
 /// (`D·p ≥ 16`) slide down the rows and load each input vector once instead of
 /// three times (`DirectConvolutionKernels.swift`).
 enum DirectConvolution {
-  static func forward(_ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>) {
+  static func forward(
+    _ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>,
+    epilogue: RowEpilogue? = nil
+  ) {
     let shape = problem.shape
     let g = shape.geometry
     let (K, D, P) = (g.kernel, g.dilation, g.padding)
@@ -30,6 +33,10 @@ enum DirectConvolution {
     // 3×3 kernels slide down the rows (three loads per output vector instead of nine)
     // when D rows span at least one vector.
     let slide = K == 3 && D * pitch >= 16
+    // Eight lanes per vector where the CPU's vector registers hold eight floats (AVX2):
+    // sixteen-lane vectors there take two registers each, and the nine weights of a 3×3
+    // kernel no longer fit in the sixteen registers. The same bits either way.
+    let narrow = RegisterTile.selected.vectorFloats == 8
     let flatCount = (outH * pitch + 15) / 16 * 16
     let paddedCount = Swift.max((H + 2 * P + 1) * pitch, flatCount + (K - 1) * D * (pitch + 1)) + 16
 
@@ -51,18 +58,23 @@ enum DirectConvolution {
             copyFloats(plane + y * W, to: padded + (y + P) * pitch + P, count: W)
           }
           for o in c * perGroup..<(c + 1) * perGroup {
+            let (weights, initial) = (problem.weight + o * taps, problem.bias?[o] ?? 0)
             if slide {
               correlate3x3(
-                count: outH * pitch, source: padded, rowStep: D * pitch, columnStep: D,
-                weights: problem.weight + o * taps, initial: problem.bias?[o] ?? 0, into: flat)
+                narrow: narrow, count: outH * pitch, source: padded, rowStep: D * pitch, columnStep: D,
+                weights: weights, initial: initial, into: flat)
             } else {
               correlate(
-                count: flatCount, source: padded, offsets: offsets, weights: problem.weight + o * taps,
-                taps: taps, initial: problem.bias?[o] ?? 0, into: flat)
+                narrow: narrow, count: flatCount, source: padded, offsets: offsets, weights: weights,
+                taps: taps, initial: initial, into: flat)
             }
             let out = output + (n * g.outChannels + o) * shape.outputPlane
             for i in 0..<outH {
-              copyFloats(flat + i * pitch, to: out + i * outW, count: outW)
+              if let epilogue {
+                epilogue.apply(flat + i * pitch, to: out + i * outW, count: outW, row: o)
+              } else {
+                copyFloats(flat + i * pitch, to: out + i * outW, count: outW)
+              }
             }
           }
         }

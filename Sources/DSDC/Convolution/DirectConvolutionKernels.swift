@@ -1,5 +1,6 @@
 /// The plane kernels of `DirectConvolution`: sums over flat, zero-bordered planes,
-/// sixteen outputs per vector (see `DirectConvolution` for the layout).
+/// sixteen (or, forward on 256-bit vector registers, eight) outputs per vector (see
+/// `DirectConvolution` for the layout).
 ///
 /// `correlate` and `correlateBackward` take any kernel as a table of tap offsets and
 /// load every tap (nine loads per output vector for 3×3). `correlate3x3` and
@@ -8,35 +9,38 @@
 extension DirectConvolution {
   /// `out[q] = initial + Σ_t weights[t] · source[q + offsets[t]]` for `q < count`
   /// (a multiple of 16); three independent sums shorten the chain of additions.
+  /// `V` is the vector the lanes run in (`SIMD16` or `SIMD8`): every lane performs the
+  /// same operations in the same order, so the width changes the speed, not the bits.
   @inline(__always)
-  static func correlate(
-    count: Int, source: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
+  private static func correlate<V: SIMD>(
+    _: V.Type, count: Int, source: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
     weights: UnsafePointer<Float>, taps: Int, initial: Float, into out: UnsafeMutablePointer<Float>
-  ) {
-    let start = SIMD16<Float>(repeating: initial)
+  ) where V.Scalar == Float {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    let start = V(repeating: initial)
     if taps == 9 {
       let (o0, o1, o2, o3, o4, o5, o6, o7, o8) = (
         offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6], offsets[7], offsets[8]
       )
-      let w0 = SIMD16<Float>(repeating: weights[0]), w1 = SIMD16<Float>(repeating: weights[1])
-      let w2 = SIMD16<Float>(repeating: weights[2]), w3 = SIMD16<Float>(repeating: weights[3])
-      let w4 = SIMD16<Float>(repeating: weights[4]), w5 = SIMD16<Float>(repeating: weights[5])
-      let w6 = SIMD16<Float>(repeating: weights[6]), w7 = SIMD16<Float>(repeating: weights[7])
-      let w8 = SIMD16<Float>(repeating: weights[8])
+      let w0 = V(repeating: weights[0]), w1 = V(repeating: weights[1])
+      let w2 = V(repeating: weights[2]), w3 = V(repeating: weights[3])
+      let w4 = V(repeating: weights[4]), w5 = V(repeating: weights[5])
+      let w6 = V(repeating: weights[6]), w7 = V(repeating: weights[7])
+      let w8 = V(repeating: weights[8])
       var q = 0
       while q < count {
         let s = source + q
-        var a = start.addingProduct(load16(s + o0), w0)
-        var b = load16(s + o3) * w3
-        var c = load16(s + o6) * w6
-        a = a.addingProduct(load16(s + o1), w1)
-        b = b.addingProduct(load16(s + o4), w4)
-        c = c.addingProduct(load16(s + o7), w7)
-        a = a.addingProduct(load16(s + o2), w2)
-        b = b.addingProduct(load16(s + o5), w5)
-        c = c.addingProduct(load16(s + o8), w8)
-        store16(a + b + c, out + q)
-        q += 16
+        var a = start.addingProduct(load(s + o0), w0)
+        var b = load(s + o3) * w3
+        var c = load(s + o6) * w6
+        a = a.addingProduct(load(s + o1), w1)
+        b = b.addingProduct(load(s + o4), w4)
+        c = c.addingProduct(load(s + o7), w7)
+        a = a.addingProduct(load(s + o2), w2)
+        b = b.addingProduct(load(s + o5), w5)
+        c = c.addingProduct(load(s + o8), w8)
+        UnsafeMutableRawPointer(out + q).storeBytes(of: a + b + c, as: V.self)
+        q += V.scalarCount
       }
       return
     }
@@ -44,9 +48,9 @@ extension DirectConvolution {
     while q < count {
       let s = source + q
       var a = start
-      for t in 0..<taps { a = a.addingProduct(load16(s + offsets[t]), SIMD16<Float>(repeating: weights[t])) }
-      store16(a, out + q)
-      q += 16
+      for t in 0..<taps { a = a.addingProduct(load(s + offsets[t]), V(repeating: weights[t])) }
+      UnsafeMutableRawPointer(out + q).storeBytes(of: a, as: V.self)
+      q += V.scalarCount
     }
   }
 
@@ -54,20 +58,22 @@ extension DirectConvolution {
   /// (`R = rowStep`, `D = columnStep`), loading each input vector once instead of three
   /// times: the outputs `q0, q0 + R, q0 + 2R, …` form a chain in which input row `m`
   /// (the vectors at `q0 + m·R + v·D`) finishes output `m − 2`, continues `m − 1` and
-  /// starts `m`. Chains start every 16 floats below `R`; where the last one overlaps
-  /// the next row of chains it writes the same values again.
+  /// starts `m`. Chains start every vector (`V`, 16 or 8 floats, which changes the speed,
+  /// not the bits) below `R` (at least 16); where the last one overlaps the next row of
+  /// chains it writes the same values again.
   @inline(__always)
-  static func correlate3x3(
-    count: Int, source: UnsafePointer<Float>, rowStep: Int, columnStep: Int,
+  private static func correlate3x3<V: SIMD>(
+    _: V.Type, count: Int, source: UnsafePointer<Float>, rowStep: Int, columnStep: Int,
     weights: UnsafePointer<Float>, initial: Float, into out: UnsafeMutablePointer<Float>
-  ) {
+  ) where V.Scalar == Float {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     let (R, D) = (rowStep, columnStep)
-    let start = SIMD16<Float>(repeating: initial)
-    let w0 = SIMD16<Float>(repeating: weights[0]), w1 = SIMD16<Float>(repeating: weights[1])
-    let w2 = SIMD16<Float>(repeating: weights[2]), w3 = SIMD16<Float>(repeating: weights[3])
-    let w4 = SIMD16<Float>(repeating: weights[4]), w5 = SIMD16<Float>(repeating: weights[5])
-    let w6 = SIMD16<Float>(repeating: weights[6]), w7 = SIMD16<Float>(repeating: weights[7])
-    let w8 = SIMD16<Float>(repeating: weights[8])
+    let start = V(repeating: initial)
+    let w0 = V(repeating: weights[0]), w1 = V(repeating: weights[1])
+    let w2 = V(repeating: weights[2]), w3 = V(repeating: weights[3])
+    let w4 = V(repeating: weights[4]), w5 = V(repeating: weights[5])
+    let w6 = V(repeating: weights[6]), w7 = V(repeating: weights[7])
+    let w8 = V(repeating: weights[8])
     var q0 = 0
     while q0 < R {
       let outputs = (count - q0 + R - 1) / R
@@ -75,16 +81,53 @@ extension DirectConvolution {
       var halfway = start  // output m − 2: rows u = 0, 1 added
       var row = source + q0
       for m in 0..<(outputs + 2) {
-        let x0 = load16(row), x1 = load16(row + D), x2 = load16(row + 2 * D)
+        let x0 = load(row), x1 = load(row + D), x2 = load(row + 2 * D)
         if m >= 2 {
           let done = halfway.addingProduct(x0, w6).addingProduct(x1, w7).addingProduct(x2, w8)
-          store16(done, out + q0 + (m - 2) * R)
+          UnsafeMutableRawPointer(out + q0 + (m - 2) * R).storeBytes(of: done, as: V.self)
         }
         halfway = started.addingProduct(x0, w3).addingProduct(x1, w4).addingProduct(x2, w5)
         started = start.addingProduct(x0, w0).addingProduct(x1, w1).addingProduct(x2, w2)
         row += R
       }
-      q0 += 16
+      q0 += V.scalarCount
+    }
+  }
+
+  // The forward kernels at one vector width or the other, `narrow` for 8 lanes. These
+  // concrete entry points sit in the generic kernels' file so that they are specialised
+  // in every build (a debug build compiles file by file and cannot specialise a generic
+  // function for a caller in another file: it would run lane by lane).
+
+  /// `correlate` in `SIMD8` (`narrow`) or `SIMD16` vectors.
+  static func correlate(
+    narrow: Bool, count: Int, source: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
+    weights: UnsafePointer<Float>, taps: Int, initial: Float, into out: UnsafeMutablePointer<Float>
+  ) {
+    if narrow {
+      correlate(
+        SIMD8<Float>.self, count: count, source: source, offsets: offsets, weights: weights, taps: taps,
+        initial: initial, into: out)
+    } else {
+      correlate(
+        SIMD16<Float>.self, count: count, source: source, offsets: offsets, weights: weights, taps: taps,
+        initial: initial, into: out)
+    }
+  }
+
+  /// `correlate3x3` in `SIMD8` (`narrow`) or `SIMD16` vectors.
+  static func correlate3x3(
+    narrow: Bool, count: Int, source: UnsafePointer<Float>, rowStep: Int, columnStep: Int,
+    weights: UnsafePointer<Float>, initial: Float, into out: UnsafeMutablePointer<Float>
+  ) {
+    if narrow {
+      correlate3x3(
+        SIMD8<Float>.self, count: count, source: source, rowStep: rowStep, columnStep: columnStep,
+        weights: weights, initial: initial, into: out)
+    } else {
+      correlate3x3(
+        SIMD16<Float>.self, count: count, source: source, rowStep: rowStep, columnStep: columnStep,
+        weights: weights, initial: initial, into: out)
     }
   }
 

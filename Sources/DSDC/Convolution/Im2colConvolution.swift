@@ -22,7 +22,10 @@ enum Im2colConvolution {
     Swift.max(1, Swift.min(count, (chunkColumns + shape.outputPlane - 1) / shape.outputPlane))
   }
 
-  static func forward(_ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>) {
+  static func forward(
+    _ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>,
+    epilogue: RowEpilogue? = nil
+  ) {
     let shape = problem.shape
     let g = shape.geometry
     let rows = g.inChannelsPerGroup * g.kernel * g.kernel
@@ -47,7 +50,8 @@ enum Im2colConvolution {
             rows: .plain(pixels), columns: .blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage))
           MatrixMultiply.product(
             m: perGroup, n: width, k: rows, a: w, b: b, c: out,
-            accumulate: false, rowBias: problem.bias.map { $0 + group * perGroup })
+            accumulate: false, rowBias: problem.bias.map { $0 + group * perGroup },
+            epilogue: epilogue?.droppingRows(group * perGroup))
         }
       }
     }

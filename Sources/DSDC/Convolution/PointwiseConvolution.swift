@@ -12,7 +12,10 @@
 /// The input gradient and the weight gradient each need every chunk of `dOut`; the
 /// backward pass runs both products chunk by chunk to read it from memory once.
 enum PointwiseConvolution {
-  static func forward(_ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>) {
+  static func forward(
+    _ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>,
+    epilogue: RowEpilogue? = nil
+  ) {
     let shape = problem.shape
     let g = shape.geometry
     let plane = shape.inputPlane
@@ -25,7 +28,7 @@ enum PointwiseConvolution {
     let w = MatrixOperand(base: problem.weight, rows: .plain(g.inChannels), columns: .plain(1))
     MatrixMultiply.product(
       m: g.outChannels, n: images.count * plane, k: g.inChannels, a: w, b: x, c: out,
-      accumulate: false, rowBias: problem.bias)
+      accumulate: false, rowBias: problem.bias, epilogue: epilogue)
   }
 
   /// The backward products run over chunks of about `chunkColumns` pixels (whole

@@ -45,10 +45,10 @@ public final class BatchNorm2d {
 
   /// `μ_c` and `1/√(σ²_c + ε)` used by the most recent forward pass (batch statistics
   /// in training mode, running statistics in eval mode), read by `backward`.
-  public private(set) var savedMean: [Float]
-  public private(set) var savedInvStd: [Float]
+  public internal(set) var savedMean: [Float]
+  public internal(set) var savedInvStd: [Float]
   /// Whether the most recent forward pass was in training mode.
-  public private(set) var savedTraining = true
+  public internal(set) var savedTraining = true
   /// Per-thread scratch space of the fused passes (one image plane each).
   private var scratch: [Float] = []
 
@@ -219,13 +219,10 @@ public final class BatchNorm2d {
                 forEachGroup(input, threads: threads, scratchPerThread: scratchPerThread) { group, terms, x, scratch in
                   let first = group.lowerBound
                   func set(_ c: Int, mean: Double, variance: Double) {
-                    let invStd = Float(1 / (variance + epsilon).squareRoot())
-                    let scale = gamma[c] * invStd
-                    meanOut[c] = Float(mean)
-                    invStdOut[c] = invStd
-                    terms[c - first] = ChannelTerms(
-                      mean: Float(mean), invStd: invStd, scale: scale,
-                      shift: beta[c] - Float(mean) * scale)
+                    let t = Self.channelTerms(gamma: gamma[c], beta: beta[c], mean: mean, variance: variance, epsilon)
+                    meanOut[c] = t.mean
+                    invStdOut[c] = t.invStd
+                    terms[c - first] = t
                   }
                   guard training else {
                     for c in group { set(c, mean: Double(runMean[c]), variance: Double(runVar[c])) }

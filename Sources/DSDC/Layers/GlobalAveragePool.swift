@@ -13,13 +13,18 @@ public struct GlobalAveragePool: Sendable {
       input.rank == 4 && output.shape == [input.shape[0], input.shape[1]],
       "GlobalAveragePool: input \(input.shape) needs output [N, C], got \(output.shape)")
     let planeSize = input.shape[2] * input.shape[3]
-    let scale = 1 / Float(planeSize)
     input.storage.withUnsafeBufferPointer { x in
       output.storage.withUnsafeMutableBufferPointer { y in
-        for plane in 0..<y.count {
-          y[plane] = PlaneLoops.sum(x.baseAddress! + plane * planeSize, count: planeSize) * scale
-        }
+        Self.forward(x.baseAddress!, planes: y.count, planeSize: planeSize, y.baseAddress!)
       }
+    }
+  }
+
+  /// The forward pass on raw memory: `y[p]` is the mean of plane `p` of `x`.
+  static func forward(_ x: UnsafePointer<Float>, planes: Int, planeSize: Int, _ y: UnsafeMutablePointer<Float>) {
+    let scale = 1 / Float(planeSize)
+    for plane in 0..<planes {
+      y[plane] = PlaneLoops.sum(x + plane * planeSize, count: planeSize) * scale
     }
   }
 

@@ -48,15 +48,43 @@ public final class Linear {
       weight.value.storage.withUnsafeBufferPointer { w in
         bias.value.storage.withUnsafeBufferPointer { b in
           output.storage.withUnsafeMutableBufferPointer { y in
-            for n in 0..<batch {
-              for o in 0..<outF {
-                var sum: Float = 0
-                for i in 0..<inF { sum = sum.addingProduct(x[n * inF + i], w[o * inF + i]) }
-                y[n * outF + o] = sum + b[o]
-              }
-            }
+            Self.forward(
+              x.baseAddress!, batch: batch, weight: w.baseAddress!, bias: b.baseAddress!, y.baseAddress!,
+              inFeatures: inF, outFeatures: outF)
           }
         }
+      }
+    }
+  }
+
+  /// The forward pass on raw memory: `x` `(batch, inFeatures)`, `y` `(batch, outFeatures)`.
+  static func forward(
+    _ x: UnsafePointer<Float>, batch: Int, weight w: UnsafePointer<Float>, bias b: UnsafePointer<Float>,
+    _ y: UnsafeMutablePointer<Float>, inFeatures inF: Int, outFeatures outF: Int
+  ) {
+    for n in 0..<batch {
+      let row = x + n * inF
+      // Four outputs side by side: four independent chains of fused multiply-adds, each
+      // summed in the order of i as one output alone would be.
+      var o = 0
+      while o + 4 <= outF {
+        let (w0, w1, w2, w3) = (w + o * inF, w + (o + 1) * inF, w + (o + 2) * inF, w + (o + 3) * inF)
+        var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
+        for i in 0..<inF {
+          let v = row[i]
+          s0 = s0.addingProduct(v, w0[i])
+          s1 = s1.addingProduct(v, w1[i])
+          s2 = s2.addingProduct(v, w2[i])
+          s3 = s3.addingProduct(v, w3[i])
+        }
+        (y[n * outF + o], y[n * outF + o + 1]) = (s0 + b[o], s1 + b[o + 1])
+        (y[n * outF + o + 2], y[n * outF + o + 3]) = (s2 + b[o + 2], s3 + b[o + 3])
+        o += 4
+      }
+      for last in o..<outF {
+        var sum: Float = 0
+        for i in 0..<inF { sum = sum.addingProduct(row[i], w[last * inF + i]) }
+        y[n * outF + last] = sum + b[last]
       }
     }
   }

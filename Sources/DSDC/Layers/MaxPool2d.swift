@@ -103,6 +103,50 @@ public struct MaxPool2d: Sendable {
     }
   }
 
+  /// One output row from two input rows holding a ReLU's output, without recording the
+  /// winners (eval-mode inference needs no backward): the maximum of each window taken
+  /// down the columns first, then across,
+  /// ```
+  /// y[j] = max(max(x0[2j], x1[2j]), max(x0[2j+1], x1[2j+1]))
+  /// ```
+  /// which for such values (never NaN, never −0) is bit for bit `poolRow`'s maximum,
+  /// with half its shuffles. Eight outputs at a time, or four for widths 4 to 7, with an
+  /// overlapping last group.
+  @inline(__always)
+  static func maxRowAfterReLU(
+    _ row0: UnsafePointer<Float>, _ row1: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, outWidth: Int
+  ) {
+    // (named vectors: `b .> a` then compiles to one `vmaxps`, not a lane-by-lane loop)
+    @inline(__always) func group8(_ j: Int) {
+      let (top, bottom) = (load16(row0 + 2 * j), load16(row1 + 2 * j))
+      let column = top.replacing(with: bottom, where: bottom .> top)
+      let (even, odd) = (column.evenHalf, column.oddHalf)
+      store8(even.replacing(with: odd, where: odd .> even), y + j)
+    }
+    @inline(__always) func group4(_ j: Int) {
+      let (top, bottom) = (load8(row0 + 2 * j), load8(row1 + 2 * j))
+      let column = top.replacing(with: bottom, where: bottom .> top)
+      let (even, odd) = (column.evenHalf, column.oddHalf)
+      store4(even.replacing(with: odd, where: odd .> even), y + j)
+    }
+    let width = outWidth >= 8 ? 8 : outWidth >= 4 ? 4 : 0
+    guard width > 0 else {
+      for j in 0..<outWidth {
+        let (left, right) = (max(row0[2 * j], row1[2 * j]), max(row0[2 * j + 1], row1[2 * j + 1]))
+        y[j] = max(left, right)
+      }
+      return
+    }
+    var j = 0
+    while j + width <= outWidth {
+      if width == 8 { group8(j) } else { group4(j) }
+      j += width
+    }
+    if j < outWidth {
+      if width == 8 { group8(outWidth - 8) } else { group4(outWidth - 4) }
+    }
+  }
+
   /// - Parameters:
   ///   - dOutput: `(N, C, H/2, W/2)`
   ///   - argmax: as recorded by `forward`

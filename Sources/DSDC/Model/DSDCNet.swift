@@ -110,12 +110,18 @@ public final class DSDCNet {
   /// The logits `(N, classes)` for normalised images `(N, 1, 28, 28)`, in eval mode
   /// (running BatchNorm statistics) unless `training` is set.
   ///
-  /// In eval mode a batch larger than `inferenceSlice` images runs through the network
-  /// one slice at a time, so its memory holds one slice's activations instead of the
-  /// whole batch's (1,000 images: 15 slices of 64, then the last 64). Each image's
-  /// logits are the same bits either way: in eval mode no layer mixes images, and every
-  /// sum runs in the same order whatever the batch size.
+  /// Eval mode runs the fused pass (`DSDCNetInference.swift`): each thread takes its
+  /// images through the whole network a couple at a time, BatchNorm and ReLU in the
+  /// convolutions' epilogues. Its reference, the layer-by-layer `forward`, runs a batch
+  /// larger than `inferenceSlice` images one slice at a time, so its memory holds one
+  /// slice's activations instead of the whole batch's (1,000 images: 15 slices of 64,
+  /// then the last 64). Each image's logits are the same bits in every case: in eval
+  /// mode no layer mixes images, and every sum runs in the same order whatever the batch size.
   public func logits(input: Tensor, training: Bool = false) -> Tensor {
+    if !training && usesFusedInference {
+      checkInput(input)
+      return fusedLogits(input)
+    }
     let batch = input.shape.first ?? 0
     let sliceSize = max(1, inferenceSlice)
     guard !training, batch > sliceSize else {
@@ -140,17 +146,26 @@ public final class DSDCNet {
     return result
   }
 
-  /// Images per slice of an eval-mode `logits` pass (see there); 64, the training batch,
-  /// whose workspace a trained model already holds.
+  /// Images per slice of the layer-by-layer eval-mode pass (see `logits`); 64, the
+  /// training batch, whose workspace a trained model already holds.
   public var inferenceSlice = 64
 
+  /// Whether eval-mode `logits` and `evaluate` take the fused, depth-first pass
+  /// (`DSDCNetInference.swift`) rather than `forward` layer by layer, which stays as its
+  /// reference: the same bits, faster.
+  var usesFusedInference = true
+
+  /// Images each thread takes through the whole fused pass at a time: few enough that
+  /// their activations stay in the core's cache.
+  var inferenceChunk = 2
+
   /// The loss and correct count, the logits and the softmax probabilities (both
-  /// `(N, classes)`) in eval mode. A batch larger than `inferenceSlice` gets its logits
-  /// slice by slice (see `logits`), then the loss over all of them: the same bits.
+  /// `(N, classes)`) in eval mode: the logits of `logits`, then the loss over all of
+  /// them (the same bits however the logits were computed).
   public func evaluate(input: Tensor, labels: [Int])
     -> (result: SoftmaxCrossEntropy.Result, logits: Tensor, probabilities: Tensor)
   {
-    if (input.shape.first ?? 0) > max(1, inferenceSlice) {
+    if usesFusedInference || (input.shape.first ?? 0) > max(1, inferenceSlice) {
       let logits = self.logits(input: input)
       var probabilities = Tensor(shape: logits.shape)
       let result = SoftmaxCrossEntropy.forward(logits: logits, labels: labels, probabilities: &probabilities)
@@ -224,10 +239,15 @@ public final class DSDCNet {
   /// Forgets the activation buffers (they are rebuilt on the next pass).
   public func releaseWorkspaces() { workspaces = [:] }
 
-  private func workspace(for input: Tensor) -> DSDCNetWorkspace {
+  /// Stops with the expected shape unless `input` is a non-empty batch of images.
+  private func checkInput(_ input: Tensor) {
     precondition(
       input.rank == 4 && input.shape[0] > 0 && input.shape == inputShape(batch: input.shape[0]),
       "DSDC-Net input must be \(inputShape(batch: input.shape.first ?? 0)) (N, C, H, W), got \(input.shape)")
+  }
+
+  private func workspace(for input: Tensor) -> DSDCNetWorkspace {
+    checkInput(input)
     let batch = input.shape[0]
     if let ws = workspaces[batch] { return ws }
     let ws = DSDCNetWorkspace(config: config, batch: batch)

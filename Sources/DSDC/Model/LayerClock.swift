@@ -1,6 +1,10 @@
 /// Wall-clock time spent in each layer's forward and backward passes, summed over
 /// the passes run while it is attached (`model.layerClock = LayerClock()`); for
 /// benchmarks. Detached (the default), the network does not read the clock at all.
+/// The fused eval pass (`logits`, `evaluate`) runs its layers on each thread side by
+/// side: each layer gets its time on one thread averaged over the threads, and a
+/// BatchNorm run in its convolution's epilogue shows 0 (its work is in the convolution's
+/// time; a pooling block's BatchNorm shows the pooling).
 ///
 /// ```swift
 /// let clock = LayerClock()
@@ -23,7 +27,11 @@ public final class LayerClock {
     let clock = ContinuousClock()
     let start = clock.now
     body()
-    let seconds = DSDC.seconds(clock.now - start)
+    add(DSDC.seconds(clock.now - start), to: name, backward: isBackward)
+  }
+
+  /// Adds `seconds`, timed elsewhere, to `name`'s forward or backward total.
+  func add(_ seconds: Double, to name: String, backward isBackward: Bool = false) {
     if forward[name] == nil {
       layers.append(name)
       forward[name] = 0

@@ -195,13 +195,18 @@ extension MatrixMultiply {
   /// ```
   /// When A has unit column stride it is read in place and the blocks of the sum stop
   /// at the end of each of A's column blocks (images). `tile` changes the speed, not the bits.
+  /// An `epilogue` (row `i` of C is its row `i`) is applied to each element of C once
+  /// its value above is final, before it is stored: the same bits as a separate pass
+  /// over C afterwards.
   static func product(
     m: Int, n: Int, k: Int, a: MatrixOperand, b: MatrixOperand, c: MatrixDestination,
-    accumulate: Bool, rowBias: UnsafePointer<Float>? = nil, tile: RegisterTile = .selected
+    accumulate: Bool, rowBias: UnsafePointer<Float>? = nil, epilogue: RowEpilogue? = nil,
+    tile: RegisterTile = .selected
   ) {
     guard m > 0 && n > 0 else { return }
     guard k > 0 else {
       if !accumulate { fill(m: m, n: n, c: c, rowBias: rowBias) }
+      if let epilogue { applyEpilogue(epilogue, m: m, n: n, c: c) }
       return
     }
     let (mr, nr, mcMax) = (tile.rows, tile.columns, tile.rowBlock)
@@ -219,6 +224,7 @@ extension MatrixMultiply {
     layout.ints(mr); layout.ints(mr)  // offsets of the rows of the edge tile and of A's edge rows
     layout.ints(mr)  // offsets of the rows of a packed A panel
     layout.ints(nr + 1)  // starts of contiguous runs
+    layout.ints(ncCap / nr + 1)  // offset in C of each column panel, or −1 where not contiguous
 
     ScratchPool.shared.withScratch(layout) { scratch in
       let packedA = scratch.floats(inPlaceA ? 0 : mcCap * kcCap)
@@ -229,13 +235,25 @@ extension MatrixMultiply {
       let bColumns = scratch.ints(ncCap), cColumns = scratch.ints(ncCap)
       let tileRows = scratch.ints(mr), edgeRows = scratch.ints(mr), panelRows = scratch.ints(mr)
       let runStarts = scratch.ints(nr + 1)
+      let panelStarts = scratch.ints(ncCap / nr + 1)
       for r in 0..<mr { tileRows[r] = r * nr }
       for r in 0..<mr { panelRows[r] = r }
 
-      for jc in stride(from: 0, to: n, by: ncMax) {
+      // (`while` loops: a `stride` iterator here is a function call per step)
+      var jc = 0
+      while jc < n {
         let nc = Swift.min(ncMax, n - jc)
+        defer { jc += nc }
         b.columns.fillOffsets(from: jc, count: nc, into: bColumns)
         c.columns.fillOffsets(from: jc, count: nc, into: cColumns)
+        // A panel of whole nr columns contiguous in C is written in place (once per
+        // block of columns, not once per strip of rows).
+        for panel in 0..<((nc + nr - 1) / nr) {
+          let jr = panel * nr
+          let contiguous =
+            nc - jr >= nr && c.columns.stride == 1 && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
+          panelStarts[panel] = contiguous ? cColumns[jr] : -1
+        }
         var pc = 0
         while pc < k {
           var kc = Swift.min(kcMax, k - pc)
@@ -247,15 +265,20 @@ extension MatrixMultiply {
           packB(b, kc: kc, nc: nc, nr: nr, rows: bRows, columns: bColumns, into: packedB)
           let addC = accumulate || pc > 0
           let bias = pc == 0 ? rowBias : nil
-          for ic in stride(from: 0, to: m, by: mcMax) {
+          let finalEpilogue = pc + kc == k ? epilogue : nil  // the last block of the sum
+          var ic = 0
+          while ic < m {
             let mc = Swift.min(mcMax, m - ic)
+            defer { ic += mc }
             a.rows.fillOffsets(from: ic, count: mc, into: aRows)
             c.rows.fillOffsets(from: ic, count: mc, into: cRows)
             if !inPlaceA { packA(a, mc: mc, kc: kc, mr: mr, rows: aRows, columns: aColumns, into: packedA) }
             // Row panels outside, column panels inside: each mr-row strip of C is
             // written left to right, mr streams the prefetcher follows well.
-            for ir in stride(from: 0, to: mc, by: mr) {
+            var ir = 0
+            while ir < mc {
               let mrValid = Swift.min(mr, mc - ir)
+              defer { ir += mr }
               // Rows past M repeat the last row; their results are dropped.
               for r in 0..<mr { edgeRows[r] = aRows[ir + Swift.min(r, mrValid - 1)] }
               // A in place (rows at their offsets, unit step) or its packed panel.
@@ -263,25 +286,32 @@ extension MatrixMultiply {
                 inPlaceA
                 ? (a.base + aColumns[0], UnsafePointer(edgeRows), 1)
                 : (UnsafePointer(packedA + ir * kc), UnsafePointer(panelRows), mr)
-              for jr in stride(from: 0, to: nc, by: nr) {
+              let stripBias = bias.map { $0 + ic + ir }
+              let stripEpilogue = finalEpilogue?.droppingRows(ic + ir)
+              var jr = 0
+              while jr < nc {
                 let nrValid = Swift.min(nr, nc - jr)
+                defer { jr += nr }
                 let bPanel = UnsafePointer(packedB + jr * kc)
-                let contiguous =
-                  nrValid == nr && c.columns.stride == 1
-                  && cColumns[jr + nr - 1] - cColumns[jr] == nr - 1
-                let direct = contiguous && mrValid == mr
-                let target = direct ? c.base + cColumns[jr] : edgeTile
+                // A tile whose 16 or 32 columns are contiguous in C is written in place,
+                // its valid rows only (the rows past M are computed and dropped).
+                let start = panelStarts[jr / nr]
+                let direct = start >= 0
+                let target = direct ? c.base + start : edgeTile
                 let targetRows = direct ? UnsafePointer(cRows + ir) : UnsafePointer(tileRows)
-                let tileBias = direct ? bias.map { $0 + ic + ir } : nil
+                let tileBias = direct ? stripBias : nil
+                let tileEpilogue = direct ? stripEpilogue : nil
                 switch tile {
                 case .tile8x32:
                   microkernel8x32(
                     kc: kc, a: aTile, aRows: aTileRows, aStep: aStep, b: bPanel,
-                    c: target, cRows: targetRows, addC: direct && addC, bias: tileBias)
+                    c: target, cRows: targetRows, rows: direct ? mrValid : mr, addC: direct && addC, bias: tileBias,
+                    epilogue: tileEpilogue)
                 case .tile6x16:
                   microkernel6x16(
                     kc: kc, a: aTile, aRows: aTileRows, aStep: aStep, b: bPanel,
-                    c: target, cRows: targetRows, addC: direct && addC, bias: tileBias)
+                    c: target, cRows: targetRows, rows: direct ? mrValid : mr, addC: direct && addC, bias: tileBias,
+                    epilogue: tileEpilogue)
                 }
                 if direct { continue }
                 // An edge tile, or one whose columns span two images: copy (or add)
@@ -297,11 +327,13 @@ extension MatrixMultiply {
                   for run in 0..<runs {
                     let start = runStarts[run]
                     let target = row + (cColumns[jr + start] - cColumns[jr])
+                    let length = runStarts[run + 1] - start
                     if addC {
-                      addFloats(source + start, to: target, count: runStarts[run + 1] - start)
+                      addFloats(source + start, to: target, count: length)
                     } else {
-                      copyFloats(source + start, to: target, count: runStarts[run + 1] - start)
+                      copyFloats(source + start, to: target, count: length)
                     }
+                    finalEpilogue?.applyInPlace(target, count: length, row: ic + ir + r)
                   }
                 }
               }
@@ -310,6 +342,14 @@ extension MatrixMultiply {
           pc += kc
         }
       }
+    }
+  }
+
+  /// `C = epilogue(C)`, element by element (after the product of an empty sum).
+  private static func applyEpilogue(_ epilogue: RowEpilogue, m: Int, n: Int, c: MatrixDestination) {
+    for i in 0..<m {
+      let row = c.base + c.rows.offset(i)
+      for j in 0..<n { row[c.columns.offset(j)] = epilogue.apply(row[c.columns.offset(j)], row: i) }
     }
   }
 

@@ -4,15 +4,16 @@ extension MatrixMultiply {
   /// ```
   /// C[r, 0..<16] = Σ_p a[aRows[r] + p·aStep] · b[p·16 + 0..<16]  + bias[r]  + C[r, 0..<16] (when addC)
   /// ```
-  /// the sum over `p < kc` taken in order with fused multiply-adds, row `r` of C
-  /// starting at `c + cRows[r]`. A is a packed panel (`aRows[r] = r`, `aStep = 6`) or
+  /// the sum over `p < kc` taken in order with fused multiply-adds, then the epilogue if
+  /// any, row `r` of C starting at `c + cRows[r]`; only the first `rows` rows are stored. A is a packed panel (`aRows[r] = r`, `aStep = 6`) or
   /// read in place (`aRows` the offsets of its rows, `aStep = 1`). Every step loads two
   /// vectors of B and broadcasts six values of A into twelve fused multiply-adds:
   /// 12 accumulators + 2 of B + 1 of A = 15 registers, so nothing spills.
   @inline(never)
   static func microkernel6x16(
     kc: Int, a: UnsafePointer<Float>, aRows: UnsafePointer<Int>, aStep: Int, b: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>, cRows: UnsafePointer<Int>, addC: Bool, bias: UnsafePointer<Float>?
+    c: UnsafeMutablePointer<Float>, cRows: UnsafePointer<Int>, rows: Int, addC: Bool, bias: UnsafePointer<Float>?,
+    epilogue: RowEpilogue? = nil
   ) {
     let (o0, o1, o2) = (aRows[0], aRows[1], aRows[2])
     let (o3, o4, o5) = (aRows[3], aRows[4], aRows[5])
@@ -55,9 +56,10 @@ extension MatrixMultiply {
       pb += 16
     }
 
-    /// Row `r` of C: the sums, then the bias, then the old C.
+    /// Row `r` of C: the sums, then the bias, then the old C, then the epilogue.
     @inline(__always)
     func put(_ r: Int, _ v0: SIMD8<Float>, _ v1: SIMD8<Float>) {
+      guard r < rows else { return }
       let row = c + cRows[r]
       var x0 = v0
       var x1 = v1
@@ -69,6 +71,10 @@ extension MatrixMultiply {
       if addC {
         x0 += load8(row)
         x1 += load8(row + 8)
+      }
+      if let epilogue {
+        x0 = epilogue.apply(x0, row: r)
+        x1 = epilogue.apply(x1, row: r)
       }
       store8(x0, row)
       store8(x1, row + 8)

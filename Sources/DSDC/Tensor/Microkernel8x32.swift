@@ -4,15 +4,16 @@ extension MatrixMultiply {
   /// ```
   /// C[r, 0..<32] = Σ_p a[aRows[r] + p·aStep] · b[p·32 + 0..<32]  + bias[r]  + C[r, 0..<32] (when addC)
   /// ```
-  /// the sum over `p < kc` taken in order with fused multiply-adds, row `r` of C
-  /// starting at `c + cRows[r]`. A is a packed panel (`aRows[r] = r`, `aStep = 8`) or
+  /// the sum over `p < kc` taken in order with fused multiply-adds, then the epilogue if
+  /// any, row `r` of C starting at `c + cRows[r]`; only the first `rows` rows are stored. A is a packed panel (`aRows[r] = r`, `aStep = 8`) or
   /// read in place (`aRows` the offsets of its rows, `aStep = 1`). Every step loads two
   /// vectors of B and broadcasts eight values of A into sixteen fused multiply-adds; the
   /// sixteen accumulators are named locals so they stay in registers.
   @inline(never)
   static func microkernel8x32(
     kc: Int, a: UnsafePointer<Float>, aRows: UnsafePointer<Int>, aStep: Int, b: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>, cRows: UnsafePointer<Int>, addC: Bool, bias: UnsafePointer<Float>?
+    c: UnsafeMutablePointer<Float>, cRows: UnsafePointer<Int>, rows: Int, addC: Bool, bias: UnsafePointer<Float>?,
+    epilogue: RowEpilogue? = nil
   ) {
     let (o0, o1, o2, o3) = (aRows[0], aRows[1], aRows[2], aRows[3])
     let (o4, o5, o6, o7) = (aRows[4], aRows[5], aRows[6], aRows[7])
@@ -65,9 +66,10 @@ extension MatrixMultiply {
       pb += 32
     }
 
-    /// Row `r` of C: the sums, then the bias, then the old C.
+    /// Row `r` of C: the sums, then the bias, then the old C, then the epilogue.
     @inline(__always)
     func put(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
+      guard r < rows else { return }
       let row = c + cRows[r]
       var x0 = v0
       var x1 = v1
@@ -79,6 +81,10 @@ extension MatrixMultiply {
       if addC {
         x0 += load16(row)
         x1 += load16(row + 16)
+      }
+      if let epilogue {
+        x0 = epilogue.apply(x0, row: r)
+        x1 = epilogue.apply(x1, row: r)
       }
       store16(x0, row)
       store16(x1, row + 16)

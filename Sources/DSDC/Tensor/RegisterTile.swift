@@ -27,6 +27,8 @@ enum RegisterTile: String, CaseIterable, Sendable, CustomStringConvertible {
   var rows: Int { self == .tile8x32 ? 8 : 6 }
   /// Columns of B (and C) per tile, `nr`.
   var columns: Int { self == .tile8x32 ? 32 : 16 }
+  /// Floats in one vector register of the CPU the tile is built for: 16 (AVX-512) or 8.
+  var vectorFloats: Int { self == .tile8x32 ? 16 : 8 }
   /// Rows of A packed at a time, `mcMax`: whole tiles, at most 128 rows.
   var rowBlock: Int { 128 / rows * rows }
 
