@@ -30,7 +30,7 @@ public enum Lesson10FineTuning: Lesson {
     let parentURL = lesson.settings.outputDirectory.appendingPathComponent("train")
       .appendingPathComponent(TrainingCheckpoint.modelFileName)
     guard FileManager.default.fileExists(atPath: parentURL.path) else {
-      throw FineTuningError.parentMissing(path: parentURL.path)
+      throw FineTuningError.parentMissing(path: parentURL.path, train: lesson.commandLine(["lesson", "8"]))
     }
     let (parent, parentMetadata) = try TrainingCheckpoint.loadModel(from: parentURL)
     parent.threads = 2  // as the fine-tuning recipe
@@ -39,7 +39,8 @@ public enum Lesson10FineTuning: Lesson {
       model: parent, images: mnistTest,
       normalization: TrainingCheckpoint.normalization(from: parentMetadata)
     ).accuracy
-    let readiness = FineTuningConclusions.parentReadiness(accuracy: parentAccuracy)
+    let readiness = FineTuningConclusions.parentReadiness(
+      accuracy: parentAccuracy, retrain: lesson.commandLine(["lesson", "8"]))
     lesson.say("Parent: \(parentURL.path), scored now on MNIST's \(Format.grouped(mnistTest.count)) test digits.")
     for line in FineTuningConclusions.wrapped(readiness.line) { lesson.say(line) }
     let task = FineTuningTask.fashionMNIST

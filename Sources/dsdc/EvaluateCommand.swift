@@ -100,6 +100,16 @@ struct EvaluateCommand: ParsableCommand {
       "Accuracy: \(Format.fixed(evaluation.accuracy * 100, 2))% "
         + "(\(Format.grouped(evaluation.correct))/\(Format.grouped(evaluation.count))), "
         + "loss \(Format.fixed(evaluation.loss, 4))")
+    // A digit model under the bar the training run itself prints has learned too little
+    // for its tables to mean much; the line says so and how to train one that has.
+    if trainedOn == .mnist {
+      let readiness = Readiness.accuracy(
+        evaluation.accuracy, atLeast: TrainingSession.learnedAccuracy, what: "this digit model's test accuracy",
+        fix: "train it with the default recipe: " + hintCommand(train))
+      if !readiness.isReady {
+        for line in Format.wrap(readiness.line, width: 80, continuation: "  ") { emit(line) }
+      }
+    }
     let lines = EvaluationTables(evaluation: evaluation, names: names, confusedPairs: Self.confusedPairs)
     for line in lines.perClass + [""] + lines.mostConfused + [""] + lines.confusionMatrix { emit(line) }
   }

@@ -144,12 +144,13 @@ struct FineTuneCommand: ParsableCommand {
     ProgressLine.update(starting.first { DisplayWidth.of($0) <= limit } ?? "")
     let meter = TrainingProgressMeter(
       epochs: recipe.epochs, batchSize: recipe.batchSize, testImages: test.count, draw: ProgressLine.update)
+    var headed = false
     try run.train(on: train, test: test) { event in
       meter.record(event)
       if case .epochEnded(let e, _) = event {
-        say(
-          "epoch \(e.epoch)/\(recipe.epochs): train loss \(Format.fixed(e.trainLoss, 4)) acc \(Format.fixed(e.trainAccuracy * 100, 2))%  |  test acc \(Format.fixed((e.testAccuracy ?? 0) * 100, 2))%  |  \(Int(e.imagesPerSecond)) img/s, \(Format.fixed(e.trainSeconds, 1)) s"
-        )
+        if !headed { say(TrainingSession.epochHeader(epochs: recipe.epochs)) }
+        headed = true
+        say(TrainingSession.epochRow(e, epochs: recipe.epochs))
       }
     }
     let start = run.startEvaluation?.accuracy ?? 0

@@ -107,6 +107,10 @@ struct EvaluatePredictCommandTests {
     let lines = text.stdout.split(separator: "\n").map(String.init)
     #expect(lines.allSatisfy { $0.count <= 80 })
     #expect(lines.contains("Data: \(data.path) (from --data)") && lines.contains("Test set: 16 images"))
+    // Far under the 90% bar the training run prints: the output says so, before the tables.
+    let warning = try #require(lines.firstIndex { $0.hasPrefix("⚠ this digit model's test accuracy is only ") })
+    #expect(lines[warning...].joined(separator: " ").contains("too little training"))
+    #expect(warning < (lines.firstIndex { $0.hasPrefix("Most confused") } ?? 0))
     let row3 = try #require(lines.first { $0.hasPrefix("      3 ") })
     let precision3: String = Format.fixed(Double(counts[3]) / 16 * 100, 2) + "%"
     #expect(
@@ -119,6 +123,20 @@ struct EvaluatePredictCommandTests {
     #expect(
       lines.contains(
         "  \(expectedPairs[0]) → 3: \(counts[expectedPairs[0]]) image(s), 100.00% of class \(expectedPairs[0])"))
+  }
+
+  /// The warning's rule on both sides of the 90% bar: a model that predicts 3 for
+  /// everything, on 16 test images of which 15 (93.75%) or 14 (87.5%) are threes.
+  @Test(arguments: [(15, false), (14, true)])
+  func anUndertrainedDigitModelIsFlagged(threes: Int, warned: Bool) throws {
+    let folder = try makeTemporaryDirectory()
+    var test = TinyNet.images(count: 16, seed: 12)
+    test.labels = (0..<16).map { $0 < threes ? 3 : 5 }
+    try FineTuningTests.writeIDX(train: TinyNet.images(count: 64, seed: 11), test: test, in: folder)
+    let checkpoint = try Self.constantModel(3, in: folder)
+    let run = try runTool(["evaluate", "--checkpoint", checkpoint.path, "--data", folder.path], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("⚠ this digit model's test accuracy is only ") == warned, "\(run.stdout)")
   }
 
   /// One folder per picture, named after it (made safe; a shared name numbered), and

@@ -277,7 +277,8 @@ struct FineTuneCommandTests {
     #expect(result.stderr.isEmpty, "\(result.stderr)")
     #expect(!result.stdout.contains("\r") && !result.stdout.contains("\u{1B}"))
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-    #expect(lines.filter { $0.hasPrefix("epoch ") }.map { String($0.prefix(10)) } == ["epoch 1/2:", "epoch 2/2:"])
+    #expect(lines.filter { $0.hasPrefix("epoch ") }.map { String($0.prefix(10)) } == ["epoch 1/2 ", "epoch 2/2 "])
+    #expect(lines.filter { $0.hasSuffix("train loss  train acc  test loss  test acc   img/s  seconds") }.count == 1)
     #expect(lines.contains { $0.hasPrefix("Test accuracy ") })
     for line in lines { #expect(DisplayWidth.of(line) <= 100, "\(line)") }
   }
@@ -305,8 +306,10 @@ struct FineTuneCommandTests {
     #expect(drawn.contains { $0.hasPrefix("epoch 1/2") && $0.contains("evaluating") }, "\(drawn)")
     #expect(drawn.contains { $0.hasPrefix("epoch 2/2") && $0.contains("evaluating") }, "\(drawn)")
     for line in drawn { #expect(DisplayWidth.of(line) <= 50, "\(line)") }
-    // Cleared before each epoch's plain line.
-    let cleared = segments.filter { $0.hasPrefix("epoch ") && $0.contains(": train loss ") }
+    // Cleared before each epoch's plain line (the first after the table's header).
+    let cleared = segments.filter {
+      $0.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains { $0.hasPrefix("epoch ") }
+    }
     #expect(cleared.count == 2, "\(segments)")
   }
 }

@@ -50,13 +50,22 @@ struct TrainingStatusTests {
     #expect(status.line(width: 40) == "epoch 3/9  evaluating  ETA 6m40s")
   }
 
-  /// The per-epoch line that `dsdc finetune` draws says what its ETA covers.
-  @Test func epochLineSaysEpochETA() {
-    let progress = BatchProgress(
-      epoch: 1, batch: 10, batchesPerEpoch: 20, step: 10, learningRate: 0.001, loss: 1, runningLoss: 1,
-      runningAccuracy: 0.5, imagesPerSecond: 64)
-    // 10 batches of 64 images left at 64 images/s: 10 s.
-    #expect(progress.line(epochs: 2, batchSize: 64, width: 100).hasSuffix("epoch ETA 10s"))
+  /// The epoch table: values right-aligned under their headers, within 80 columns
+  /// (with the two spaces a lesson indents it by) for up to 9,999 epochs.
+  @Test func epochTableRowsAlignAndFit() {
+    let summary = EpochSummary(
+      epoch: 3, trainLoss: 0.51234, trainAccuracy: 0.98214, testLoss: 0.48761, testAccuracy: 0.994,
+      trainSeconds: 35.04, evaluationSeconds: 2, imagesPerSecond: 1716.6)
+    #expect(
+      TrainingSession.epochHeader(epochs: 9)
+        == "           train loss  train acc  test loss  test acc   img/s  seconds")
+    #expect(
+      TrainingSession.epochRow(summary, epochs: 9)
+        == "epoch 3/9      0.5123     98.21%     0.4876    99.40%   1,717     35.0")
+    var long = summary
+    (long.epoch, long.trainSeconds, long.imagesPerSecond) = (9_999, 99_999.9, 999_999)
+    let row = TrainingSession.epochRow(long, epochs: 9_999)
+    #expect(row.count == TrainingSession.epochHeader(epochs: 9_999).count && row.count + 2 < 80, "\(row)")
   }
 
   @Test(arguments: [(0.0, "0s"), (59.4, "59s"), (60, "1m00s"), (125, "2m05s"), (3599, "59m59s"), (7620, "2h07m")])

@@ -84,9 +84,9 @@ struct FineTuningConclusionsTests {
 
   @Test func theThresholdIs95PercentOnBothSides() {
     #expect(FineTuningConclusions.parentReadiness(accuracy: 0.95).isReady)
-    let below = FineTuningConclusions.parentReadiness(accuracy: 0.9499)
+    let below = FineTuningConclusions.parentReadiness(accuracy: 0.9499, retrain: "./dsdc lesson 8 --output runs")
     #expect(!below.isReady && below.line.hasPrefix("⚠ "))
-    #expect(below.line.contains("dsdc train") && below.line.contains("dsdc lesson 8"))
+    #expect(below.line.hasSuffix("train it with the default recipe: ./dsdc lesson 8 --output runs"), "\(below.line)")
   }
 
   @Test func aReadyParentGetsEveryClaimJudged() {
@@ -123,7 +123,7 @@ struct FineTuningConclusionsTests {
     let lines = FineTuningConclusions.lines(parent: readiness, measured: Self.measured)
     #expect(lines == FineTuningConclusions.wrapped(readiness.line))
     #expect(lines[0].hasPrefix("⚠ the parent's MNIST test accuracy is only"))
-    #expect(lines.joined(separator: " ").contains("dsdc train"))
+    #expect(lines.joined(separator: " ").hasSuffix("the default recipe: dsdc lesson 8"))
     #expect(!lines.contains { $0.contains("verdict") || $0.hasPrefix("Claim") })
     #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines)")
   }

@@ -22,11 +22,12 @@ public enum FineTuningConclusions {
       by: .trainingSeconds),
   ]
 
-  /// The rule for the parent: its MNIST test accuracy must reach `requiredParentAccuracy`.
-  public static func parentReadiness(accuracy: Double) -> Readiness {
+  /// The rule for the parent: its MNIST test accuracy must reach `requiredParentAccuracy`;
+  /// `retrain` is the command that trains it with the default recipe.
+  public static func parentReadiness(accuracy: Double, retrain: String = "dsdc lesson 8") -> Readiness {
     Readiness.accuracy(
       accuracy, atLeast: requiredParentAccuracy, what: "the parent's MNIST test accuracy",
-      fix: "train it: `dsdc train` or `dsdc lesson 8` (defaults)")
+      fix: "train it with the default recipe: \(retrain)")
   }
 
   /// `line` broken at spaces into lines of at most `width` characters (a longer word

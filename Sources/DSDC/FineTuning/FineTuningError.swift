@@ -3,8 +3,9 @@
 public enum FineTuningError: Error, CustomStringConvertible, Equatable {
   /// The new task's dataset is not installed where dsdc looked.
   case datasetMissing(task: String, path: String, aptPackage: String)
-  /// There is no trained model to start from.
-  case parentMissing(path: String)
+  /// There is no trained model to start from; `train` is the command that trains one,
+  /// typed as the tool was started.
+  case parentMissing(path: String, train: String = "dsdc train")
   /// A model is asked to be scored on the test set of another task.
   case wrongTestSet(checkpoint: String, trainedOn: String, data: String, holds: String)
   /// The parent's classifier has another number of classes than the new task.
@@ -15,9 +16,8 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
     case .datasetMissing(let task, let path, let aptPackage):
       return
         "\(task) not found in \(path) — install it with: sudo apt-get install \(aptPackage) (or pass --finetune-data DIR)"
-    case .parentMissing(let path):
-      return
-        "no trained model at \(path) — HINT: run lesson 8 (`dsdc lesson 8`) or `dsdc train` first, or pass --checkpoint FILE"
+    case .parentMissing(let path, let train):
+      return "no trained model at \(path) — HINT: train one first (\(train)), or pass --checkpoint FILE"
     case .wrongTestSet(let checkpoint, let trainedOn, let data, let holds):
       return
         "\(checkpoint) was trained on \(trainedOn), but \(data) holds the \(holds) test set — HINT: leave out --data to use \(trainedOn)'s, or pass a checkpoint trained on \(holds)"

@@ -39,8 +39,8 @@ public enum LessonError: Error, CustomStringConvertible {
   /// One or more of the lesson's checks did not hold.
   case checksFailed(lesson: Int, failed: [String])
   /// Checks did not hold on data other than the full MNIST (`data` describes it),
-  /// which the checks assume.
-  case checksFailedOnOtherData(lesson: Int, failed: [String], data: String)
+  /// which the checks assume; `verify` is the command that checks a folder.
+  case checksFailedOnOtherData(lesson: Int, failed: [String], data: String, verify: String = "dsdc data --verify")
   /// No lesson has this number.
   case unknownLesson(number: Int, available: ClosedRange<Int>)
   /// `--sample` is not an index of the test set.
@@ -55,9 +55,9 @@ public enum LessonError: Error, CustomStringConvertible {
     case .checksFailed(let lesson, let failed):
       return
         "lesson \(lesson): \(failed.count) check(s) failed: \(failed.joined(separator: "; ")) — HINT: this is a bug in dsdc; please report it with the command you ran"
-    case .checksFailedOnOtherData(let lesson, let failed, let data):
+    case .checksFailedOnOtherData(let lesson, let failed, let data, let verify):
       return
-        "lesson \(lesson): \(failed.count) check(s) failed on \(data), which is not the full MNIST the checks assume: \(failed.joined(separator: "; ")) — HINT: point --data at the full MNIST (`dsdc data --verify` checks a folder)"
+        "lesson \(lesson): \(failed.count) check(s) failed on \(data), which is not the full MNIST the checks assume: \(failed.joined(separator: "; ")) — HINT: point --data at the full MNIST (\(verify) checks a folder)"
     case .unknownLesson(let number, let available):
       return
         "there is no lesson \(number) — HINT: choose a lesson from \(available.lowerBound) to \(available.upperBound); `dsdc` lists them"

@@ -49,15 +49,3 @@ public struct EpochSummary: Sendable, Codable, Equatable {
   /// Training throughput, images per second.
   public var imagesPerSecond: Double
 }
-
-extension BatchProgress {
-  /// The in-place progress line of this epoch alone, fitted to `width` columns: a bar,
-  /// images/s, the time left in this epoch (`epoch ETA`), running loss and accuracy.
-  /// `TrainingProgressMeter` draws the whole run's line instead (elapsed time, the run's
-  /// ETA, the evaluation phase).
-  public func line(epochs: Int, batchSize: Int, width: Int = Terminal.columns(STDERR_FILENO)) -> String {
-    let left = Double((batchesPerEpoch - batch) * batchSize) / max(imagesPerSecond, 1)
-    return TrainingStatus(self, epochs: epochs, elapsed: nil, remaining: left, remainingCovers: .epoch)
-      .line(width: width)
-  }
-}

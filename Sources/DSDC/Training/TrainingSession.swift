@@ -98,6 +98,7 @@ public final class TrainingSession {
     let started = Date()
     let meter = TrainingProgressMeter(
       epochs: recipe.epochs, batchSize: recipe.batchSize, testImages: test.count, draw: progressLine)
+    if trainer.epoch < recipe.epochs { log(Self.epochHeader(epochs: recipe.epochs)) }
     // Epoch by epoch, so that a checkpoint that cannot be saved stops the run at once.
     while trainer.epoch < recipe.epochs {
       let summary = try trainer.trainEpoch(on: train, test: test) { event in
@@ -109,9 +110,7 @@ public final class TrainingSession {
             StepRecord(epoch: p.epoch, step: p.step, imagesSeen: seen, loss: p.loss, learningRate: p.learningRate))
         case .epochEnded(let summary, let evaluation):
           lastEvaluation = evaluation
-          log(
-            "epoch \(summary.epoch)/\(recipe.epochs): train loss \(Format.fixed(summary.trainLoss, 4)) acc \(Format.fixed(summary.trainAccuracy * 100, 2))%  |  test loss \(Format.fixed(summary.testLoss ?? 0, 4)) acc \(Format.fixed((summary.testAccuracy ?? 0) * 100, 2))%  |  \(Int(summary.imagesPerSecond)) img/s, \(Format.fixed(summary.trainSeconds, 1)) s"
-          )
+          log(Self.epochRow(summary, epochs: recipe.epochs))
         }
       }
       try saveCheckpoints(testAccuracy: summary.testAccuracy)
@@ -151,6 +150,36 @@ public final class TrainingSession {
       log("  \(error);")
       log("  this run's \(StepLog.fileName) and its per-step figure start at step \(trainer.step + 1).")
     }
+  }
+
+  /// The header of the epoch table, its columns as wide as `epochRow`'s.
+  public static func epochHeader(epochs: Int) -> String {
+    let names = ["train loss", "train acc", "test loss", "test acc", "img/s", "seconds"]
+    return zip(names, epochColumns).reduce(pad("", to: epochLabelWidth(epochs))) { $0 + pad($1.0, to: $1.1) }
+  }
+
+  /// One epoch's row: loss and accuracy on the training images (as the epoch went) and on
+  /// the test set, training images per second and seconds of training. Under 80 columns
+  /// for up to 9,999 epochs.
+  public static func epochRow(_ summary: EpochSummary, epochs: Int) -> String {
+    let cells = [
+      Format.fixed(summary.trainLoss, 4), Format.fixed(summary.trainAccuracy * 100, 2) + "%",
+      summary.testLoss.map { Format.fixed($0, 4) } ?? "-",
+      summary.testAccuracy.map { Format.fixed($0 * 100, 2) + "%" } ?? "-",
+      Format.grouped(Int(summary.imagesPerSecond.rounded())), Format.fixed(summary.trainSeconds, 1),
+    ]
+    let label = pad("epoch \(summary.epoch)/\(epochs)", to: epochLabelWidth(epochs), left: true)
+    return zip(cells, epochColumns).reduce(label) { $0 + pad($1.0, to: $1.1) }
+  }
+
+  /// Widths of the epoch table's columns after the label, each value right-aligned.
+  private static let epochColumns = [12, 11, 11, 10, 8, 9]
+
+  private static func epochLabelWidth(_ epochs: Int) -> Int { "epoch \(epochs)/\(epochs)".count }
+
+  private static func pad(_ text: String, to width: Int, left: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + fill : fill + text
   }
 
   /// Prints a line and keeps it for the run's record.

@@ -18,14 +18,6 @@ public struct TrainingStatus: Sendable, Equatable {
     case evaluating(images: Int)
   }
 
-  /// What `remaining` covers.
-  public enum Scope: Sendable, Equatable {
-    /// The rest of the run: every step and evaluation still to come (`ETA`).
-    case run
-    /// The rest of this epoch's steps (`epoch ETA`).
-    case epoch
-  }
-
   /// Shown before everything else, e.g. `full, seed 0:` (nil for none).
   public var label: String?
   /// Training or evaluating.
@@ -43,15 +35,13 @@ public struct TrainingStatus: Sendable, Equatable {
   public var runningAccuracy: Double
   /// Seconds since the run started (nil: not shown).
   public var elapsed: Double?
-  /// Estimated seconds still to go (nil: not known yet).
+  /// Estimated seconds still to go in the whole run, every step and evaluation still to
+  /// come (nil: not known yet).
   public var remaining: Double?
-  /// What `remaining` covers.
-  public var remainingCovers: Scope
 
   public init(
     label: String? = nil, phase: Phase = .training, epoch: Int, epochs: Int, batch: Int, batchesPerEpoch: Int,
-    imagesPerSecond: Double, runningLoss: Double, runningAccuracy: Double, elapsed: Double?, remaining: Double?,
-    remainingCovers: Scope = .run
+    imagesPerSecond: Double, runningLoss: Double, runningAccuracy: Double, elapsed: Double?, remaining: Double?
   ) {
     self.label = label
     self.phase = phase
@@ -64,19 +54,17 @@ public struct TrainingStatus: Sendable, Equatable {
     self.runningAccuracy = runningAccuracy
     self.elapsed = elapsed
     self.remaining = remaining
-    self.remainingCovers = remainingCovers
   }
 
   /// The status after the step `progress` reports.
   public init(
-    _ progress: BatchProgress, epochs: Int, label: String? = nil, elapsed: Double?, remaining: Double?,
-    remainingCovers: Scope = .run
+    _ progress: BatchProgress, epochs: Int, label: String? = nil, elapsed: Double?, remaining: Double?
   ) {
     self.init(
       label: label, epoch: progress.epoch, epochs: epochs, batch: progress.batch,
       batchesPerEpoch: progress.batchesPerEpoch, imagesPerSecond: progress.imagesPerSecond,
       runningLoss: progress.runningLoss, runningAccuracy: progress.runningAccuracy, elapsed: elapsed,
-      remaining: remaining, remainingCovers: remainingCovers)
+      remaining: remaining)
   }
 
   /// The fewest and the most cells of the bar.
@@ -100,10 +88,7 @@ public struct TrainingStatus: Sendable, Equatable {
       tail.append((15, ["evaluating \(Format.grouped(images)) test images", "evaluating"]))
     }
     if let elapsed { tail.append((20, ["elapsed \(Self.duration(elapsed))"])) }
-    if let remaining {
-      let name = remainingCovers == .run ? "ETA" : "epoch ETA"
-      tail.append((10, ["\(name) \(Self.duration(remaining))"]))
-    }
+    if let remaining { tail.append((10, ["ETA \(Self.duration(remaining))"])) }
 
     // Keep fields by rank while they fit beside the shortest bar (` [` + cells + `]`).
     let shortestBar = training ? 3 + Self.barCells.lowerBound : 0
