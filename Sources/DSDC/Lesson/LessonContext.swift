@@ -188,9 +188,9 @@ public final class LessonContext {
     guard !(fullTest && fullTrain) else { return .checksFailed(lesson: lesson, failed: failedChecks) }
     let counts = [trainSplit.map { "\($0.count) training" }, testSplit.map { "\($0.count) test" }].compactMap { $0 }
     let data = "\(settings.dataDirectory.path) (\(counts.joined(separator: " and ")) images)"
+    let verify = ["data", "--verify", "--data", DisplayPath.of(settings.dataDirectory)]
     return .checksFailedOnOtherData(
-      lesson: lesson, failed: failedChecks, data: data,
-      verify: ShellQuoting.line(settings.program + ["data", "--verify", "--data", DisplayPath.of(settings.dataDirectory)]))
+      lesson: lesson, failed: failedChecks, data: data, verify: ShellQuoting.line(settings.program + verify))
   }
 
   // MARK: - Data
