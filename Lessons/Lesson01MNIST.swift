@@ -99,8 +99,8 @@ public enum Lesson01MNIST: Lesson {
     lesson.say("     = (\(Format.fixed(x / 255)) − \(mu)) / \(sigma) = \(Format.fixed(normalised))")
     let background = (0 - trainStats.mean) / trainStats.std
     lesson.say(
-      "  and the background, x = 0, becomes −\(mu) / \(sigma) = \(Format.fixed(background)): most of the input")
-    lesson.say("  is this one negative number.")
+      "  and the background, x = 0, becomes (0 − \(mu)) / \(sigma) = \(Format.fixed(background)): most of")
+    lesson.say("  the input is this one negative number.")
     let normalization = Normalization(trainStats)
     let library = normalization.table[Int(x)]
     lesson.check(

@@ -257,7 +257,7 @@ public enum Lesson06Dilated: Lesson {
         + (inkInside == ink.count ? " — one output sees the whole digit." : " (this digit touches the outer ring)."))
     lesson.check(
       final.size == 26 && window == 1...26,
-      "by hand: r = 26 after block 3, and output 3 reads −11 + 3·4 = 1 … 1 + 26 − 1 = 26")
+      "by hand: r = 26 after block 3, and output 3 reads -11 + 3·4 = 1 … 1 + 26 − 1 = 26")
     // The same layers with D = 1 (padding does not change r, only where the window starts).
     let undilated = ReceptiveField.trace(
       network.map { ReceptiveField.Layer(name: $0.name, kernel: $0.kernel, stride: $0.stride) })

@@ -76,7 +76,7 @@ public enum Lesson08Training: Lesson {
         + "\(coverage[centre])×\(coverage[centre]).")
     lesson.check(
       coverage[0] == 15 && coverage[centre] == 26,
-      "by hand: output 0 reads −11…14, of which 0…14 (15) are real; output 3 reads 1…26 (26)")
+      "by hand: output 0 reads -11…14, of which 0…14 (15) are real; output 3 reads 1…26 (26)")
     let undilated = NetworkReach.lastBlock(NetworkReach.undilated(config))
     let growth = (with: field.size - 1, without: undilated.size - 1)
     let share = Double(growth.with - growth.without) / Double(growth.with)
