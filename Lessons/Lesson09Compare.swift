@@ -124,12 +124,12 @@ public enum Lesson09Compare: Lesson {
         article: ["既能减少计算量和参数量,又能扩大感受野……提高了特征提取能力"],
         corrected: [
           "DSDC-Net costs \(Format.fixed(Double(standard.multiplyAdds) / Double(dsdc.multiplyAdds), 1))× fewer"
-            + " multiply-adds than the standard network but reaches",
-          "\(Format.fixed(dsdc.accuracy.mean, 2))% against \(Format.fixed(standard.accuracy.mean, 2))% (\(report.budget))",
+            + " multiply-adds than the standard network but reaches \(Format.fixed(dsdc.accuracy.mean, 2))%"
+            + " against \(Format.fixed(standard.accuracy.mean, 2))% (\(report.budget))"
         ],
         why: [
-          "a separable convolution is a restricted standard one (lesson 5: not every K×K×C kernel",
-          "factors), so at equal widths it can express less; what it buys is cost",
+          "a separable convolution is a restricted standard one (lesson 5: not every K×K×C kernel factors),"
+            + " so at equal widths it can express less; what it buys is cost"
         ])
       {
         lesson.say(line)

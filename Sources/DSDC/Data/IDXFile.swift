@@ -90,6 +90,9 @@ private struct GzipReader {
     var filled = 0
     while filled < count {
       if filled == bytes.count {
+        // Exactly the next size, not the array's own (larger) growth: the split's
+        // pixels stay in memory for the whole run.
+        bytes.reserveCapacity(min(count, 2 * bytes.count))
         bytes.append(contentsOf: repeatElement(0, count: min(count - filled, bytes.count)))
       }
       let chunk = UInt32(min(bytes.count - filled, 1 << 30))

@@ -29,7 +29,8 @@ public final class DSDCNet {
   /// Threads handed to the convolution kernels and the element-wise layers.
   public var threads: Int = 1
 
-  private var workspaces: [Int: DSDCNetWorkspace] = [:]
+  /// The activation and gradient buffers of the last batch size run (see `workspace(for:)`).
+  private var currentWorkspace: DSDCNetWorkspace?
 
   /// A network with PyTorch's default initialisation (see `Conv2D`, `Linear`,
   /// `BatchNorm2d`), drawn from `generator` in `state_dict` order.
@@ -237,7 +238,7 @@ public final class DSDCNet {
   }
 
   /// Forgets the activation buffers (they are rebuilt on the next pass).
-  public func releaseWorkspaces() { workspaces = [:] }
+  public func releaseWorkspaces() { currentWorkspace = nil }
 
   /// Stops with the expected shape unless `input` is a non-empty batch of images.
   private func checkInput(_ input: Tensor) {
@@ -246,12 +247,17 @@ public final class DSDCNet {
       "DSDC-Net input must be \(inputShape(batch: input.shape.first ?? 0)) (N, C, H, W), got \(input.shape)")
   }
 
+  /// The buffers for `input`'s batch size. One batch size's buffers are kept at a time:
+  /// an epoch's last, shorter batch (or a measurement after training) replaces the
+  /// training batch's instead of adding a second set beside them, and every pass
+  /// overwrites what it reads, so the numbers do not depend on which buffers it gets.
   private func workspace(for input: Tensor) -> DSDCNetWorkspace {
     checkInput(input)
     let batch = input.shape[0]
-    if let ws = workspaces[batch] { return ws }
+    if let ws = currentWorkspace, ws.batch == batch { return ws }
+    currentWorkspace = nil  // freed before the new buffers are allocated
     let ws = DSDCNetWorkspace(config: config, batch: batch)
-    workspaces[batch] = ws
+    currentWorkspace = ws
     return ws
   }
 
