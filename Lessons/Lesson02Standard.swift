@@ -23,13 +23,13 @@ public enum Lesson02Standard: Lesson {
 
   public static func run(_ lesson: LessonContext) throws {
     // MARK: The article's formula, and what is wrong with it
-    lesson.say("Article §4.1 (标准卷积, standard convolution), as written:")
-    lesson.say("    G_{i,j,n} = Σ_c Σ_{m,n} K_{m,n,c,n} · F_{i+m−1, j+n−1, c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
-    lesson.say("    F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C×N} the kernels, G ∈ ℝ^{H×W×N} the output.")
+    lesson.quote(
+      "Article §4.1 (标准卷积, standard convolution), as written:", ArticleFormula.standard.asWritten,
+      "F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C×N} the kernels, G ∈ ℝ^{H×W×N} the output.")
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§4.1", "the letter n names two different things",
-      article: ["G_{i,j,n} = Σ_c Σ_{m,n} K_{m,n,c,n} · F_{i+m−1, j+n−1, c}"],
+      article: [ArticleFormula.standard.equation],
       corrected: [
         "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]", "(the notation below)",
       ],

@@ -22,13 +22,13 @@ public enum Lesson03Depthwise: Lesson {
     // MARK: The article's formula, and what is wrong with it
     lesson.say("Article §2.2: 深度卷积对每个输入通道应用一个单独的卷积核")
     lesson.say("    (\"depthwise convolution applies a separate kernel to each input channel\").")
-    lesson.say("Article §3.1 (深度卷积, depthwise convolution), as written — and §4.2 repeats it:")
-    lesson.say("    G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]")
-    lesson.say("    F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C} one K×K kernel per channel.")
+    lesson.quote(
+      "Article §3.1 (深度卷积, depthwise convolution), as written — and §4.2 repeats it:",
+      ArticleFormula.depthwise.asWritten, "F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C} one K×K kernel per channel.")
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§3.1, §4.2", "the output has no position",
-      article: ["G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]"],
+      article: [ArticleFormula.depthwise.asWritten],
       corrected: ["out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]", "(lesson 2's notation)"],
       why: [
         "as written, G_c is one number per channel:",

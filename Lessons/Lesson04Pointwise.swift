@@ -20,15 +20,15 @@ public enum Lesson04Pointwise: Lesson {
 
   public static func run(_ lesson: LessonContext) throws {
     // MARK: The article's formula
-    lesson.say("Article §3.2 (逐点卷积, pointwise convolution), as written:")
-    lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
-    lesson.say("    G ∈ ℝ^{H×W×C} is the input, P ∈ ℝ^{1×1×C×N} the weights, H ∈ ℝ^{H×W×N} the output.")
+    lesson.quote(
+      "Article §3.2 (逐点卷积, pointwise convolution), as written:", ArticleFormula.pointwise.asWritten,
+      "G ∈ ℝ^{H×W×C} is the input, P ∈ ℝ^{1×1×C×N} the weights, H ∈ ℝ^{H×W×N} the output.")
     lesson.say("Its arithmetic is right: no window, so no offsets and no padding. Its letters are not:")
     for line in FormulaPrinter.erratum(
       section: "§3.1–§3.2", "i, j change meaning, and H does double duty",
       article: [
-        "§3.1: G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}      (i, j: offsets in the kernel, summed)",
-        "§3.2: H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}   (i, j: the pixel's position, fixed)",
+        "§3.1: " + ArticleFormula.depthwise.equation + "      (i, j: offsets in the kernel, summed)",
+        "§3.2: " + ArticleFormula.pointwise.equation + "   (i, j: the pixel's position, fixed)",
       ],
       corrected: [
         "offsets u, v ∈ 0…K−1, positions i, j: never the same letters (lesson 2's notation):",

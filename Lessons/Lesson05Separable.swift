@@ -23,15 +23,15 @@ public enum Lesson05Separable: Lesson {
     // MARK: The article's formulas, and what is wrong with them
     lesson.say("Article §2.2: 这种分离大大减少了计算量和参数量")
     lesson.say("(\"this separation greatly reduces computation and parameters\").")
-    lesson.say("Article §4.2 (深度可分离卷积, depthwise separable convolution), as written:")
-    lesson.say("    G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}     ∀ c ∈ [1,C]")
-    lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
+    lesson.quote(
+      "Article §4.2 (深度可分离卷积, depthwise separable convolution), as written:",
+      ArticleFormula.depthwise.asWritten, ArticleFormula.pointwise.asWritten)
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§4.2", "the depthwise step has no output position (as in §3.1)",
       article: [
-        "G_c = Σ_{i,j} K_{i,j,c} · F_{i,j,c}",
-        "H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}",
+        ArticleFormula.depthwise.equation,
+        ArticleFormula.pointwise.equation,
         "(reads G_{i,j,c}, which G_c does not define)",
       ],
       corrected: [

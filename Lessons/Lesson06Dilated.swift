@@ -23,14 +23,15 @@ public enum Lesson06Dilated: Lesson {
     // MARK: The article's formula, and what is wrong with it
     lesson.say("Article §2.3: 通过扩大感受野而不增加参数量")
     lesson.say("(\"it enlarges the receptive field without adding parameters\").")
-    lesson.say("Article §3.3 (膨胀卷积, dilated convolution), as written (§4.3 repeats it):")
-    lesson.say("    G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}     ∀ i ∈ [1,H], j ∈ [1,W], c ∈ [1,C]")
-    lesson.say("and §4.3's worked example for K = 3, d = 2:")
-    lesson.say("    G_{i,j,c} = Σ_{m=1}^{3} Σ_{n=1}^{3} K_{m,n,c} · F_{i+2·(m−1), j+2·(n−1), c}")
+    lesson.quote(
+      "Article §3.3 (膨胀卷积, dilated convolution), as written (§4.3 repeats it):", ArticleFormula.dilated.asWritten)
+    lesson.quote(
+      "and §4.3's worked example for K = 3, d = 2:",
+      "G_{i,j,c} = Σ_{m=1}^{3} Σ_{n=1}^{3} K_{m,n,c} · F_{i+2·(m−1), j+2·(n−1), c}")
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§3.3, §4.3", "the window is shifted, and outputs near the edge need padding",
-      article: ["G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}     ∀ i ∈ [1,H], j ∈ [1,W]"],
+      article: [ArticleFormula.dilated.equation + "     ∀ i ∈ [1,H], j ∈ [1,W]"],
       corrected: [
         "out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P]",
         "with P = D·(K−1)/2 and x = 0 outside the image (lesson 2's notation): for K = 3",
@@ -215,17 +216,15 @@ public enum Lesson06Dilated: Lesson {
     lesson.say("DSDC-Net (the network this walkthrough builds), layer by layer;")
     lesson.say("s_l = s_{l−1} − P_l·J_{l−1} is the first input pixel output 0 reads (negative: in the padding),")
     lesson.say("and output i reads s + i·J … s + i·J + r − 1:")
-    let network: [ReceptiveField.Layer] = [
-      .init(name: "stem 3×3", geometry: .standard(1, 32, kernel: 3)),
-      .init(name: "block1 depthwise 3×3 D2", geometry: .depthwise(32, kernel: 3, dilation: 2)),
-      .init(name: "block1 pointwise 1×1", geometry: .pointwise(32, 64)),
-      .pool(name: "block1 max-pool 2", size: 2),
-      .init(name: "block2 depthwise 3×3 D2", geometry: .depthwise(64, kernel: 3, dilation: 2)),
-      .init(name: "block2 pointwise 1×1", geometry: .pointwise(64, 128)),
-      .pool(name: "block2 max-pool 2", size: 2),
-      .init(name: "block3 depthwise 3×3 D1", geometry: .depthwise(128, kernel: 3, dilation: 1)),
-      .init(name: "block3 pointwise 1×1", geometry: .pointwise(128, 128)),
-    ]
+    // The network's own windows (`block1.depthwise` named `block1 depthwise 3×3 D2` here).
+    let network = DSDCNetConfig().receptiveFieldLayers.map { layer in
+      var layer = layer
+      let parts = layer.name.split(separator: ".")
+      let size = "\(layer.kernel)×\(layer.kernel)" + (parts.last == "depthwise" ? " D\(layer.dilation)" : "")
+      layer.name =
+        parts.last == "pool" ? "\(parts[0]) max-pool \(layer.kernel)" : parts.joined(separator: " ") + " " + size
+      return layer
+    }
     let fields = ReceptiveField.trace(network)
     var before = ReceptiveField.input
     for (layer, field) in zip(network, fields) {

@@ -23,13 +23,12 @@ public enum Lesson07DSDC: Lesson {
     // MARK: The article's formulas, and what is wrong with them
     lesson.say("Article §2.4: 将深度可分离卷积与膨胀卷积相结合,既能减少计算量和参数量,又能扩大感受野")
     lesson.say("    (\"combining them both reduces computation and parameters and enlarges the receptive field\").")
-    lesson.say("Article §4.4 (深度可分离膨胀卷积), as written:")
-    lesson.say("    G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}     ∀ i ∈ [1,H], j ∈ [1,W], c ∈ [1,C]")
-    lesson.say("    H_{i,j,n} = Σ_c P_{1,1,c,n} · G_{i,j,c}     ∀ i ∈ [1,H], j ∈ [1,W], n ∈ [1,N]")
+    lesson.quote(
+      "Article §4.4 (深度可分离膨胀卷积), as written:", ArticleFormula.dilated.asWritten, ArticleFormula.pointwise.asWritten)
     lesson.say()
     for line in FormulaPrinter.erratum(
       section: "§4.4", "the dilated window is shifted and needs padding (as in §3.3)",
-      article: ["G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{i+d·m, j+d·n, c}"],
+      article: [ArticleFormula.dilated.equation],
       corrected: [
         "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P]",
         "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]",

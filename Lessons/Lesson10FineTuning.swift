@@ -200,7 +200,8 @@ public enum Lesson10FineTuning: Lesson {
     let after = kernels(full.model)  // (C, 1, K, K)
     let maxAbs = max(before.storage.map(\.magnitude).max() ?? 1, after.storage.map(\.magnitude).max() ?? 1)
     let kernelsFile = try lesson.write(
-      FigureColumn(
+      FigureStack(
+        .column,
         [
           FeatureMapFigure(
             title: "block1 depthwise kernels trained on MNIST (lesson 8)",

@@ -23,6 +23,15 @@ struct DataOption: ParsableArguments {
   }
 }
 
+/// The help of a `--finetune-data` option: `what` the folder is, then where it is
+/// looked for when the option is not given.
+func finetuneDataHelp(_ what: String) -> ArgumentHelp {
+  ArgumentHelp(
+    "\(what) (default: $\(FineTuningTask.fashionMNIST.environmentVariable), "
+      + "else \(FineTuningTask.fashionMNIST.defaultDirectory))",
+    valueName: "dir")
+}
+
 /// `--output`: the folder a run writes into.
 struct OutputOption: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Folder for everything the run writes.", valueName: "dir"))

@@ -35,12 +35,7 @@ struct FineTuneCommand: ParsableCommand {
 
   @OptionGroup var checkpoint: CheckpointOption
 
-  @Option(
-    name: .customLong("finetune-data"),
-    help: ArgumentHelp(
-      "Folder with Fashion-MNIST's four IDX files. (default: $\(FineTuningTask.fashionMNIST.environmentVariable), "
-        + "else \(FineTuningTask.fashionMNIST.defaultDirectory))",
-      valueName: "dir"))
+  @Option(name: .customLong("finetune-data"), help: finetuneDataHelp("Folder with Fashion-MNIST's four IDX files."))
   var finetuneData: String?
 
   @Option(name: .long, help: "Passes over the training images, 1…1000.")

@@ -165,12 +165,7 @@ struct LessonTrainingOptions: ParsableArguments {
       """, valueName: "n"))
   var trainLimit: Int?
 
-  @Option(
-    name: .customLong("finetune-data"),
-    help: ArgumentHelp(
-      "Fashion-MNIST folder of the fine-tuning lesson. (default: $\(FineTuningTask.fashionMNIST.environmentVariable), "
-        + "else \(FineTuningTask.fashionMNIST.defaultDirectory))",
-      valueName: "dir"))
+  @Option(name: .customLong("finetune-data"), help: finetuneDataHelp("Fashion-MNIST folder of the fine-tuning lesson."))
   var finetuneData: String?
 
   func validate() throws {

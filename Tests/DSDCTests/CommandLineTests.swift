@@ -11,6 +11,15 @@ func runTool(_ arguments: [String], in directory: URL? = nil, environment: [Stri
   try startTool(arguments, in: directory, environment: environment).finish()
 }
 
+/// A run that failed as a hostile input must: exit status 1 and one line on stderr
+/// (`error: …`, the problem and the fix).
+func expectOneLineError(
+  _ result: (status: Int32, stdout: String, stderr: String), sourceLocation: SourceLocation = #_sourceLocation
+) {
+  #expect(result.status == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+  #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+}
+
 /// The built `dsdc`, if there is one next to the test bundle.
 func toolURL() -> URL? {
   let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -105,9 +114,8 @@ struct CommandLineTests {
 
   @Test func unknownLessonIsOneLineAndNonZero() throws {
     let result = try runTool(["lesson", "99"])
-    #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("error: there is no lesson 99"))
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
     #expect(result.stdout.isEmpty)
   }
 
@@ -119,10 +127,9 @@ struct CommandLineTests {
     let output = folder.appendingPathComponent("out")
     let missing = folder.appendingPathComponent("no-fashion").path
     let result = try runTool(["lessons", "--finetune-data", missing, "--output", output.path])
-    #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("error: lesson 10 could not start: "), "\(result.stderr)")
     #expect(result.stderr.contains("dataset-fashion-mnist") && result.stderr.contains("lessons --through 9"))
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
     #expect(!result.stdout.contains("Lesson 1"))
     #expect(!FileManager.default.fileExists(atPath: output.path))
     let through = try runTool(["lessons", "--through", "1", "--finetune-data", missing, "--output", output.path])
@@ -132,9 +139,8 @@ struct CommandLineTests {
   @Test func sampleOutOfRangeNamesTheFlag() throws {
     let dir = try makeTemporaryDirectory()
     let result = try runTool(["lesson", "1", "--sample", "10000", "--output", dir.path])
-    #expect(result.status == 1)
     #expect(result.stderr.contains("--sample 10000"))
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
   }
 
   @Test func missingDataFolderNamesItAndTheFix() throws {
@@ -160,12 +166,11 @@ struct CommandLineTests {
     let data = try makeTinyDataFolder()
     let output = try makeTemporaryDirectory()
     let result = try runTool(["lesson", "1", "--data", data.path, "--output", output.path, "--sample", "3"])
-    #expect(result.status == 1)
     #expect(
       result.stderr.contains("not the full MNIST") && result.stderr.contains("64 training and 16 test images"),
       "\(result.stderr)")
     #expect(!result.stderr.contains("bug in dsdc"))
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
   }
 
   @Test func unwritableOutputFolderNamesIt() throws {

@@ -19,11 +19,7 @@ struct ComparisonVariantFixtureTests {
   let input: Tensor
   let labels: [Int]
 
-  init() throws {
-    fixture = try PyTorchFixture.load("variants_batch.json")
-    input = PyTorchFixture.tensor(fixture["input"])
-    labels = (fixture["labels"] as! [NSNumber]).map(\.intValue)
-  }
+  init() throws { (fixture, input, labels) = try PyTorchFixture.batch("variants_batch.json") }
 
   func section(_ variant: ComparisonVariant) -> [String: Any] {
     (fixture["variants"] as! [String: Any])[variant.rawValue] as! [String: Any]

@@ -48,27 +48,10 @@ struct Conv2DTests {
   func backwardMatchesFiniteDifferences(g: Conv2DGeometry) {
     let conv = Self.layer(g, bias: true)
     let x = Self.input(g)
-    let r = GradientCheck.projection(shape: conv.outputShape(input: x.shape))
-    func loss(_ input: Tensor) -> Double {
-      var y = Tensor(shape: conv.outputShape(input: input.shape))
-      conv.forward(input: input, output: &y)
-      return GradientCheck.project(y, r)
-    }
-    var dInput: Tensor? = Tensor(shape: x.shape)
-    conv.backward(input: x, dOutput: r, dInput: &dInput)
-    GradientCheck.expectMatches(dInput!, at: x, loss: loss)
-    let weight = conv.weight.value
-    GradientCheck.expectMatches(conv.weight.gradient, at: weight) { w in
-      conv.weight.value = w
-      defer { conv.weight.value = weight }
-      return loss(x)
-    }
-    let bias = conv.bias!.value
-    GradientCheck.expectMatches(conv.bias!.gradient, at: bias) { b in
-      conv.bias!.value = b
-      defer { conv.bias!.value = bias }
-      return loss(x)
-    }
+    GradientCheck.expectLayerMatches(
+      at: x, outputShape: conv.outputShape(input: x.shape), parameters: [conv.weight, conv.bias!],
+      forward: { conv.forward(input: $0, output: &$1) },
+      backward: { conv.backward(input: $0, dOutput: $1, dInput: &$2) })
   }
 
   /// Backward accumulates: two calls give twice the gradient.

@@ -15,11 +15,7 @@ struct DSDCNetFixtureTests {
   let input: Tensor
   let labels: [Int]
 
-  init() throws {
-    fixture = try PyTorchFixture.load("dsdcnet_batch.json")
-    input = PyTorchFixture.tensor(fixture["input"])
-    labels = (fixture["labels"] as! [NSNumber]).map(\.intValue)
-  }
+  init() throws { (fixture, input, labels) = try PyTorchFixture.batch("dsdcnet_batch.json") }
 
   func section(_ name: String) -> [String: Any] { fixture[name] as! [String: Any] }
 

@@ -48,23 +48,28 @@ struct DataLocationTests {
         environment: environment, workingDirectory: path(folder), executablePath: executable.map(path),
         sourceFile: path(source))
     }
+
+    /// `DataLocation.locate` with `option`, in these surroundings.
+    func locate(
+      option: String? = nil, environment: [String: String] = [:], in folder: String, executable: String?,
+      source: String = "source/Sources/DSDC/Data/DataLocation.swift"
+    ) throws(DataLocationError) -> DataLocation.Found {
+      try DataLocation.locate(
+        option: option, in: surroundings(environment: environment, in: folder, executable: executable, source: source))
+    }
   }
 
   @Test func theOptionComesFirstAndIsTakenAsGivenRelativeToTheWorkingFolder() throws {
     let tree = try Tree()
-    let found = try DataLocation.locate(
-      option: "no/such",
-      in: tree.surroundings(
-        environment: ["DSDC_DATA": tree.path("empty")], in: "here",
-        executable: "bin/dsdc"))
+    let found = try tree.locate(
+      option: "no/such", environment: ["DSDC_DATA": tree.path("empty")], in: "here", executable: "bin/dsdc")
     #expect(found == DataLocation.Found(directory: URL(fileURLWithPath: tree.path("here/no/such")), source: .option))
     #expect(found.description == tree.path("here/no/such") + " (from --data)")
   }
 
   @Test func theEnvironmentVariableComesNext() throws {
     let tree = try Tree()
-    let found = try DataLocation.locate(
-      option: nil, in: tree.surroundings(environment: ["DSDC_DATA": "../empty"], in: "here", executable: "bin/dsdc"))
+    let found = try tree.locate(environment: ["DSDC_DATA": "../empty"], in: "here", executable: "bin/dsdc")
     #expect(found.directory.path == tree.path("empty"))
     #expect(found.source == .environment)
     #expect(found.description.hasSuffix("(from $DSDC_DATA)"))
@@ -72,8 +77,7 @@ struct DataLocationTests {
 
   @Test func thenDataMnistInTheWorkingFolderEvenWithAnEmptyVariable() throws {
     let tree = try Tree()
-    let found = try DataLocation.locate(
-      option: nil, in: tree.surroundings(environment: ["DSDC_DATA": ""], in: "here", executable: "bin/dsdc"))
+    let found = try tree.locate(environment: ["DSDC_DATA": ""], in: "here", executable: "bin/dsdc")
     #expect(found.directory.path == tree.path("here/Data/mnist"))
     #expect(found.source == .workingDirectory)
   }
@@ -83,7 +87,7 @@ struct DataLocationTests {
   @Test func thenThePackageTheExecutableWasBuiltIn() throws {
     let tree = try Tree()
     for executable in ["bin/dsdc", "package/.build/x86_64/release/dsdc"] {
-      let found = try DataLocation.locate(option: nil, in: tree.surroundings(in: "empty", executable: executable))
+      let found = try tree.locate(in: "empty", executable: executable)
       #expect(found.directory.path == tree.path("package/Data/mnist"), "\(executable)")
       #expect(found.source == .executablePackage)
     }
@@ -93,7 +97,7 @@ struct DataLocationTests {
   @Test func thenThePackageTheSourceWasCompiledFrom() throws {
     let tree = try Tree()
     for executable in ["elsewhere/dsdc", "bare/.build/release/dsdc", nil] {
-      let found = try DataLocation.locate(option: nil, in: tree.surroundings(in: "empty", executable: executable))
+      let found = try tree.locate(in: "empty", executable: executable)
       #expect(found.directory.path == tree.path("source/Data/mnist"), "\(String(describing: executable))")
       #expect(found.source == .sourcePackage)
     }
@@ -102,8 +106,7 @@ struct DataLocationTests {
   @Test func nothingFoundIsOneLineNamingWhereItLookedAndTheFix() throws {
     let tree = try Tree()
     let error = #expect(throws: DataLocationError.self) {
-      try DataLocation.locate(
-        option: nil, in: tree.surroundings(in: "empty", executable: "elsewhere/dsdc", source: "bare/Sources/x.swift"))
+      try tree.locate(in: "empty", executable: "elsewhere/dsdc", source: "bare/Sources/x.swift")
     }
     #expect(
       error
@@ -123,7 +126,7 @@ struct DataLocationTests {
   @Test func anEmptyOptionIsRefused() throws {
     let tree = try Tree()
     #expect(throws: DataLocationError.emptyOption) {
-      try DataLocation.locate(option: "", in: tree.surroundings(in: "here", executable: nil))
+      try tree.locate(option: "", in: "here", executable: nil)
     }
   }
 }

@@ -143,7 +143,7 @@ struct FigureTests {
       yRange: 90...100)
     #expect(plot.yAxis().lo == 90 && plot.yAxis().hi == 100)
     try roundTrip(plot, name: "acc.png")
-    try roundTrip(FigureRow([plot, plot], gap: 10), name: "row.png")
+    try roundTrip(FigureStack(.row, [plot, plot], gap: 10), name: "row.png")
   }
 
   /// Values far outside a fixed range, infinities and NaN positions are clipped or skipped.

@@ -56,9 +56,8 @@ struct FolderLockTests {
     let result = try runTool([
       "train", "--data", data.path, "--output", output.path, "--epochs", "1", "--batch-size", "16",
     ])
-    #expect(result.status == 1)
     #expect(result.stderr.contains("in use by another dsdc run (pid \(getpid())"), "\(result.stderr)")
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
     #expect(try folderContents(output) == before)
   }
 

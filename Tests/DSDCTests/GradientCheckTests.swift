@@ -48,6 +48,40 @@ enum GradientCheck {
     let numeric = numericGradient(of: x, epsilon: epsilon, loss: loss)
     expectClose(analytic, numeric, atol: atol, rtol: rtol, sourceLocation: sourceLocation)
   }
+
+  /// A layer's backward pass against finite differences of `L = Σ r·y`, `r` a fixed
+  /// `projection` of the output's shape: the input gradient at `x`, then each of
+  /// `parameters`' accumulated gradients.
+  static func expectLayerMatches(
+    at x: Tensor, outputShape: [Int], parameters: [Parameter], sourceLocation: SourceLocation = #_sourceLocation,
+    forward: (_ input: Tensor, _ output: inout Tensor) -> Void,
+    backward: (_ input: Tensor, _ dOutput: Tensor, _ dInput: inout Tensor?) -> Void
+  ) {
+    let r = projection(shape: outputShape)
+    func loss(_ input: Tensor) -> Double {
+      var y = Tensor(shape: outputShape)
+      forward(input, &y)
+      return project(y, r)
+    }
+    var dInput: Tensor? = Tensor(shape: x.shape)
+    backward(x, r, &dInput)
+    expectMatches(dInput!, at: x, sourceLocation: sourceLocation, loss: loss)
+    for parameter in parameters { expectMatches(parameter, sourceLocation: sourceLocation) { loss(x) } }
+  }
+
+  /// `expectMatches` for a layer's parameter: its accumulated gradient against finite
+  /// differences of `loss`, which reads the parameter's value as it is probed; the value
+  /// is put back after each probe.
+  static func expectMatches(
+    _ parameter: Parameter, sourceLocation: SourceLocation = #_sourceLocation, loss: () -> Double
+  ) {
+    let value = parameter.value
+    expectMatches(parameter.gradient, at: value, sourceLocation: sourceLocation) { probe in
+      parameter.value = probe
+      defer { parameter.value = value }
+      return loss()
+    }
+  }
 }
 
 @Suite("Gradient check harness")

@@ -20,6 +20,12 @@ enum PyTorchFixture {
 
   /// A number entry.
   static func float(_ object: Any?) -> Float { (object as! NSNumber).floatValue }
+
+  /// A network fixture's top-level object with its `input` batch and `labels`.
+  static func batch(_ name: String) throws -> (fixture: [String: Any], input: Tensor, labels: [Int]) {
+    let fixture = try load(name)
+    return (fixture, tensor(fixture["input"]), (fixture["labels"] as! [NSNumber]).map(\.intValue))
+  }
 }
 
 /// Each layer against PyTorch (float64 references from float32-representable inputs).

@@ -68,9 +68,8 @@ struct LessonDigitTests {
     let (url, _) = try Self.writeDigitPicture(in: folder)
     let output = folder.appendingPathComponent("out")
     let result = try runTool(["lesson", "2", "--image", url.path, "--sample", "3", "--output", output.path])
-    #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("error: --image and --sample both choose the lesson digit — HINT:"))
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
     #expect(!FileManager.default.fileExists(atPath: output.path))
   }
 
@@ -89,10 +88,9 @@ struct LessonDigitTests {
     let folder = try makeTemporaryDirectory()
     let missing = folder.appendingPathComponent("no-such-digit.png").path
     let result = try runTool(["lesson", "1", "--image", missing, "--output", folder.appendingPathComponent("out").path])
-    #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("error: cannot read \(missing): "))
     #expect(result.stderr.contains("— HINT: "))
-    #expect(result.stderr.split(separator: "\n").count == 1)
+    expectOneLineError(result)
   }
 
   @Test func thePageSaysWhichDigitEachLessonStudied() throws {

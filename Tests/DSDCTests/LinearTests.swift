@@ -28,27 +28,9 @@ struct LinearTests {
     let fc = Self.layer()
     var rng = SeededGenerator(seed: 10)
     let x = Tensor.randomNormal(shape: [5, 4], using: &rng)
-    let r = GradientCheck.projection(shape: [5, 3])
-    func loss(_ input: Tensor) -> Double {
-      var y = Tensor(shape: [5, 3])
-      fc.forward(input: input, output: &y)
-      return GradientCheck.project(y, r)
-    }
-    var dx: Tensor? = Tensor(shape: x.shape)
-    fc.backward(input: x, dOutput: r, dInput: &dx)
-    GradientCheck.expectMatches(dx!, at: x, loss: loss)
-    let w = fc.weight.value
-    GradientCheck.expectMatches(fc.weight.gradient, at: w) { t in
-      fc.weight.value = t
-      defer { fc.weight.value = w }
-      return loss(x)
-    }
-    let b = fc.bias.value
-    GradientCheck.expectMatches(fc.bias.gradient, at: b) { t in
-      fc.bias.value = t
-      defer { fc.bias.value = b }
-      return loss(x)
-    }
+    GradientCheck.expectLayerMatches(
+      at: x, outputShape: [5, 3], parameters: [fc.weight, fc.bias],
+      forward: { fc.forward(input: $0, output: &$1) }, backward: { fc.backward(input: $0, dOutput: $1, dInput: &$2) })
   }
 
   @Test func frozenGetsNoGradient() {

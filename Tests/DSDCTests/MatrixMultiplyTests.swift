@@ -21,6 +21,21 @@ struct MatrixCase: Sendable, CustomStringConvertible {
       ? (c * (r + rowPadding), 1, r + rowPadding)
       : (r * (c + rowPadding), c + rowPadding, 1)
   }
+
+  typealias Layout = (count: Int, row: Int, column: Int)
+
+  /// The layouts of A (m×k), B (k×n) and C (m×n), and normal random values for them
+  /// (`start`: C's contents before the product), drawn from a generator seeded by the sizes.
+  func randomOperands() -> (la: Layout, lb: Layout, lc: Layout, a: [Float], b: [Float], start: [Float]) {
+    var rng = SeededGenerator(seed: UInt64(m * 10_000 + n * 100 + k))
+    let la = layout(rows: m, columns: k, transposed: transposeA)
+    let lb = layout(rows: k, columns: n, transposed: transposeB)
+    let lc = layout(rows: m, columns: n, transposed: transposeC)
+    let a = Tensor.randomNormal(shape: [la.count], using: &rng).storage
+    let b = Tensor.randomNormal(shape: [lb.count], using: &rng).storage
+    let start = Tensor.randomNormal(shape: [lc.count], using: &rng).storage
+    return (la, lb, lc, a, b, start)
+  }
 }
 
 @Suite("Matrix multiply")
@@ -68,14 +83,8 @@ struct MatrixMultiplyTests {
 
   @Test(arguments: cases, [1, 2])
   func matchesNaiveLoop(_ shape: MatrixCase, threads: Int) {
-    var rng = SeededGenerator(seed: UInt64(shape.m * 10_000 + shape.n * 100 + shape.k))
     let (m, n, k) = (shape.m, shape.n, shape.k)
-    let la = shape.layout(rows: m, columns: k, transposed: shape.transposeA)
-    let lb = shape.layout(rows: k, columns: n, transposed: shape.transposeB)
-    let lc = shape.layout(rows: m, columns: n, transposed: shape.transposeC)
-    let a = Tensor.randomNormal(shape: [la.count], using: &rng).storage
-    let b = Tensor.randomNormal(shape: [lb.count], using: &rng).storage
-    let start = Tensor.randomNormal(shape: [lc.count], using: &rng).storage
+    let (la, lb, lc, a, b, start) = shape.randomOperands()
     var fast = start
     var naive = start
     fast.withUnsafeMutableBufferPointer { c in

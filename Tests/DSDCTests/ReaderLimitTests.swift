@@ -162,17 +162,8 @@ struct PNGLimitTests {
     var png = HandMadePNG.file(width: 1, height: 1, bitDepth: 8, colorType: 0, rows: [[0]])
     let text = HandMadePNG.chunk("tEXt", Array("Comment\0dsdc".utf8))
     png.insert(contentsOf: [0x7E, 0x00, 0x00, 0x0C] + text.dropFirst(4), at: 33)  // after IHDR
-    let path = try makeTemporaryDirectory().appendingPathComponent("long-text.png").path
-    try Data(png).write(to: URL(fileURLWithPath: path))
     let before = peakResidentBytes()
-    for error in [
-      #expect(throws: PNGError.self) { try PNGFile.decode(png, channels: 1, name: path) },
-      #expect(throws: PNGError.self) { try PNGFile.read(path, channels: 1) },
-    ] {
-      guard case .readFailed(path, let message)? = error else {
-        Issue.record("expected readFailed, got \(String(describing: error))")
-        continue
-      }
+    for message in try Self.readFailures(png, name: "long-text.png", readChannels: 1) {
       #expect(message.contains("tEXt") && message.contains("2113929228"))
     }
     #expect(peakResidentBytes() - before < 512 << 20)
@@ -184,17 +175,31 @@ struct PNGLimitTests {
   @Test func fileEndingInsideAChunkIsRefusedBeforeAllocating() throws {
     var png = Array(HandMadePNG.file(width: 2, height: 2, bitDepth: 16, colorType: 2, rows: [[0]]).prefix(33))
     png += [0x30, 0x00, 0x00, 0x00] + Array("zTXt".utf8) + [0x49]
-    let path = try makeTemporaryDirectory().appendingPathComponent("cut-short.png").path
-    try Data(png).write(to: URL(fileURLWithPath: path))
-    for error in [
-      #expect(throws: PNGError.self) { try PNGFile.decode(png, channels: 1, name: path) },
-      #expect(throws: PNGError.self) { try PNGFile.read(path, channels: 3) },
-    ] {
-      guard case .readFailed(path, let message)? = error else {
-        Issue.record("expected readFailed, got \(String(describing: error))")
-        continue
-      }
+    for message in try Self.readFailures(png, name: "cut-short.png", readChannels: 3) {
       #expect(message == "zTXt: chunk length 805306368 exceeds the 0 bytes that follow")
+    }
+  }
+
+  /// The messages of the `readFailed` errors `png` gives decoded from memory (as 1
+  /// channel) and read from a file `name` in a new folder (as `readChannels`); another
+  /// outcome is recorded as an issue and gives no message.
+  static func readFailures(
+    _ png: [UInt8], name: String, readChannels: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> [String] {
+    let path = try makeTemporaryDirectory().appendingPathComponent(name).path
+    try Data(png).write(to: URL(fileURLWithPath: path))
+    let errors = [
+      #expect(throws: PNGError.self, sourceLocation: sourceLocation) {
+        try PNGFile.decode(png, channels: 1, name: path)
+      },
+      #expect(throws: PNGError.self, sourceLocation: sourceLocation) { try PNGFile.read(path, channels: readChannels) },
+    ]
+    return errors.compactMap { error in
+      guard case .readFailed(path, let message)? = error else {
+        Issue.record("expected readFailed, got \(String(describing: error))", sourceLocation: sourceLocation)
+        return nil
+      }
+      return message
     }
   }
 

@@ -11,6 +11,29 @@ struct TileCase: Sendable, CustomStringConvertible {
   var cRows: MatrixAxis, cColumns: MatrixAxis
   var accumulate = false
   var bias = false
+
+  /// C after `MatrixMultiply.product` over this case's views of `a`, `b` and `start`
+  /// (C's contents before), `bias` added per row when the case has one.
+  func product(
+    a: [Float], b: [Float], bias: [Float], start: [Float], tile: RegisterTile, epilogue: RowEpilogue? = nil
+  ) -> [Float] {
+    var out = start
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        bias.withUnsafeBufferPointer { bias in
+          out.withUnsafeMutableBufferPointer { out in
+            MatrixMultiply.product(
+              m: m, n: n, k: k,
+              a: MatrixOperand(base: a.baseAddress!, rows: aRows, columns: aColumns),
+              b: MatrixOperand(base: b.baseAddress!, rows: bRows, columns: bColumns),
+              c: MatrixDestination(base: out.baseAddress!, rows: cRows, columns: cColumns),
+              accumulate: accumulate, rowBias: self.bias ? bias.baseAddress! : nil, epilogue: epilogue, tile: tile)
+          }
+        }
+      }
+    }
+    return out
+  }
 }
 
 /// The matrix multiply's two register tiles (8×32 and 6×16): which one the CPU gets,
@@ -123,24 +146,7 @@ struct RegisterTileTests {
     let bias = Tensor.randomNormal(shape: [c.m], using: &rng).storage
     let start = Tensor.randomNormal(shape: [Self.extent(c.cRows, c.m, c.cColumns, c.n)], using: &rng).storage
 
-    func run(_ tile: RegisterTile) -> [Float] {
-      var out = start
-      a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-          bias.withUnsafeBufferPointer { bias in
-            out.withUnsafeMutableBufferPointer { out in
-              MatrixMultiply.product(
-                m: c.m, n: c.n, k: c.k,
-                a: MatrixOperand(base: a.baseAddress!, rows: c.aRows, columns: c.aColumns),
-                b: MatrixOperand(base: b.baseAddress!, rows: c.bRows, columns: c.bColumns),
-                c: MatrixDestination(base: out.baseAddress!, rows: c.cRows, columns: c.cColumns),
-                accumulate: c.accumulate, rowBias: c.bias ? bias.baseAddress! : nil, tile: tile)
-            }
-          }
-        }
-      }
-      return out
-    }
+    func run(_ tile: RegisterTile) -> [Float] { c.product(a: a, b: b, bias: bias, start: start, tile: tile) }
     let wide = run(.tile8x32)
     let narrow = run(.tile6x16)
     #expect(Self.bitDifferences(wide, narrow) == 0, "floats that differ between the tiles")
@@ -181,14 +187,8 @@ struct RegisterTileTests {
   /// loop's rounding of it.
   @Test(arguments: randomCases + MatrixMultiplyTests.cases)
   func sameBitsOnPlainShapes(_ shape: MatrixCase) {
-    var rng = SeededGenerator(seed: UInt64(shape.m * 10_000 + shape.n * 100 + shape.k))
     let (m, n, k) = (shape.m, shape.n, shape.k)
-    let la = shape.layout(rows: m, columns: k, transposed: shape.transposeA)
-    let lb = shape.layout(rows: k, columns: n, transposed: shape.transposeB)
-    let lc = shape.layout(rows: m, columns: n, transposed: shape.transposeC)
-    let a = Tensor.randomNormal(shape: [la.count], using: &rng).storage
-    let b = Tensor.randomNormal(shape: [lb.count], using: &rng).storage
-    let start = Tensor.randomNormal(shape: [lc.count], using: &rng).storage
+    let (la, lb, lc, a, b, start) = shape.randomOperands()
 
     func run(_ tile: RegisterTile, threads: Int) -> [Float] {
       var out = start

@@ -38,29 +38,13 @@ struct RowEpilogueTests {
     let (scale, shift) = Self.terms(rows: c.m, seed: 3)
 
     func run(_ tile: RegisterTile, epilogue: Bool) -> [Float] {
-      var out = start
-      a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-          bias.withUnsafeBufferPointer { bias in
-            scale.withUnsafeBufferPointer { scale in
-              shift.withUnsafeBufferPointer { shift in
-                out.withUnsafeMutableBufferPointer { out in
-                  MatrixMultiply.product(
-                    m: c.m, n: c.n, k: c.k,
-                    a: MatrixOperand(base: a.baseAddress!, rows: c.aRows, columns: c.aColumns),
-                    b: MatrixOperand(base: b.baseAddress!, rows: c.bRows, columns: c.bColumns),
-                    c: MatrixDestination(base: out.baseAddress!, rows: c.cRows, columns: c.cColumns),
-                    accumulate: c.accumulate, rowBias: c.bias ? bias.baseAddress! : nil,
-                    epilogue: epilogue
-                      ? RowEpilogue(scale: scale.baseAddress!, shift: shift.baseAddress!, relu: relu) : nil,
-                    tile: tile)
-                }
-              }
-            }
-          }
+      scale.withUnsafeBufferPointer { scale in
+        shift.withUnsafeBufferPointer { shift in
+          c.product(
+            a: a, b: b, bias: bias, start: start, tile: tile,
+            epilogue: epilogue ? RowEpilogue(scale: scale.baseAddress!, shift: shift.baseAddress!, relu: relu) : nil)
         }
       }
-      return out
     }
     for tile in RegisterTile.allCases {
       var expected = run(tile, epilogue: false)

@@ -80,50 +80,48 @@ struct HeaderJSONParser {
   }
 
   private mutating func object(depth: Int) throws(Failure) -> HeaderJSON {
-    if depth > Self.maxDepth { throw failure("JSON nested deeper than \(Self.maxDepth) levels") }
-    try expect(UInt8(ascii: "{"))
     var pairs: [(key: String, value: HeaderJSON)] = []
-    skipWhitespace()
-    if peek() == UInt8(ascii: "}") {
-      position += 1
-      return .object(pairs)
+    try container(depth: depth, open: "{", close: "}") { parser throws(Failure) in
+      guard parser.peek() == UInt8(ascii: "\"") else { throw parser.failure("expected a string key") }
+      let key = try parser.string()
+      parser.skipWhitespace()
+      try parser.expect(UInt8(ascii: ":"))
+      parser.skipWhitespace()
+      pairs.append((key, try parser.value(depth: depth)))
     }
-    while true {
-      skipWhitespace()
-      guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-      let key = try string()
-      skipWhitespace()
-      try expect(UInt8(ascii: ":"))
-      skipWhitespace()
-      pairs.append((key, try value(depth: depth)))
-      skipWhitespace()
-      if peek() == UInt8(ascii: ",") {
-        position += 1
-      } else {
-        try expect(UInt8(ascii: "}"))
-        return .object(pairs)
-      }
-    }
+    return .object(pairs)
   }
 
   private mutating func array(depth: Int) throws(Failure) -> HeaderJSON {
-    if depth > Self.maxDepth { throw failure("JSON nested deeper than \(Self.maxDepth) levels") }
-    try expect(UInt8(ascii: "["))
     var items: [HeaderJSON] = []
+    try container(depth: depth, open: "[", close: "]") { parser throws(Failure) in
+      items.append(try parser.value(depth: depth))
+    }
+    return .array(items)
+  }
+
+  /// An object or array: `open`, then `element` once per comma-separated entry
+  /// (white space around each skipped), then `close`; deeper than `maxDepth` fails.
+  private mutating func container(
+    depth: Int, open: Unicode.Scalar, close: Unicode.Scalar,
+    _ element: (inout HeaderJSONParser) throws(Failure) -> Void
+  ) throws(Failure) {
+    if depth > Self.maxDepth { throw failure("JSON nested deeper than \(Self.maxDepth) levels") }
+    try expect(UInt8(ascii: open))
     skipWhitespace()
-    if peek() == UInt8(ascii: "]") {
+    if peek() == UInt8(ascii: close) {
       position += 1
-      return .array(items)
+      return
     }
     while true {
       skipWhitespace()
-      items.append(try value(depth: depth))
+      try element(&self)
       skipWhitespace()
       if peek() == UInt8(ascii: ",") {
         position += 1
       } else {
-        try expect(UInt8(ascii: "]"))
-        return .array(items)
+        try expect(UInt8(ascii: close))
+        return
       }
     }
   }

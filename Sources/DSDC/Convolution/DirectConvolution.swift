@@ -17,16 +17,26 @@
 /// (`D·p ≥ 16`) slide down the rows and load each input vector once instead of
 /// three times (`DirectConvolutionKernels.swift`).
 enum DirectConvolution {
+  /// The sizes both passes read off `shape`: kernel `K`, dilation `D`, padding `P`, the
+  /// input plane `H×W`, the output plane `outH×outW`, the `K²` taps of a kernel and
+  /// the output channels of a group.
+  private static func sizes(_ shape: ConvolutionShape) -> (
+    K: Int, D: Int, P: Int, H: Int, W: Int, outH: Int, outW: Int, taps: Int, perGroup: Int
+  ) {
+    let g = shape.geometry
+    return (
+      g.kernel, g.dilation, g.padding, shape.height, shape.width, shape.outHeight, shape.outWidth,
+      g.kernel * g.kernel, g.outChannelsPerGroup
+    )
+  }
+
   static func forward(
     _ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>,
     epilogue: RowEpilogue? = nil
   ) {
     let shape = problem.shape
     let g = shape.geometry
-    let (K, D, P) = (g.kernel, g.dilation, g.padding)
-    let (H, W, outH, outW) = (shape.height, shape.width, shape.outHeight, shape.outWidth)
-    let taps = K * K
-    let perGroup = g.outChannelsPerGroup
+    let (K, D, P, H, W, outH, outW, taps, perGroup) = sizes(shape)
     // padded[(y + P)·p + (x + P)] = x[y, x]; reads of the last columns wrap into the
     // next row's left border, and the last row's into one extra zero row.
     let pitch = W + P
@@ -95,10 +105,7 @@ enum DirectConvolution {
   static func backward(_ problem: ConvolutionProblem, images: Range<Int>, _ gradients: ConvolutionGradients) {
     let shape = problem.shape
     let g = shape.geometry
-    let (K, D, P) = (g.kernel, g.dilation, g.padding)
-    let (H, W, outH, outW) = (shape.height, shape.width, shape.outHeight, shape.outWidth)
-    let taps = K * K
-    let perGroup = g.outChannelsPerGroup
+    let (K, D, P, H, W, outH, outW, taps, perGroup) = sizes(shape)
     // e zero rows/columns before the data so that the farthest tap back stays inside.
     let e = Swift.max(0, (K - 1) * D - P)
     let pitch = Swift.max(W + P, e + outW)

@@ -7,6 +7,17 @@
 /// `weightGradient3x3` slide down the rows instead and load each input vector once:
 /// worth it where loads, not multiply-adds, are the limit.
 extension DirectConvolution {
+  /// The nine weights of a 3×3 kernel, `weights[0…8]`, each in every lane of a `V`.
+  @inline(__always)
+  private static func nineVectors<V: SIMD>(_ weights: UnsafePointer<Float>, _: V.Type) -> (V, V, V, V, V, V, V, V, V)
+  where V.Scalar == Float {
+    (
+      V(repeating: weights[0]), V(repeating: weights[1]), V(repeating: weights[2]), V(repeating: weights[3]),
+      V(repeating: weights[4]), V(repeating: weights[5]), V(repeating: weights[6]), V(repeating: weights[7]),
+      V(repeating: weights[8])
+    )
+  }
+
   /// `out[q] = initial + Σ_t weights[t] · source[q + offsets[t]]` for `q < count`
   /// (a multiple of 16); three independent sums shorten the chain of additions.
   /// `V` is the vector the lanes run in (`SIMD16` or `SIMD8`): every lane performs the
@@ -22,11 +33,7 @@ extension DirectConvolution {
       let (o0, o1, o2, o3, o4, o5, o6, o7, o8) = (
         offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6], offsets[7], offsets[8]
       )
-      let w0 = V(repeating: weights[0]), w1 = V(repeating: weights[1])
-      let w2 = V(repeating: weights[2]), w3 = V(repeating: weights[3])
-      let w4 = V(repeating: weights[4]), w5 = V(repeating: weights[5])
-      let w6 = V(repeating: weights[6]), w7 = V(repeating: weights[7])
-      let w8 = V(repeating: weights[8])
+      let (w0, w1, w2, w3, w4, w5, w6, w7, w8) = nineVectors(weights, V.self)
       var q = 0
       while q < count {
         let s = source + q
@@ -69,11 +76,7 @@ extension DirectConvolution {
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     let (R, D) = (rowStep, columnStep)
     let start = V(repeating: initial)
-    let w0 = V(repeating: weights[0]), w1 = V(repeating: weights[1])
-    let w2 = V(repeating: weights[2]), w3 = V(repeating: weights[3])
-    let w4 = V(repeating: weights[4]), w5 = V(repeating: weights[5])
-    let w6 = V(repeating: weights[6]), w7 = V(repeating: weights[7])
-    let w8 = V(repeating: weights[8])
+    let (w0, w1, w2, w3, w4, w5, w6, w7, w8) = nineVectors(weights, V.self)
     var q0 = 0
     while q0 < R {
       let outputs = (count - q0 + R - 1) / R
@@ -193,11 +196,7 @@ extension DirectConvolution {
       var l3 = load16(lanes + 48), l4 = load16(lanes + 64), l5 = load16(lanes + 80)
       var l6 = load16(lanes + 96), l7 = load16(lanes + 112), l8 = load16(lanes + 128)
       if let dInput {
-        let w0 = SIMD16<Float>(repeating: weights[0]), w1 = SIMD16<Float>(repeating: weights[1])
-        let w2 = SIMD16<Float>(repeating: weights[2]), w3 = SIMD16<Float>(repeating: weights[3])
-        let w4 = SIMD16<Float>(repeating: weights[4]), w5 = SIMD16<Float>(repeating: weights[5])
-        let w6 = SIMD16<Float>(repeating: weights[6]), w7 = SIMD16<Float>(repeating: weights[7])
-        let w8 = SIMD16<Float>(repeating: weights[8])
+        let (w0, w1, w2, w3, w4, w5, w6, w7, w8) = nineVectors(weights, SIMD16<Float>.self)
         var q = 0
         while q < count {
           let s = gradient + q

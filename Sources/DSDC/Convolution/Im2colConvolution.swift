@@ -22,37 +22,60 @@ enum Im2colConvolution {
     Swift.max(1, Swift.min(count, (chunkColumns + shape.outputPlane - 1) / shape.outputPlane))
   }
 
+  /// The sizes both passes work in: the rows `C/g·K²` of a group's columns matrix, the
+  /// output channels of a group, the pixels `H_out·W_out` of an output plane, and the
+  /// images per chunk (`chunkImages`) out of `images`.
+  private static func sizes(_ shape: ConvolutionShape, images: Int) -> (
+    rows: Int, perGroup: Int, pixels: Int, chunk: Int
+  ) {
+    let g = shape.geometry
+    return (
+      g.inChannelsPerGroup * g.kernel * g.kernel, g.outChannelsPerGroup, shape.outputPlane,
+      chunkImages(shape, count: images)
+    )
+  }
+
+  /// The walk both passes make: chunks of `chunk` images out of `images`, and in each
+  /// chunk every group, the chunk's images unfolded side by side into `columns` (rows
+  /// `width = count·H_out·W_out` floats apart) before `body(first, count, width, group)`.
+  @inline(__always)
+  private static func unfoldChunks(
+    _ problem: ConvolutionProblem, images: Range<Int>, chunk: Int, into columns: UnsafeMutablePointer<Float>,
+    _ body: (_ first: Int, _ count: Int, _ width: Int, _ group: Int) -> Void
+  ) {
+    let pixels = problem.shape.outputPlane
+    for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+      let count = Swift.min(chunk, images.upperBound - first)
+      let width = count * pixels
+      for group in 0..<problem.shape.geometry.groups {
+        for n in first..<(first + count) {
+          unfold(problem, image: n, group: group, into: columns + (n - first) * pixels, rowStride: width)
+        }
+        body(first, count, width, group)
+      }
+    }
+  }
+
   static func forward(
     _ problem: ConvolutionProblem, images: Range<Int>, output: UnsafeMutablePointer<Float>,
     epilogue: RowEpilogue? = nil
   ) {
     let shape = problem.shape
-    let g = shape.geometry
-    let rows = g.inChannelsPerGroup * g.kernel * g.kernel
-    let perGroup = g.outChannelsPerGroup
-    let pixels = shape.outputPlane
-    let chunk = chunkImages(shape, count: images.count)
+    let (rows, perGroup, pixels, chunk) = sizes(shape, images: images.count)
     var layout = ScratchLayout()
     layout.floats(rows * chunk * pixels)
     ScratchPool.shared.withScratch(layout) { scratch in
       let columns = scratch.floats(rows * chunk * pixels)  // (C/g·K², B·H_out·W_out)
-      for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
-        let count = Swift.min(chunk, images.upperBound - first)
-        let width = count * pixels
-        for group in 0..<g.groups {
-          for n in first..<(first + count) {
-            unfold(problem, image: n, group: group, into: columns + (n - first) * pixels, rowStride: width)
-          }
-          let w = MatrixOperand(base: problem.weight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1))
-          let b = MatrixOperand(base: columns, rows: .plain(width), columns: .plain(1))
-          let out = MatrixDestination(
-            base: output + first * shape.outputImage + group * perGroup * pixels,
-            rows: .plain(pixels), columns: .blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage))
-          MatrixMultiply.product(
-            m: perGroup, n: width, k: rows, a: w, b: b, c: out,
-            accumulate: false, rowBias: problem.bias.map { $0 + group * perGroup },
-            epilogue: epilogue?.droppingRows(group * perGroup))
-        }
+      unfoldChunks(problem, images: images, chunk: chunk, into: columns) { first, count, width, group in
+        let w = MatrixOperand(base: problem.weight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1))
+        let b = MatrixOperand(base: columns, rows: .plain(width), columns: .plain(1))
+        let out = MatrixDestination(
+          base: output + first * shape.outputImage + group * perGroup * pixels,
+          rows: .plain(pixels), columns: .blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage))
+        MatrixMultiply.product(
+          m: perGroup, n: width, k: rows, a: w, b: b, c: out,
+          accumulate: false, rowBias: problem.bias.map { $0 + group * perGroup },
+          epilogue: epilogue?.droppingRows(group * perGroup))
       }
     }
   }
@@ -60,10 +83,7 @@ enum Im2colConvolution {
   static func backward(_ problem: ConvolutionProblem, images: Range<Int>, _ gradients: ConvolutionGradients) {
     let shape = problem.shape
     let g = shape.geometry
-    let rows = g.inChannelsPerGroup * g.kernel * g.kernel
-    let perGroup = g.outChannelsPerGroup
-    let pixels = shape.outputPlane
-    let chunk = chunkImages(shape, count: images.count)
+    let (rows, perGroup, pixels, chunk) = sizes(shape, images: images.count)
     // dw_gᵀ += columns · dOut_gᵀ into a zeroed (C/g·K² × N_out/g) buffer per group,
     // added into dw at the end; or dw_g += dOut_g · columnsᵀ directly when that wastes
     // less of an 8×32 register tile (e.g. 2 filters per group, 288 rows). Counted in
@@ -80,49 +100,42 @@ enum Im2colConvolution {
       let columns = scratch.floats(rows * chunk * pixels)  // (C/g·K², B·H_out·W_out)
       let dColumns = scratch.floats(gradients.dInput == nil ? 0 : rows * chunk * pixels)
       let dwT = scratch.floats(transposed ? weightCount : 0, zeroed: true)  // (g, C/g·K², N_out/g)
-      for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
-        let count = Swift.min(chunk, images.upperBound - first)
-        let width = count * pixels
-        for group in 0..<g.groups {
+      unfoldChunks(problem, images: images, chunk: chunk, into: columns) { first, count, width, group in
+        let dOut = gradients.dOutput + first * shape.outputImage + group * perGroup * pixels
+        // dOut_g (N_out/g × B·H_out·W_out), blocked by image.
+        let dOutColumns = MatrixAxis.blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage)
+        if transposed {
+          MatrixMultiply.product(
+            m: rows, n: perGroup, k: width,
+            a: MatrixOperand(base: columns, rows: .plain(width), columns: .plain(1)),
+            b: MatrixOperand(base: dOut, rows: dOutColumns, columns: .plain(pixels)),
+            c: MatrixDestination(base: dwT + group * rows * perGroup, rows: .plain(perGroup), columns: .plain(1)),
+            accumulate: true)
+        } else {
+          MatrixMultiply.product(
+            m: perGroup, n: rows, k: width,
+            a: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
+            b: MatrixOperand(base: columns, rows: .plain(1), columns: .plain(width)),
+            c: MatrixDestination(
+              base: gradients.dWeight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1)),
+            accumulate: true)
+        }
+        if let dBias = gradients.dBias {
+          for n in 0..<count {
+            let image = dOut + n * shape.outputImage
+            for o in 0..<perGroup { dBias[group * perGroup + o] += sumFloats(image + o * pixels, count: pixels) }
+          }
+        }
+        if let dInput = gradients.dInput {
+          MatrixMultiply.product(
+            m: rows, n: width, k: perGroup,
+            a: MatrixOperand(base: problem.weight + group * perGroup * rows, rows: .plain(1), columns: .plain(rows)),
+            b: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
+            c: MatrixDestination(base: dColumns, rows: .plain(width), columns: .plain(1)), accumulate: false)
           for n in first..<(first + count) {
-            unfold(problem, image: n, group: group, into: columns + (n - first) * pixels, rowStride: width)
-          }
-          let dOut = gradients.dOutput + first * shape.outputImage + group * perGroup * pixels
-          // dOut_g (N_out/g × B·H_out·W_out), blocked by image.
-          let dOutColumns = MatrixAxis.blocked(stride: 1, blockLength: pixels, blockStride: shape.outputImage)
-          if transposed {
-            MatrixMultiply.product(
-              m: rows, n: perGroup, k: width,
-              a: MatrixOperand(base: columns, rows: .plain(width), columns: .plain(1)),
-              b: MatrixOperand(base: dOut, rows: dOutColumns, columns: .plain(pixels)),
-              c: MatrixDestination(base: dwT + group * rows * perGroup, rows: .plain(perGroup), columns: .plain(1)),
-              accumulate: true)
-          } else {
-            MatrixMultiply.product(
-              m: perGroup, n: rows, k: width,
-              a: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
-              b: MatrixOperand(base: columns, rows: .plain(1), columns: .plain(width)),
-              c: MatrixDestination(
-                base: gradients.dWeight + group * perGroup * rows, rows: .plain(rows), columns: .plain(1)),
-              accumulate: true)
-          }
-          if let dBias = gradients.dBias {
-            for n in 0..<count {
-              let image = dOut + n * shape.outputImage
-              for o in 0..<perGroup { dBias[group * perGroup + o] += sumFloats(image + o * pixels, count: pixels) }
-            }
-          }
-          if let dInput = gradients.dInput {
-            MatrixMultiply.product(
-              m: rows, n: width, k: perGroup,
-              a: MatrixOperand(base: problem.weight + group * perGroup * rows, rows: .plain(1), columns: .plain(rows)),
-              b: MatrixOperand(base: dOut, rows: .plain(pixels), columns: dOutColumns),
-              c: MatrixDestination(base: dColumns, rows: .plain(width), columns: .plain(1)), accumulate: false)
-            for n in first..<(first + count) {
-              fold(
-                problem, columns: dColumns + (n - first) * pixels, rowStride: width, image: n, group: group,
-                into: dInput)
-            }
+            fold(
+              problem, columns: dColumns + (n - first) * pixels, rowStride: width, image: n, group: group,
+              into: dInput)
           }
         }
       }
@@ -156,28 +169,16 @@ enum Im2colConvolution {
     rowStride: Int
   ) {
     let shape = problem.shape
-    let g = shape.geometry
-    let (K, S) = (g.kernel, g.stride)
-    let (outH, outW) = (shape.outHeight, shape.outWidth)
-    for c in 0..<g.inChannelsPerGroup {
-      let plane = problem.input + (n * g.inChannels + group * g.inChannelsPerGroup + c) * shape.inputPlane
-      for u in 0..<K {
-        let rowsInside = insideRange(u, length: shape.height, outLength: outH, geometry: g)
-        for v in 0..<K {
-          let colsInside = insideRange(v, length: shape.width, outLength: outW, geometry: g)
-          let target = columns + ((c * K + u) * K + v) * rowStride
-          target.initialize(repeating: 0, count: shape.outputPlane)
-          let dx = v * g.dilation - g.padding
-          for i in rowsInside {
-            let source = plane + (i * S + u * g.dilation - g.padding) * shape.width + dx
-            let out = target + i * outW
-            if S == 1 {
-              copyFloats(source + colsInside.lowerBound, to: out + colsInside.lowerBound, count: colsInside.count)
-            } else {
-              for j in colsInside { out[j] = source[j * S] }
-            }
-          }
-        }
+    let (S, outW) = (shape.geometry.stride, shape.outWidth)
+    walkTaps(problem, image: n, group: group) { row in
+      (columns + row * rowStride).initialize(repeating: 0, count: shape.outputPlane)
+    } line: { row, i, offset, inside in
+      let source = problem.input + offset
+      let out = columns + row * rowStride + i * outW
+      if S == 1 {
+        copyFloats(source + inside.lowerBound, to: out + inside.lowerBound, count: inside.count)
+      } else {
+        for j in inside { out[j] = source[j * S] }
       }
     }
   }
@@ -188,25 +189,44 @@ enum Im2colConvolution {
     into dInput: UnsafeMutablePointer<Float>
   ) {
     let shape = problem.shape
+    let (S, outW) = (shape.geometry.stride, shape.outWidth)
+    walkTaps(problem, image: n, group: group) { _ in
+    } line: { row, i, offset, inside in
+      let target = dInput + offset
+      let source = columns + row * rowStride + i * outW
+      if S == 1 {
+        addFloats(source + inside.lowerBound, to: target + inside.lowerBound, count: inside.count)
+      } else {
+        for j in inside { target[j * S] += source[j] }
+      }
+    }
+  }
+
+  /// The walk `unfold` and `fold` share over the rows `(c, u, v)` of image `n`'s
+  /// columns matrix for `group`: `tap(row)` for each row, `row = (c·K + u)·K + v`; then
+  /// `line(row, i, offset, inside)` for each output row `i` whose taps at kernel row `u`
+  /// land inside the input, where `offset` is the index, among the input's floats, of
+  /// `x[n, c0 + c, i·S + u·D − P, v·D − P]` (output column 0's tap, possibly outside the
+  /// row) and `inside` the output columns `j` whose tap lands inside the row.
+  @inline(__always)
+  static func walkTaps(
+    _ problem: ConvolutionProblem, image n: Int, group: Int, tap: (_ row: Int) -> Void,
+    line: (_ row: Int, _ i: Int, _ offset: Int, _ inside: Range<Int>) -> Void
+  ) {
+    let shape = problem.shape
     let g = shape.geometry
     let (K, S) = (g.kernel, g.stride)
-    let (outH, outW) = (shape.outHeight, shape.outWidth)
     for c in 0..<g.inChannelsPerGroup {
-      let plane = dInput + (n * g.inChannels + group * g.inChannelsPerGroup + c) * shape.inputPlane
+      let plane = (n * g.inChannels + group * g.inChannelsPerGroup + c) * shape.inputPlane
       for u in 0..<K {
-        let rowsInside = insideRange(u, length: shape.height, outLength: outH, geometry: g)
+        let rowsInside = insideRange(u, length: shape.height, outLength: shape.outHeight, geometry: g)
         for v in 0..<K {
-          let colsInside = insideRange(v, length: shape.width, outLength: outW, geometry: g)
-          let source = columns + ((c * K + u) * K + v) * rowStride
+          let colsInside = insideRange(v, length: shape.width, outLength: shape.outWidth, geometry: g)
+          let row = (c * K + u) * K + v
+          tap(row)
           let dx = v * g.dilation - g.padding
           for i in rowsInside {
-            let target = plane + (i * S + u * g.dilation - g.padding) * shape.width + dx
-            let row = source + i * outW
-            if S == 1 {
-              addFloats(row + colsInside.lowerBound, to: target + colsInside.lowerBound, count: colsInside.count)
-            } else {
-              for j in colsInside { target[j * S] += row[j] }
-            }
+            line(row, i, plane + (i * S + u * g.dilation - g.padding) * shape.width + dx, colsInside)
           }
         }
       }

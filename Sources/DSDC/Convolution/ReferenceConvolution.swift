@@ -98,22 +98,14 @@ public enum ReferenceConvolution {
     precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")
     for n in 0..<batch {
       for o in 0..<g.outChannels {
-        let group = o / g.outChannelsPerGroup
+        let c0 = o / g.outChannelsPerGroup * g.inChannelsPerGroup
         for i in 0..<outH {
           for j in 0..<outW {
             let grad = dOutput[n: n, c: o, h: i, w: j]
             if dBias != nil { dBias!.storage[o] += grad }
-            for cg in 0..<g.inChannelsPerGroup {
-              let c = group * g.inChannelsPerGroup + cg
-              for u in 0..<g.kernel {
-                for v in 0..<g.kernel {
-                  let row = i * g.stride + u * g.dilation - g.padding
-                  let column = j * g.stride + v * g.dilation - g.padding
-                  guard row >= 0 && row < height && column >= 0 && column < width else { continue }
-                  dWeight[n: o, c: cg, h: u, w: v] += grad * input[n: n, c: c, h: row, w: column]
-                  dInput[n: n, c: c, h: row, w: column] += grad * weight[n: o, c: cg, h: u, w: v]
-                }
-              }
+            for t in terms(input: input, weight: weight, geometry: g, n: n, o: o, i: i, j: j) where !t.inPadding {
+              dWeight[n: o, c: t.channel - c0, h: t.u, w: t.v] += grad * t.input
+              dInput[n: n, c: t.channel, h: t.row, w: t.column] += grad * t.weight
             }
           }
         }

@@ -15,62 +15,49 @@ extension Figure {
   }
 }
 
-/// Several figures side by side in one image, top-aligned: e.g. a loss plot next to an
-/// accuracy plot.
+/// Several figures in one image, on a white background: side by side and top-aligned
+/// (`.row`, e.g. a loss plot next to an accuracy plot), or stacked top to bottom and
+/// left-aligned (`.column`).
 ///
 /// ```
-/// try FigureRow([lossPlot, accuracyPlot]).writePNG(to: "Output/train/curves.png")
+/// try FigureStack(.row, [lossPlot, accuracyPlot]).writePNG(to: "Output/train/curves.png")
 /// ```
-public struct FigureRow: Figure {
-  /// The figures, left to right.
+public struct FigureStack: Figure {
+  /// Which way the figures follow each other.
+  public enum Direction: Sendable {
+    /// Left to right.
+    case row
+    /// Top to bottom.
+    case column
+  }
+
+  /// Which way the figures follow each other.
+  public var direction: Direction
+  /// The figures, left to right or top to bottom.
   public var figures: [any Figure]
   /// Empty pixels between neighbours.
   public var gap: Int
 
-  /// A row of `figures` separated by `gap` white pixels.
-  public init(_ figures: [any Figure], gap: Int = 0) {
-    precondition(!figures.isEmpty, "FigureRow needs at least one figure")
+  /// A row or column of `figures` separated by `gap` white pixels.
+  public init(_ direction: Direction, _ figures: [any Figure], gap: Int = 0) {
+    precondition(!figures.isEmpty, "FigureStack needs at least one figure")
+    self.direction = direction
     self.figures = figures
     self.gap = gap
   }
 
-  /// Draws the figures next to each other on a white background.
+  /// Draws the figures next to (or below) each other on a white background.
   public func render() -> RasterImage {
     let images = figures.map { $0.render() }
-    let width = images.map(\.width).reduce(0, +) + gap * (images.count - 1)
-    var canvas = Canvas(width: width, height: images.map(\.height).max()!)
-    var x = 0
+    let row = direction == .row
+    let along = { (image: RasterImage) in row ? image.width : image.height }
+    let length = images.map(along).reduce(0, +) + gap * (images.count - 1)
+    let breadth = images.map { row ? $0.height : $0.width }.max()!
+    var canvas = row ? Canvas(width: length, height: breadth) : Canvas(width: breadth, height: length)
+    var offset = 0
     for image in images {
-      canvas.draw(image, x: x, y: 0)
-      x += image.width + gap
-    }
-    return canvas.image
-  }
-}
-
-/// Figures stacked top to bottom, left-aligned, on one image.
-public struct FigureColumn: Figure {
-  /// The figures, top to bottom.
-  public var figures: [any Figure]
-  /// Empty pixels between neighbours.
-  public var gap: Int
-
-  /// A column of `figures` separated by `gap` white pixels.
-  public init(_ figures: [any Figure], gap: Int = 0) {
-    precondition(!figures.isEmpty, "FigureColumn needs at least one figure")
-    self.figures = figures
-    self.gap = gap
-  }
-
-  /// Draws the figures below each other on a white background.
-  public func render() -> RasterImage {
-    let images = figures.map { $0.render() }
-    let height = images.map(\.height).reduce(0, +) + gap * (images.count - 1)
-    var canvas = Canvas(width: images.map(\.width).max()!, height: height)
-    var y = 0
-    for image in images {
-      canvas.draw(image, x: 0, y: y)
-      y += image.height + gap
+      canvas.draw(image, x: row ? offset : 0, y: row ? 0 : offset)
+      offset += along(image) + gap
     }
     return canvas.image
   }

@@ -29,22 +29,26 @@ public enum PNGError: Error, Equatable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .writeFailed(let path, let message):
-      let hint =
-        message.contains("No such file")
-        ? "create the folder first, or choose another with --output DIR"
-        : "choose a writable folder with --output DIR"
-      return "cannot write \(path): \(message) — HINT: \(hint)"
+      return Self.failed(
+        "cannot write", path, message, missing: "create the folder first, or choose another with --output DIR",
+        otherwise: "choose a writable folder with --output DIR")
     case .readFailed(let path, let message):
-      let hint =
-        message.contains("No such file")
-        ? "check the path (run the step that writes this file first)"
-        : "the file is damaged or incomplete; write it again"
-      return "cannot read \(path): \(message) — HINT: \(hint)"
+      return Self.failed(
+        "cannot read", path, message, missing: "check the path (run the step that writes this file first)",
+        otherwise: "the file is damaged or incomplete; write it again")
     case .notPNG(let path):
       return "cannot read \(path): not a PNG file (no PNG signature) — HINT: pass a .png image"
     case .tooLarge(let path, let width, let height, let limit):
       return "cannot read \(path): \(width)×\(height) = \(width * height) pixels exceeds the limit of \(limit)"
         + " — HINT: if the image is genuine, shrink it or raise the limit (dsdc predict --max-pixels N)"
     }
+  }
+
+  /// `<what> <path>: <message> — HINT: <hint>`, the hint `missing` when the system's
+  /// message says the file or folder does not exist, else `otherwise`.
+  private static func failed(
+    _ what: String, _ path: String, _ message: String, missing: String, otherwise: String
+  ) -> String {
+    "\(what) \(path): \(message) — HINT: \(message.contains("No such file") ? missing : otherwise)"
   }
 }

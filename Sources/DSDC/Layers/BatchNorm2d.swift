@@ -210,53 +210,69 @@ public final class BatchNorm2d {
       "BatchNorm2d in training mode needs more than one value per channel, got input \(input.shape)")
     let (momentum, epsilon) = (Double(momentum), Double(epsilon))
     savedTraining = training
+    withForwardStatistics { gamma, beta, runMean, runVar, meanOut, invStdOut in
+      forEachGroup(input, threads: threads, scratchPerThread: scratchPerThread) { group, terms, x, scratch in
+        let first = group.lowerBound
+        func set(_ c: Int, mean: Double, variance: Double) {
+          let t = Self.channelTerms(gamma: gamma[c], beta: beta[c], mean: mean, variance: variance, epsilon)
+          meanOut[c] = t.mean
+          invStdOut[c] = t.invStd
+          terms[c - first] = t
+        }
+        guard training else {
+          for c in group { set(c, mean: Double(runMean[c]), variance: Double(runVar[c])) }
+          body(group, terms, x, scratch)
+          return
+        }
+        // Two passes, mean then squared deviations (as PyTorch): exact enough
+        // even when the mean is large against the spread.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * group.count) { sums in
+          let (means, squares) = (sums.baseAddress!, sums.baseAddress! + group.count)
+          sums.initialize(repeating: 0)
+          for n in 0..<batch {
+            for c in group {
+              means[c - first] += Double(PlaneLoops.sum(x + (n * channels + c) * planeSize, count: planeSize))
+            }
+          }
+          for c in group { means[c - first] /= valuesPerChannel }
+          for n in 0..<batch {
+            for c in group {
+              squares[c - first] += Double(
+                PlaneLoops.squaredDeviation(
+                  x + (n * channels + c) * planeSize, count: planeSize, mean: Float(means[c - first])))
+            }
+          }
+          for c in group {
+            let (mean, squared) = (means[c - first], squares[c - first])
+            let unbiased = squared / (valuesPerChannel - 1)
+            runMean[c] = Float(momentum * mean + (1 - momentum) * Double(runMean[c]))
+            runVar[c] = Float(momentum * unbiased + (1 - momentum) * Double(runVar[c]))
+            set(c, mean: mean, variance: squared / valuesPerChannel)
+          }
+        }
+        body(group, terms, x, scratch)
+      }
+    }
+  }
+
+  /// Runs `body` on the per-channel arrays of a forward pass: γ and β (read), the
+  /// running mean and variance (updated in training mode), and `savedMean`,
+  /// `savedInvStd` (recorded for `backward`).
+  @inline(__always)
+  func withForwardStatistics<Result>(
+    _ body: (
+      _ gamma: UnsafeBufferPointer<Float>, _ beta: UnsafeBufferPointer<Float>,
+      _ runMean: UnsafeMutableBufferPointer<Float>, _ runVar: UnsafeMutableBufferPointer<Float>,
+      _ meanOut: UnsafeMutableBufferPointer<Float>, _ invStdOut: UnsafeMutableBufferPointer<Float>
+    ) -> Result
+  ) -> Result {
     weight.value.storage.withUnsafeBufferPointer { gamma in
       bias.value.storage.withUnsafeBufferPointer { beta in
         runningMean.storage.withUnsafeMutableBufferPointer { runMean in
           runningVar.storage.withUnsafeMutableBufferPointer { runVar in
             savedMean.withUnsafeMutableBufferPointer { meanOut in
               savedInvStd.withUnsafeMutableBufferPointer { invStdOut in
-                forEachGroup(input, threads: threads, scratchPerThread: scratchPerThread) { group, terms, x, scratch in
-                  let first = group.lowerBound
-                  func set(_ c: Int, mean: Double, variance: Double) {
-                    let t = Self.channelTerms(gamma: gamma[c], beta: beta[c], mean: mean, variance: variance, epsilon)
-                    meanOut[c] = t.mean
-                    invStdOut[c] = t.invStd
-                    terms[c - first] = t
-                  }
-                  guard training else {
-                    for c in group { set(c, mean: Double(runMean[c]), variance: Double(runVar[c])) }
-                    body(group, terms, x, scratch)
-                    return
-                  }
-                  // Two passes, mean then squared deviations (as PyTorch): exact enough
-                  // even when the mean is large against the spread.
-                  withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * group.count) { sums in
-                    let (means, squares) = (sums.baseAddress!, sums.baseAddress! + group.count)
-                    sums.initialize(repeating: 0)
-                    for n in 0..<batch {
-                      for c in group {
-                        means[c - first] += Double(PlaneLoops.sum(x + (n * channels + c) * planeSize, count: planeSize))
-                      }
-                    }
-                    for c in group { means[c - first] /= valuesPerChannel }
-                    for n in 0..<batch {
-                      for c in group {
-                        squares[c - first] += Double(
-                          PlaneLoops.squaredDeviation(
-                            x + (n * channels + c) * planeSize, count: planeSize, mean: Float(means[c - first])))
-                      }
-                    }
-                    for c in group {
-                      let (mean, squared) = (means[c - first], squares[c - first])
-                      let unbiased = squared / (valuesPerChannel - 1)
-                      runMean[c] = Float(momentum * mean + (1 - momentum) * Double(runMean[c]))
-                      runVar[c] = Float(momentum * unbiased + (1 - momentum) * Double(runVar[c]))
-                      set(c, mean: mean, variance: squared / valuesPerChannel)
-                    }
-                  }
-                  body(group, terms, x, scratch)
-                }
+                body(gamma, beta, runMean, runVar, meanOut, invStdOut)
               }
             }
           }

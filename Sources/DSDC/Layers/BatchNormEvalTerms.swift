@@ -21,21 +21,11 @@ extension BatchNorm2d {
   func evalScaleShift() -> (scale: [Float], shift: [Float]) {
     let (channels, epsilon) = (self.channels, Double(self.epsilon))
     var (scale, shift) = ([Float](repeating: 0, count: channels), [Float](repeating: 0, count: channels))
-    weight.value.storage.withUnsafeBufferPointer { gamma in
-      bias.value.storage.withUnsafeBufferPointer { beta in
-        runningMean.storage.withUnsafeBufferPointer { runMean in
-          runningVar.storage.withUnsafeBufferPointer { runVar in
-            savedMean.withUnsafeMutableBufferPointer { meanOut in
-              savedInvStd.withUnsafeMutableBufferPointer { invStdOut in
-                for c in 0..<channels {
-                  let t = Self.channelTerms(
-                    gamma: gamma[c], beta: beta[c], mean: Double(runMean[c]), variance: Double(runVar[c]), epsilon)
-                  (scale[c], shift[c], meanOut[c], invStdOut[c]) = (t.scale, t.shift, t.mean, t.invStd)
-                }
-              }
-            }
-          }
-        }
+    withForwardStatistics { gamma, beta, runMean, runVar, meanOut, invStdOut in
+      for c in 0..<channels {
+        let t = Self.channelTerms(
+          gamma: gamma[c], beta: beta[c], mean: Double(runMean[c]), variance: Double(runVar[c]), epsilon)
+        (scale[c], shift[c], meanOut[c], invStdOut[c]) = (t.scale, t.shift, t.mean, t.invStd)
       }
     }
     savedTraining = false

@@ -178,19 +178,7 @@ extension MaxPool2d {
       UnsafeMutableRawPointer(row0 + 2 * j).storeBytes(of: interleave4(a, b), as: SIMD8<Float>.self)
       UnsafeMutableRawPointer(row1 + 2 * j).storeBytes(of: interleave4(c, d), as: SIMD8<Float>.self)
     }
-    let width = outWidth >= 8 ? 8 : outWidth >= 4 ? 4 : 0
-    if width > 0 {
-      // Groups of `width` outputs; a last, overlapping group covers the rest.
-      var j = 0
-      while j + width <= outWidth {
-        if width == 8 { group8(j) } else { group4(j) }
-        j += width
-      }
-      if j < outWidth {
-        if width == 8 { group8(outWidth - 8) } else { group4(outWidth - 4) }
-      }
-      return
-    }
+    guard !inGroups(outWidth: outWidth, group8, group4) else { return }
     for j in 0..<outWidth {
       let g = keep[j] > 0 ? dy[j] : 0
       let k = Int(index[j])

@@ -129,14 +129,21 @@ public struct MaxPool2d: Sendable {
       let (even, odd) = (column.evenHalf, column.oddHalf)
       store4(even.replacing(with: odd, where: odd .> even), y + j)
     }
-    let width = outWidth >= 8 ? 8 : outWidth >= 4 ? 4 : 0
-    guard width > 0 else {
-      for j in 0..<outWidth {
-        let (left, right) = (max(row0[2 * j], row1[2 * j]), max(row0[2 * j + 1], row1[2 * j + 1]))
-        y[j] = max(left, right)
-      }
-      return
+    guard !inGroups(outWidth: outWidth, group8, group4) else { return }
+    for j in 0..<outWidth {
+      let (left, right) = (max(row0[2 * j], row1[2 * j]), max(row0[2 * j + 1], row1[2 * j + 1]))
+      y[j] = max(left, right)
     }
+  }
+
+  /// Covers a row of `outWidth` outputs in vector groups: `group8(j)` (outputs
+  /// `j..<j+8`) when the row has 8 or more, else `group4(j)` when it has 4 to 7; a
+  /// last, overlapping group covers the rest. A row narrower than 4 runs nothing and
+  /// returns false: the caller goes lane by lane.
+  @inline(__always)
+  static func inGroups(outWidth: Int, _ group8: (Int) -> Void, _ group4: (Int) -> Void) -> Bool {
+    let width = outWidth >= 8 ? 8 : outWidth >= 4 ? 4 : 0
+    guard width > 0 else { return false }
     var j = 0
     while j + width <= outWidth {
       if width == 8 { group8(j) } else { group4(j) }
@@ -145,6 +152,7 @@ public struct MaxPool2d: Sendable {
     if j < outWidth {
       if width == 8 { group8(outWidth - 8) } else { group4(outWidth - 4) }
     }
+    return true
   }
 
   /// - Parameters:

@@ -8,19 +8,37 @@ enum PlaneLoops {
   typealias Vector = SIMD16<Float>
   static let width = Vector.scalarCount
 
+  /// The vector at `p + i` (a mutable pointer converts to `p`'s type). Written out
+  /// rather than through `load16`: a build that compiles file by file (debug) inlines
+  /// the standard library's load but not a function of another file.
   @inline(__always)
   static func load(_ p: UnsafePointer<Float>, _ i: Int) -> Vector {
     UnsafeRawPointer(p + i).loadUnaligned(as: Vector.self)
   }
 
   @inline(__always)
-  static func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> Vector {
-    UnsafeRawPointer(p + i).loadUnaligned(as: Vector.self)
-  }
-
-  @inline(__always)
   static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Vector.self)
+  }
+
+  /// `dy[i…]`, zeroed unless `x·a + b > 0` when a ReLU follows: the mask of the
+  /// forward pass, which evaluated this very expression (`scaleShift`).
+  @inline(__always)
+  static func maskedGradient(_ dy: UnsafePointer<Float>, _ i: Int, x: Vector, a: Vector, b: Vector, relu: Bool)
+    -> Vector
+  {
+    let g = load(dy, i)
+    guard relu else { return g }
+    let zero = Vector()
+    return zero.replacing(with: g, where: b.addingProduct(x, a) .> zero)
+  }
+
+  /// `maskedGradient` for one float.
+  @inline(__always)
+  static func maskedGradient(_ dy: UnsafePointer<Float>, _ i: Int, x: Float, a: Float, b: Float, relu: Bool)
+    -> Float
+  {
+    relu && !(b.addingProduct(x, a) > 0) ? 0 : dy[i]
   }
 
   /// `Σ x[i]`
@@ -95,14 +113,12 @@ enum PlaneLoops {
     let a = Vector(repeating: scale)
     let b = Vector(repeating: shift)
     let m = Vector(repeating: mean)
-    let zero = Vector()
     var sumAcc = Vector()
     var dotAcc = Vector()
     var i = 0
     while i + width <= count {
       let xv = load(x, i)
-      var g = load(dy, i)
-      if relu { g = zero.replacing(with: g, where: b.addingProduct(xv, a) .> zero) }
+      let g = maskedGradient(dy, i, x: xv, a: a, b: b, relu: relu)
       sumAcc += g
       dotAcc.addProduct(xv - m, g)
       i += width
@@ -110,8 +126,7 @@ enum PlaneLoops {
     var sum = sumAcc.sum()
     var dot = dotAcc.sum()
     while i < count {
-      var g = dy[i]
-      if relu && !(shift.addingProduct(x[i], scale) > 0) { g = 0 }
+      let g = maskedGradient(dy, i, x: x[i], a: scale, b: shift, relu: relu)
       sum += g
       dot += (x[i] - mean) * g
       i += 1
@@ -133,19 +148,16 @@ enum PlaneLoops {
     let gm = Vector(repeating: gradMean)
     let kv = Vector(repeating: k)
     let f = Vector(repeating: factor)
-    let zero = Vector()
     var i = 0
     while i + width <= count {
       let xv = load(x, i)
-      var g = load(dy, i)
-      if relu { g = zero.replacing(with: g, where: b.addingProduct(xv, a) .> zero) }
+      let g = maskedGradient(dy, i, x: xv, a: a, b: b, relu: relu)
       let centred = (g - gm) - (xv - m) * kv
       store(accumulate ? load(dx, i).addingProduct(centred, f) : centred * f, dx, i)
       i += width
     }
     while i < count {
-      var g = dy[i]
-      if relu && !(shift.addingProduct(x[i], scale) > 0) { g = 0 }
+      let g = maskedGradient(dy, i, x: x[i], a: scale, b: shift, relu: relu)
       let centred = (g - gradMean) - (x[i] - mean) * k
       dx[i] = accumulate ? dx[i].addingProduct(centred, factor) : centred * factor
       i += 1

@@ -146,41 +146,42 @@ struct MatrixAxis: Sendable {
   }
 }
 
-/// A read-only strided M×K (or K×N) view.
-struct MatrixOperand: @unchecked Sendable {
-  var base: UnsafePointer<Float>
+/// A strided matrix view: the element `[i, j]` is at `base + rows.offset(i) + columns.offset(j)`.
+struct StridedMatrix<Pointer: Strideable<Int>>: @unchecked Sendable {
+  var base: Pointer
   var rows: MatrixAxis
   var columns: MatrixAxis
 
-  func droppingRows(_ count: Int) -> MatrixOperand {
+  func droppingRows(_ count: Int) -> Self {
     let (offset, axis) = rows.advanced(by: count)
-    return MatrixOperand(base: base + offset, rows: axis, columns: columns)
+    return Self(base: base.advanced(by: offset), rows: axis, columns: columns)
   }
 
-  func droppingColumns(_ count: Int) -> MatrixOperand {
+  func droppingColumns(_ count: Int) -> Self {
     let (offset, axis) = columns.advanced(by: count)
-    return MatrixOperand(base: base + offset, rows: rows, columns: axis)
+    return Self(base: base.advanced(by: offset), rows: rows, columns: axis)
   }
 }
+
+/// A read-only strided M×K (or K×N) view.
+typealias MatrixOperand = StridedMatrix<UnsafePointer<Float>>
 
 /// A writable strided M×N view.
-struct MatrixDestination: @unchecked Sendable {
-  var base: UnsafeMutablePointer<Float>
-  var rows: MatrixAxis
-  var columns: MatrixAxis
-
-  func droppingRows(_ count: Int) -> MatrixDestination {
-    let (offset, axis) = rows.advanced(by: count)
-    return MatrixDestination(base: base + offset, rows: axis, columns: columns)
-  }
-
-  func droppingColumns(_ count: Int) -> MatrixDestination {
-    let (offset, axis) = columns.advanced(by: count)
-    return MatrixDestination(base: base + offset, rows: rows, columns: axis)
-  }
-}
+typealias MatrixDestination = StridedMatrix<UnsafeMutablePointer<Float>>
 
 // MARK: - The blocked product
+
+/// Runs `body(start, length)` over `0..<total` in blocks of `size`, the last one
+/// shorter (a `while` loop: a `stride` iterator here is a function call per step).
+@inline(__always)
+private func forEachBlock(of total: Int, size: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
+  var start = 0
+  while start < total {
+    let length = Swift.min(size, total - start)
+    body(start, length)
+    start += length
+  }
+}
 
 extension MatrixMultiply {
   /// Cache blocks: `kc` steps of the sum, `nc` columns of B per packing (the rows of A
@@ -239,11 +240,7 @@ extension MatrixMultiply {
       for r in 0..<mr { tileRows[r] = r * nr }
       for r in 0..<mr { panelRows[r] = r }
 
-      // (`while` loops: a `stride` iterator here is a function call per step)
-      var jc = 0
-      while jc < n {
-        let nc = Swift.min(ncMax, n - jc)
-        defer { jc += nc }
+      forEachBlock(of: n, size: ncMax) { jc, nc in
         b.columns.fillOffsets(from: jc, count: nc, into: bColumns)
         c.columns.fillOffsets(from: jc, count: nc, into: cColumns)
         // A panel of whole nr columns contiguous in C is written in place (once per
@@ -266,10 +263,7 @@ extension MatrixMultiply {
           let addC = accumulate || pc > 0
           let bias = pc == 0 ? rowBias : nil
           let finalEpilogue = pc + kc == k ? epilogue : nil  // the last block of the sum
-          var ic = 0
-          while ic < m {
-            let mc = Swift.min(mcMax, m - ic)
-            defer { ic += mc }
+          forEachBlock(of: m, size: mcMax) { ic, mc in
             a.rows.fillOffsets(from: ic, count: mc, into: aRows)
             c.rows.fillOffsets(from: ic, count: mc, into: cRows)
             if !inPlaceA { packA(a, mc: mc, kc: kc, mr: mr, rows: aRows, columns: aColumns, into: packedA) }

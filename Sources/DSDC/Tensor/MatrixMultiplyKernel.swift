@@ -18,15 +18,12 @@ extension MatrixMultiply {
     _ b: MatrixOperand, kc: Int, nc: Int, nr: Int,
     rows: UnsafePointer<Int>, columns: UnsafePointer<Int>, into packed: UnsafeMutablePointer<Float>
   ) {
-    for jr in stride(from: 0, to: nc, by: nr) {
-      let width = Swift.min(nr, nc - jr)
-      let panel = packed + jr * kc
-      let cols = columns + jr
-      if width == nr && b.columns.stride == 1 && cols[nr - 1] - cols[0] == nr - 1 {
-        // nr contiguous floats per row: whole-vector copies.
-        let first = b.base + cols[0]
-        for p in 0..<kc { copyFloats(first + rows[p], to: panel + p * nr, count: nr) }
-      } else if b.rows.stride == 1 && b.columns.stride != 1 {
+    // nr contiguous floats per row of a panel: whole-vector copies.
+    packPanels(
+      b.base, count: nc, width: nr, lines: columns, steps: rows, kc: kc, unitLines: b.columns.stride == 1,
+      into: packed
+    ) { width, panel, cols in
+      if b.rows.stride == 1 && b.columns.stride != 1 {
         // Bᵀ is row-major (a weight gradient's xᵀ): transpose 16×16 blocks.
         for half in stride(from: 0, to: nr, by: 16) {
           packTransposed(
@@ -59,18 +56,38 @@ extension MatrixMultiply {
     _ a: MatrixOperand, mc: Int, kc: Int, mr: Int,
     rows: UnsafePointer<Int>, columns: UnsafePointer<Int>, into packed: UnsafeMutablePointer<Float>
   ) {
-    for ir in stride(from: 0, to: mc, by: mr) {
-      let height = Swift.min(mr, mc - ir)
-      let panel = packed + ir * kc
-      let lines = rows + ir
-      if height == mr && a.rows.stride == 1 && lines[mr - 1] - lines[0] == mr - 1 {
-        // Column-major A (a transposed weight): mr contiguous floats per column.
-        let first = a.base + lines[0]
-        for p in 0..<kc { copyFloats(first + columns[p], to: panel + p * mr, count: mr) }
+    // Column-major A (a transposed weight): mr contiguous floats per column of a panel.
+    packPanels(
+      a.base, count: mc, width: mr, lines: rows, steps: columns, kc: kc, unitLines: a.rows.stride == 1,
+      into: packed
+    ) { height, panel, lines in
+      for r in 0..<mr {
+        for p in 0..<kc { panel[p * mr + r] = r < height ? a.base[lines[r] + columns[p]] : 0 }
+      }
+    }
+  }
+
+  /// The panel walk of `packA` and `packB`: `count` lines of a matrix (offsets
+  /// `lines[l]`; rows of A, columns of B), `kc` elements each (offsets `steps[p]`), packed
+  /// into panels of `width` lines, `packed[panel + p·width + l]` = element `p` of line `l`.
+  /// A full panel whose lines are consecutive floats (`unitLines`, and offsets one apart)
+  /// is copied a vector at a time; any other goes to `other(valid, panel, panelLines)`,
+  /// with `valid` lines left in it and the rest to be zeroed.
+  @inline(__always)
+  static func packPanels(
+    _ base: UnsafePointer<Float>, count: Int, width: Int, lines: UnsafePointer<Int>, steps: UnsafePointer<Int>,
+    kc: Int, unitLines: Bool, into packed: UnsafeMutablePointer<Float>,
+    other: (_ valid: Int, _ panel: UnsafeMutablePointer<Float>, _ lines: UnsafePointer<Int>) -> Void
+  ) {
+    for start in stride(from: 0, to: count, by: width) {
+      let valid = Swift.min(width, count - start)
+      let panel = packed + start * kc
+      let panelLines = lines + start
+      if valid == width && unitLines && panelLines[width - 1] - panelLines[0] == width - 1 {
+        let first = base + panelLines[0]
+        for p in 0..<kc { copyFloats(first + steps[p], to: panel + p * width, count: width) }
       } else {
-        for r in 0..<mr {
-          for p in 0..<kc { panel[p * mr + r] = r < height ? a.base[lines[r] + columns[p]] : 0 }
-        }
+        other(valid, panel, panelLines)
       }
     }
   }

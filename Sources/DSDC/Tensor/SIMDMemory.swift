@@ -3,45 +3,26 @@
 /// They compile to single `vmovups` instructions (with `-target-cpu native`); the
 /// pointers need no particular alignment.
 
+/// A vector of floats from `p`, as wide as the type asked for (`SIMD16<Float>`, …);
+/// a mutable pointer converts to `p`'s type.
 @inline(__always)
-func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+func loadFloats<Vector: SIMD>(_ p: UnsafePointer<Float>) -> Vector where Vector.Scalar == Float {
+  UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
 }
 
+/// Stores the floats of `v` at `p`.
 @inline(__always)
-func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+func storeFloats<Vector: SIMD>(_ v: Vector, _ p: UnsafeMutablePointer<Float>) where Vector.Scalar == Float {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
 }
 
-@inline(__always)
-func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-}
-
-@inline(__always)
-func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
-}
-
-@inline(__always)
-func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
-}
+// The widths the kernels use, by name.
+@inline(__always) func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> { loadFloats(p) }
+@inline(__always) func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) { storeFloats(v, p) }
+@inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { loadFloats(p) }
+@inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { storeFloats(v, p) }
+@inline(__always) func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> { loadFloats(p) }
+@inline(__always) func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) { storeFloats(v, p) }
 
 /// The sum of `count` floats, sixteen lanes at a time (a fixed order, so the
 /// same input always gives the same bits).

@@ -3,7 +3,7 @@
 public enum ActivationFigure {
   /// A column of `FeatureMapFigure`s, one per `(C, H, W)` activation, each tile
   /// scaled to about 56 pixels and contrast-stretched on its own.
-  public static func make(_ activations: [(name: String, tensor: Tensor)], channels: Int = 8) -> FigureColumn {
+  public static func make(_ activations: [(name: String, tensor: Tensor)], channels: Int = 8) -> FigureStack {
     var rows: [any Figure] = []
     for (name, activation) in activations where activation.rank == 3 {  // (C, H, W)
       let shown = min(channels, activation.shape[0])
@@ -14,6 +14,6 @@ public enum ActivationFigure {
           title: "\(name): \(activation.shape.map(String.init).joined(separator: "x")) (first \(shown) channels)",
           tiles: tiles, style: .gray, range: .perTile, scale: max(1, 56 / activation.shape[1]), columns: channels))
     }
-    return FigureColumn(rows)
+    return FigureStack(.column, rows)
   }
 }

@@ -72,26 +72,13 @@ public final class AdamW: Optimizer {
   }
 
   public func namedState() -> [(name: String, tensor: Tensor)] {
-    var result: [(name: String, tensor: Tensor)] = []
-    for (index, parameter) in parameters.enumerated() {
-      result.append((OptimizerState.name(parameter, "step"), Tensor(shape: [1], storage: [Float(steps[index])])))
-      result.append((OptimizerState.name(parameter, "exp_avg"), firstMoments[index]))
-      result.append((OptimizerState.name(parameter, "exp_avg_sq"), secondMoments[index]))
-    }
-    return result
+    OptimizerState.named(
+      parameters, steps: steps, buffers: [("exp_avg", firstMoments), ("exp_avg_sq", secondMoments)])
   }
 
   public func load(namedState state: [String: Tensor]) throws(TrainingError) {
-    var (newSteps, newFirst, newSecond) = ([Int](), [Tensor](), [Tensor]())
-    for parameter in parameters {
-      let count = try OptimizerState.tensor(state, OptimizerState.name(parameter, "step"), shape: [1])
-      newSteps.append(Int(count.storage[0]))
-      newFirst.append(
-        try OptimizerState.tensor(state, OptimizerState.name(parameter, "exp_avg"), shape: parameter.shape))
-      newSecond.append(
-        try OptimizerState.tensor(state, OptimizerState.name(parameter, "exp_avg_sq"), shape: parameter.shape))
-    }
-    (steps, firstMoments, secondMoments) = (newSteps, newFirst, newSecond)
+    let loaded = try OptimizerState.load(state, parameters: parameters, bufferNames: ["exp_avg", "exp_avg_sq"])
+    (steps, firstMoments, secondMoments) = (loaded.steps, loaded.buffers[0], loaded.buffers[1])
   }
 }
 

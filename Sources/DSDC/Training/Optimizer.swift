@@ -79,4 +79,34 @@ enum OptimizerState {
     }
     return tensor
   }
+
+  /// The named tensors of an optimiser that keeps a step count and the per-parameter
+  /// `buffers` (each a state name and one tensor per parameter): per parameter, `step`
+  /// and then each buffer, in order.
+  static func named(
+    _ parameters: [Parameter], steps: [Int], buffers: [(name: String, tensors: [Tensor])]
+  ) -> [(name: String, tensor: Tensor)] {
+    var result: [(name: String, tensor: Tensor)] = []
+    for (index, parameter) in parameters.enumerated() {
+      result.append((name(parameter, "step"), Tensor(shape: [1], storage: [Float(steps[index])])))
+      for buffer in buffers { result.append((name(parameter, buffer.name), buffer.tensors[index])) }
+    }
+    return result
+  }
+
+  /// The inverse of `named`: the step counts and the buffers called `bufferNames` (one
+  /// tensor per parameter, of its shape), each name and shape checked in that order.
+  static func load(
+    _ state: [String: Tensor], parameters: [Parameter], bufferNames: [String]
+  ) throws(TrainingError) -> (steps: [Int], buffers: [[Tensor]]) {
+    var steps: [Int] = []
+    var buffers = [[Tensor]](repeating: [], count: bufferNames.count)
+    for parameter in parameters {
+      steps.append(Int(try tensor(state, name(parameter, "step"), shape: [1]).storage[0]))
+      for (index, bufferName) in bufferNames.enumerated() {
+        buffers[index].append(try tensor(state, name(parameter, bufferName), shape: parameter.shape))
+      }
+    }
+    return (steps, buffers)
+  }
 }

@@ -60,22 +60,11 @@ public final class SGD: Optimizer {
   }
 
   public func namedState() -> [(name: String, tensor: Tensor)] {
-    var result: [(name: String, tensor: Tensor)] = []
-    for (index, parameter) in parameters.enumerated() {
-      result.append((OptimizerState.name(parameter, "step"), Tensor(shape: [1], storage: [Float(steps[index])])))
-      result.append((OptimizerState.name(parameter, "momentum_buffer"), momentumBuffers[index]))
-    }
-    return result
+    OptimizerState.named(parameters, steps: steps, buffers: [("momentum_buffer", momentumBuffers)])
   }
 
   public func load(namedState state: [String: Tensor]) throws(TrainingError) {
-    var (newSteps, newBuffers) = ([Int](), [Tensor]())
-    for parameter in parameters {
-      let count = try OptimizerState.tensor(state, OptimizerState.name(parameter, "step"), shape: [1])
-      newSteps.append(Int(count.storage[0]))
-      newBuffers.append(
-        try OptimizerState.tensor(state, OptimizerState.name(parameter, "momentum_buffer"), shape: parameter.shape))
-    }
-    (steps, momentumBuffers) = (newSteps, newBuffers)
+    let loaded = try OptimizerState.load(state, parameters: parameters, bufferNames: ["momentum_buffer"])
+    (steps, momentumBuffers) = (loaded.steps, loaded.buffers[0])
   }
 }

@@ -60,7 +60,7 @@ public enum StepCurves {
   }
 
   /// The figure: the loss plot and the learning-rate plot side by side, as `curves.png`.
-  public static func figure(_ steps: [StepRecord], recipe: TrainingRecipe) -> FigureRow {
-    FigureRow(plots(steps, recipe: recipe), gap: 16)
+  public static func figure(_ steps: [StepRecord], recipe: TrainingRecipe) -> FigureStack {
+    FigureStack(.row, plots(steps, recipe: recipe), gap: 16)
   }
 }

@@ -103,7 +103,7 @@ extension TrainingSession {
         .init(name: "train", x: epochs, y: history.map { Float($0.trainAccuracy * 100) }),
         .init(name: "test", x: epochs, y: history.map { Float(($0.testAccuracy ?? 0) * 100) }),
       ])
-    try write(FigureRow([loss, accuracy], gap: 16), "curves.png")
+    try write(FigureStack(.row, [loss, accuracy], gap: 16), "curves.png")
     if !steps.isEmpty { try write(StepCurves.figure(steps, recipe: trainer.recipe), StepCurves.fileName) }
 
     // Confusion matrix and mistakes.
