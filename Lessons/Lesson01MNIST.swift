@@ -8,6 +8,9 @@
 //         value written in it) and Output/01-mnist/first-100.png (the first 100
 //         test digits with their labels); digit-values.txt only if the digit's ink is
 //         too wide for its values to be printed.
+// Code:   Sources/DSDC/Data/IDXFile.swift (the bytes above), MNISTDataset.swift,
+//         DatasetStatistics.swift; Sources/DSDC/Training/Normalization.swift.
+// Tests:  Tests/DSDCTests/MNISTDatasetTests.swift, ReaderLimitTests.swift.
 
 import DSDC
 import Foundation

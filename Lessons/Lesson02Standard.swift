@@ -12,6 +12,12 @@
 //         maps.png (their four output maps), mixed-kernels.png (the 8×4 kernels of
 //         the 4→8 layer) and mixed-maps.png (its eight output maps); each maps
 //         figure also as *-shared.png, on one colour scale.
+// Code:   Sources/DSDC/Convolution/ReferenceConvolution.swift (the formula as plain
+//         loops), Convolution.swift (the fast path it is checked against),
+//         Conv2DGeometry.swift (sizes and padding); Sources/DSDC/Lesson/LessonWriteOut.swift
+//         (one output written out term by term).
+// Tests:  Tests/DSDCTests/ReferenceConvolutionTests.swift, ConvolutionTests.swift,
+//         ConvolutionFixtureTests.swift (against PyTorch), LessonWriteOutTests.swift.
 
 import DSDC
 import Foundation
@@ -27,7 +33,7 @@ public enum Lesson02Standard: Lesson {
       "Article §4.1 (标准卷积, standard convolution), as written:", ArticleFormula.standard.asWritten,
       "F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C×N} the kernels, G ∈ ℝ^{H×W×N} the output.")
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§4.1", "the letter n names two different things",
       article: [ArticleFormula.standard.equation],
       corrected: [
@@ -40,9 +46,8 @@ public enum Lesson02Standard: Lesson {
         "And for the last row the article's F_{i+m−1} reads two rows past the image: the",
         "program pads P = (K−1)/2 zeros.",
       ])
-    { lesson.say(line) }
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3–§5", "two memory layouts",
       article: ["F ∈ ℝ^{H×W×C}, F_{i,j,c}: channels last (§3–§4)"],
       corrected: ["x[n, c, row, col]: NCHW, channels first (the §5 PyTorch code, and this program)"],
@@ -51,7 +56,6 @@ public enum Lesson02Standard: Lesson {
         "the indexing differs. This program uses NCHW everywhere:",
         "x[n, c, row, col] = storage[((n·C + c)·H + row)·W + col].",
       ])
-    { lesson.say(line) }
     lesson.say()
     // The program's one notation, used by every later lesson; the article's own
     // letters (F, G, H, K, P, m, n) appear only inside quotations of the article.
@@ -202,7 +206,7 @@ public enum Lesson02Standard: Lesson {
     // The same layer on larger images: the weights are the same, only the number of
     // output positions, and with it the multiply-adds, grows with H·W.
     let sides = [28, 56, 224]
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§1.3", "resolution drives computation, not parameters",
       article: [
         "传统卷积神经网络在处理高分辨率图像时,计算量和参数量都非常大",
@@ -215,7 +219,6 @@ public enum Lesson02Standard: Lesson {
         "this 4→8 layer at \(side)×\(side): parameters \(CostTable.parameterArithmetic(mixedGeometry)), "
           + "multiply-adds \(Format.grouped(mixedGeometry.multiplyAdds(height: side, width: side)))"
       } + ["(fully connected layers can grow with the resolution; convolution weights do not)"])
-    { lesson.say(line) }
     lesson.check(
       mixedGeometry.multiplyAdds(height: 56, width: 56) == 4 * mixedGeometry.multiplyAdds(height: 28, width: 28),
       "twice the side, 4 × the multiply-adds (by hand: 8·56·56·4·9 = 903,168 = 4 · 225,792), same 288")

@@ -9,6 +9,11 @@
 // Writes: Output/03-depthwise/input-maps.png (the four input channels),
 //         kernels.png (one 3×3 kernel per channel), maps.png (the four outputs) and
 //         maps-shared.png (the same on one colour scale).
+// Code:   Sources/DSDC/Convolution/ReferenceConvolution.swift (groups = C),
+//         DirectConvolution.swift and DirectConvolutionKernels.swift (the fast depthwise
+//         kernels); Sources/DSDC/Lesson/DigitMaps.swift (the digit's four maps).
+// Tests:  Tests/DSDCTests/ConvolutionTests.swift, KernelIdentitiesTests.swift,
+//         DigitMapsTests.swift.
 
 import DSDC
 import Foundation
@@ -26,7 +31,7 @@ public enum Lesson03Depthwise: Lesson {
       "Article §3.1 (深度卷积, depthwise convolution), as written — and §4.2 repeats it:",
       ArticleFormula.depthwise.asWritten, "F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C} one K×K kernel per channel.")
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3.1, §4.2", "the output has no position",
       article: [ArticleFormula.depthwise.asWritten],
       corrected: ["out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]", "(lesson 2's notation)"],
@@ -35,14 +40,12 @@ public enum Lesson03Depthwise: Lesson {
         "the kernel times the image's top-left K×K corner.",
         "A convolution slides the kernel: each output position (i, j) has its own window.",
       ])
-    { lesson.say(line) }
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3.1", "one letter K for the kernel and for its size",
       article: ["卷积核为 K ∈ ℝ^{K×K×C} … K 为卷积核尺寸", "(\"the kernel is K ∈ ℝ^{K×K×C} … K is the kernel size\")"],
       corrected: ["the weight w ∈ ℝ^{C×1×K×K}; K is only the size (3 here)"],
       why: ["K_{i,j,c} and ℝ^{K×K×C} use one letter for a tensor and a number in one line."])
-    { lesson.say(line) }
     lesson.say()
     lesson.say("What the program computes (groups = C: the weight is (C, 1, K, K), one kernel per channel):")
     lesson.say("    out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]")

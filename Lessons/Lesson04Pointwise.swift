@@ -9,6 +9,9 @@
 // Writes: Output/04-pointwise/input-maps.png (the four input channels),
 //         weights.png (the 8×4 weight matrix), maps.png (the eight outputs) and
 //         maps-shared.png (the same on one colour scale).
+// Code:   Sources/DSDC/Convolution/PointwiseConvolution.swift (the matrix product),
+//         Sources/DSDC/Tensor/MatrixMultiply.swift.
+// Tests:  Tests/DSDCTests/ConvolutionTests.swift, MatrixMultiplyTests.swift.
 
 import DSDC
 import Foundation
@@ -24,7 +27,7 @@ public enum Lesson04Pointwise: Lesson {
       "Article §3.2 (逐点卷积, pointwise convolution), as written:", ArticleFormula.pointwise.asWritten,
       "G ∈ ℝ^{H×W×C} is the input, P ∈ ℝ^{1×1×C×N} the weights, H ∈ ℝ^{H×W×N} the output.")
     lesson.say("Its arithmetic is right: no window, so no offsets and no padding. Its letters are not:")
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3.1–§3.2", "i, j change meaning, and H does double duty",
       article: [
         "§3.1: " + ArticleFormula.depthwise.equation + "      (i, j: offsets in the kernel, summed)",
@@ -39,7 +42,6 @@ public enum Lesson04Pointwise: Lesson {
         "the height in \"H ∈ ℝ^{H×W×N}\". The program stores the article's P as w ∈ ℝ^{N×C×1×1}",
         "(PyTorch's order).",
       ])
-    { lesson.say(line) }
     lesson.say()
 
     // MARK: A small case by hand

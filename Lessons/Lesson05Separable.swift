@@ -10,6 +10,9 @@
 //         pointwise-weights.png, maps.png (step 2), maps-shared.png (the same on one
 //         colour scale) and composed-kernels.png (the 8×4 standard kernels the two
 //         steps equal).
+// Code:   Sources/DSDC/Convolution/SeparabilityTest.swift (which kernels factor),
+//         Sources/DSDC/Lesson/CostTable.swift (the cost ratio).
+// Tests:  Tests/DSDCTests/SeparabilityTestTests.swift, CostTableTests.swift.
 
 import DSDC
 import Foundation
@@ -27,7 +30,7 @@ public enum Lesson05Separable: Lesson {
       "Article §4.2 (深度可分离卷积, depthwise separable convolution), as written:",
       ArticleFormula.depthwise.asWritten, ArticleFormula.pointwise.asWritten)
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§4.2", "the depthwise step has no output position (as in §3.1)",
       article: [
         ArticleFormula.depthwise.equation,
@@ -39,7 +42,6 @@ public enum Lesson05Separable: Lesson {
         "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]   (lesson 2's notation)",
       ],
       why: ["the article's second line reads a map G_{i,j,c};", "its first gives one number a channel."])
-    { lesson.say(line) }
     lesson.say()
     lesson.say("What the program computes (counting from 0): step 1 depthwise (groups = C), step 2 pointwise:")
     lesson.say("    g[n, c, i, j]   = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u − P, j + v − P]")
@@ -218,7 +220,7 @@ public enum Lesson05Separable: Lesson {
       difference <= FormulaPrinter.tolerance,
       "standard convolution with w = p·k equals depthwise then pointwise on the digit: max |Δ| = \(FormulaPrinter.scientific(difference))"
     )
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§2.2", "separable convolution is not a split of the standard one",
       article: [
         "深度可分离卷积将标准卷积操作拆分为两个步骤",
@@ -233,7 +235,6 @@ public enum Lesson05Separable: Lesson {
         "numbers, the split only \(parameters.separable). Lesson 2's 1→4 bank (one input channel, so one",
         "k[0]) cannot be split: Sobel x is no multiple of Sobel y.",
       ])
-    { lesson.say(line) }
     lesson.check(
       SeparabilityTest.isSeparable(composed) && !SeparabilityTest.isSeparable(HandKernel.bank),
       "p·k passes the separability test (each w[o, c] a multiple of k[c]); lesson 2's bank fails it")

@@ -10,6 +10,9 @@
 // Writes: Output/06-dilated/reads.png (the pixels one output reads at D = 1, 2, 3,
 //         highlighted over the digit), kernels.png (Sobel x at D = 1, 2, 3 written as
 //         dense kernels with zeros) and maps.png (the three output maps).
+// Code:   Sources/DSDC/Convolution/ReceptiveField.swift (r_l, J_l), Conv2DGeometry.swift
+//         (P = D·(K−1)/2), Sources/DSDC/Imaging/OverlayFigure.swift (reads.png).
+// Tests:  Tests/DSDCTests/ReceptiveFieldTests.swift, ConvolutionTests.swift.
 
 import DSDC
 import Foundation
@@ -29,7 +32,7 @@ public enum Lesson06Dilated: Lesson {
       "and §4.3's worked example for K = 3, d = 2:",
       "G_{i,j,c} = Σ_{m=1}^{3} Σ_{n=1}^{3} K_{m,n,c} · F_{i+2·(m−1), j+2·(n−1), c}")
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3.3, §4.3", "the window is shifted, and outputs near the edge need padding",
       article: [ArticleFormula.dilated.equation + "     ∀ i ∈ [1,H], j ∈ [1,W]"],
       corrected: [
@@ -43,7 +46,6 @@ public enum Lesson06Dilated: Lesson {
         "way, outputs for every i ∈ [1,H] read past row H; the code pads P = D·(K−1)/2 zeros",
         "and centres the window.",
       ])
-    { lesson.say(line) }
     // Which rows one output reads, for the article's output row 17 (counting from 1), K = 3, d = 2:
     let (row, d) = (17, 2)
     lesson.say(
@@ -55,7 +57,7 @@ public enum Lesson06Dilated: Lesson {
         + "\((1...3).map { String(row + d * ($0 - 1) - d) }.joined(separator: ", ")) "
         + "(\((1...3).map { String(row - 1 + d * ($0 - 1) - d) }.joined(separator: ", ")) from 0)")
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3.3, §4.3, §4.4", "this dilated convolution is a depthwise one",
       article: [
         "K ∈ ℝ^{K×K×C},  G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{…, c}   (no sum over channels)",
@@ -72,7 +74,6 @@ public enum Lesson06Dilated: Lesson {
         "a standard convolution's output mixes all C input channels (lesson 2); this one",
         "has a K×K×C kernel and no Σ_c. In §4.4 it is the depthwise step: right there.",
       ])
-    { lesson.say(line) }
     lesson.say()
     lesson.say("Counting D: D = 1 is an ordinary (undilated) convolution, as in PyTorch (dilation=1). Some texts")
     lesson.say("count the gaps between taps instead, so that 0 is ordinary; their rate r is D = r + 1 here.")

@@ -10,6 +10,9 @@
 //         as 5×5 with zeros), depthwise-maps.png (step 1), pointwise-weights.png and
 //         maps.png (step 2, the eight outputs), maps-shared.png (on one colour scale);
 //         cost.txt only if the cost table were too wide to print.
+// Code:   Sources/DSDC/Model/DSDCBlock.swift (the module), DSDCNetConfig.swift;
+//         Sources/DSDC/Lesson/CostTable.swift.
+// Tests:  Tests/DSDCTests/DSDCNetTests.swift, CostTableTests.swift.
 
 import DSDC
 import Foundation
@@ -26,7 +29,7 @@ public enum Lesson07DSDC: Lesson {
     lesson.quote(
       "Article §4.4 (深度可分离膨胀卷积), as written:", ArticleFormula.dilated.asWritten, ArticleFormula.pointwise.asWritten)
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§4.4", "the dilated window is shifted and needs padding (as in §3.3)",
       article: [ArticleFormula.dilated.equation],
       corrected: [
@@ -39,9 +42,8 @@ public enum Lesson07DSDC: Lesson {
         "D·(K−1)/2 and centres the window on (i, j), taps at i−D, i, i+D for K = 3 (lesson 6).",
         "(The first line is §3.3's depthwise formula, lesson 6: as the depthwise step, right.)",
       ])
-    { lesson.say(line) }
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§3.4", "only the depthwise step can be dilated",
       article: [
         "将深度卷积和逐点卷积中的标准卷积替换为膨胀卷积",
@@ -52,7 +54,6 @@ public enum Lesson07DSDC: Lesson {
         "dilate the depthwise step; the pointwise step stays 1×1", "(as the §5 code does: no dilation on it)",
       ],
       why: ["a 1×1 kernel has one tap and no gaps to widen:", "its receptive field is D·(1−1)+1 = 1 for every D."])
-    { lesson.say(line) }
     lesson.say()
 
     // MARK: The article's PyTorch module (§5), and the same in Swift
@@ -85,7 +86,7 @@ public enum Lesson07DSDC: Lesson {
     lesson.say("    g[n, c, i, j] = b[c] + Σ_{u,v} k[c, 0, u, v]·x[…]")
     lesson.say("    out[n, o, i, j] = b'[o] + Σ_c p[o, c, 0, 0]·g[n, c, i, j]")
     lesson.say()
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§5", "the article stops mid-sentence",
       article: [
         "深度卷积使用nn.Conv2d实现,… `padding`参数根据膨胀因子计算",
@@ -97,7 +98,6 @@ public enum Lesson07DSDC: Lesson {
         "a network, its training, results, fine-tuning.",
       ],
       why: ["the text breaks off with no full stop; no network, training recipe or result follows."])
-    { lesson.say(line) }
     lesson.say()
 
     // MARK: The module on the digit's four maps
@@ -219,7 +219,7 @@ public enum Lesson07DSDC: Lesson {
     lesson.say("what sum(p.numel() for p in module.parameters()) reports.")
     lesson.say()
     let ratio = Double(dsdcParameters) / Double(standardDilated.parameterCount())
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§1.3", "separability and dilation do different things",
       article: [
         "在保持感受野不变的情况下减少计算量和参数量",
@@ -238,7 +238,6 @@ public enum Lesson07DSDC: Lesson {
           + "field \(undilated.receptiveField) → \(depthwise.receptiveField):",
         "the field grows, the cost does not",
       ])
-    { lesson.say(line) }
     lesson.check(
       abs(ratio - CostTable.mobileNetRatio(outChannels: N, kernel: K)) < 1e-12
         && depthwise.receptiveField == standardDilated.receptiveField
@@ -266,7 +265,7 @@ public enum Lesson07DSDC: Lesson {
     let evenKernel = Conv2DGeometry.depthwise(C, kernel: 4, dilation: 1)
     let shrunk = Convolution.forward(
       input: maps, weight: Tensor(shape: evenKernel.weightShape, repeating: 1.0 / 16), geometry: evenKernel)
-    for line in FormulaPrinter.erratum(
+    lesson.erratum(
       section: "§5", "the padding keeps the size only when D·(K−1) is even (always for odd K)",
       article: ["padding=dilation*(kernel_size-1)//2"],
       corrected: ["for even K and odd D pad unevenly (⌊D·(K−1)/2⌋ before, ⌈D·(K−1)/2⌉ after)", "or use odd K"],
@@ -274,7 +273,6 @@ public enum Lesson07DSDC: Lesson {
         "K = 4, D = 1 on the digit's maps: \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(shrunk)),",
         "one row and column lost.",
       ])
-    { lesson.say(line) }
     lesson.check(shrunk.shape == [1, C, 27, 27], "K = 4, D = 1 with P = 1 shrinks 28×28 to 27×27")
     lesson.say()
     lesson.say("Output channel 0, shaded from its minimum (blank) to its maximum (@);")

@@ -12,6 +12,10 @@
 //         checkpoint.safetensors (for `dsdc train --resume`), metrics.csv,
 //         metrics.json, steps.csv, curves.png, curves-per-step.png, confusion.png, mistakes.png,
 //         depthwise-kernels.png, activations.png.
+// Code:   Sources/DSDC/Model/DSDCNet.swift (forward and backward), Sources/DSDC/Training/
+//         Trainer.swift, TrainingSession.swift, AdamW.swift, TrainingCheckpoint.swift.
+// Tests:  Tests/DSDCTests/DSDCNetTests.swift, DSDCNetFixtureTests.swift (against PyTorch),
+//         TrainerTests.swift, TrainingCheckpointTests.swift.
 
 import DSDC
 import Foundation

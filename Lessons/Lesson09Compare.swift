@@ -10,6 +10,11 @@
 // Writes: Output/09-compare/ — effective-rf.png, accuracy-vs-cost.png, curves.png, and
 //         one model per network (<network>.safetensors, seed 0's).
 // Any budget: `dsdc compare --epochs 9 --seeds 3` (all 60,000 images; see README).
+// Code:   Sources/DSDC/Comparison/ComparisonVariant.swift (the five networks),
+//         ComparisonRun.swift, EffectiveReceptiveField.swift, ComparisonClaims.swift (the
+//         rules), ComparisonReport.swift.
+// Tests:  Tests/DSDCTests/ComparisonVariantTests.swift, ComparisonClaimsTests.swift,
+//         ComparisonRunStoreTests.swift.
 
 import DSDC
 import Foundation
@@ -119,7 +124,7 @@ public enum Lesson09Compare: Lesson {
     if report.betterFeatures.outcome == .doesNotHold, let dsdc = report.result(.dsdc),
       let standard = report.result(.standard)
     {
-      for line in FormulaPrinter.erratum(
+      lesson.erratum(
         section: "§2.4", "depthwise separable dilated convolution does not extract better features here",
         article: ["既能减少计算量和参数量,又能扩大感受野……提高了特征提取能力"],
         corrected: [
@@ -131,9 +136,6 @@ public enum Lesson09Compare: Lesson {
           "a separable convolution is a restricted standard one (lesson 5: not every K×K×C kernel factors),"
             + " so at equal widths it can express less; what it buys is cost"
         ])
-      {
-        lesson.say(line)
-      }
       lesson.say()
     }
 

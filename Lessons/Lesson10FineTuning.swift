@@ -12,6 +12,10 @@
 //        or --finetune-data DIR).
 // Writes: Output/10-finetune/ — curves.png, kernels-before-after.png,
 //         model-full.safetensors (seed 0's `full` model, for `dsdc evaluate` / `dsdc predict`).
+// Code:   Sources/DSDC/FineTuning/FineTuningRun.swift, FineTuningStrategy.swift,
+//         TransferClaim.swift and FineTuningConclusions.swift (the rules), WeightChange.swift.
+// Tests:  Tests/DSDCTests/FineTuningTests.swift, TransferClaimTests.swift,
+//         WeightChangeTests.swift.
 
 import DSDC
 import Foundation

@@ -80,6 +80,20 @@ struct FormulaPrinterTests {
       ])
   }
 
+  /// A lesson's erratum goes through its printer, wrapped once at the lesson's 100
+  /// columns: a sentence given whole breaks at spaces, never leaving a word alone on a
+  /// line by a second wrap.
+  @Test func aLessonErratumIsWrappedOnceToTheLessonWidth() {
+    var lines: [String] = []
+    let context = LessonWriteOutTests.context { lines.append($0) }
+    let why = (1...30).map { "word\($0)" }.joined(separator: " ")  // 200 columns
+    context.erratum(section: "§9", "headline", article: ["a"], corrected: ["b"], why: [why])
+    #expect(lines.count == 6, "\(lines)")
+    #expect(lines.allSatisfy { DisplayWidth.of($0) <= LessonContext.lineWidth }, "\(lines)")
+    #expect(lines.suffix(3).allSatisfy { DisplayWidth.of($0) > 80 || $0.hasSuffix("word30") }, "\(lines)")
+    #expect(lines.suffix(3).joined(separator: " ").split(separator: " ").filter { $0.hasPrefix("word") }.count == 30)
+  }
+
   @Test func agreementAndErratum() {
     #expect(FormulaPrinter.agreement(sum: 1, fast: 1 + 5e-6, at: "e").holds)
     #expect(!FormulaPrinter.agreement(sum: 1, fast: 1.001, at: "e").holds)
