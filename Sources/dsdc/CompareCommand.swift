@@ -30,31 +30,42 @@ struct CompareCommand: ParsableCommand {
       valueName: "list"))
   var variants: String?
 
-  @Option(name: .long, help: "Passes over the training images, 1…100.")
+  /// The ranges `validate` enforces and the help states; epochs and threads are the
+  /// recipe's (`RecipeLimits`), the rest belong to the comparison.
+  enum Bounds {
+    static let epochs = RecipeLimits.epochs
+    static let seeds = 1...20
+    static let trainLimit = 64...60_000
+    static let testLimit = 100...10_000
+    static let fieldImages = 1...10_000
+    static let threads = RecipeLimits.threads
+  }
+
+  @Option(name: .long, help: "Passes over the training images, \(Bounds.epochs.help).")
   var epochs: Int = TrainingRecipe().epochs
 
-  @Option(name: .long, help: "Seeds per network, 1…20: --seed, --seed + 1, …")
+  @Option(name: .long, help: "Seeds per network, \(Bounds.seeds.help): --seed, --seed + 1, …")
   var seeds: Int = 3
 
   @Option(
     name: .customLong("train-limit"),
     help: ArgumentHelp(
-      "Train on the first N training images, 64…60000. (default: all)", valueName: "n"))
+      "Train on the first N training images, \(Bounds.trainLimit.help). (default: all)", valueName: "n"))
   var trainLimit: Int?
 
   @Option(
     name: .customLong("test-limit"),
     help: ArgumentHelp(
-      "Measure accuracy on the first N test images, 100…10000. (default: all)", valueName: "n"))
+      "Measure accuracy on the first N test images, \(Bounds.testLimit.help). (default: all)", valueName: "n"))
   var testLimit: Int?
 
   @Option(
     name: .customLong("field-images"),
     help: ArgumentHelp(
-      "Test digits the effective receptive field averages, 1…10000.", valueName: "n"))
+      "Test digits the effective receptive field averages, \(Bounds.fieldImages.help).", valueName: "n"))
   var fieldImages: Int = 500
 
-  @Option(name: .long, help: "Worker threads, 1…64; the same count gives bit-identical results.")
+  @Option(name: .long, help: "Worker threads, \(Bounds.threads.help); the same count gives bit-identical results.")
   var threads: Int = 2
 
   @OptionGroup var dataOption: DataOption
@@ -69,17 +80,12 @@ struct CompareCommand: ParsableCommand {
   var fresh = false
 
   func validate() throws {
-    func bound(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
-      guard range.contains(value) else {
-        throw ValidationError("--\(name) must be \(range.lowerBound)…\(range.upperBound), got \(value)")
-      }
-    }
-    try bound("epochs", epochs, 1...100)
-    try bound("seeds", seeds, 1...20)
-    if let trainLimit { try bound("train-limit", trainLimit, 64...60_000) }
-    if let testLimit { try bound("test-limit", testLimit, 100...10_000) }
-    try bound("field-images", fieldImages, 1...10_000)
-    try bound("threads", threads, 1...64)
+    try checkBounds(epochs, "--epochs", Bounds.epochs)
+    try checkBounds(seeds, "--seeds", Bounds.seeds)
+    try checkBounds(trainLimit, "--train-limit", Bounds.trainLimit)
+    try checkBounds(testLimit, "--test-limit", Bounds.testLimit)
+    try checkBounds(fieldImages, "--field-images", Bounds.fieldImages)
+    try checkBounds(threads, "--threads", Bounds.threads)
     guard seed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--seed is too large for \(seeds) seeds") }
     _ = try chosenVariants()
   }

@@ -10,6 +10,33 @@ struct CompareCommandTests {
     "--field-images", "2", "--threads", "1",
   ]
 
+  /// Each number is checked before anything runs, on both sides of its range, with one
+  /// line naming the range the help states.
+  @Test(arguments: [
+    ("--epochs", "0", "1", "--epochs must be 1…1000, got 0", "1…1,000"),
+    ("--seeds", "21", "20", "--seeds must be 1…20, got 21", "1…20"),
+    ("--train-limit", "63", "64", "--train-limit must be 64…60000, got 63", "64…60,000"),
+    ("--test-limit", "10001", "10000", "--test-limit must be 100…10000, got 10001", "100…10,000"),
+    ("--field-images", "0", "1", "--field-images must be 1…10000, got 0", "1…10,000"),
+    ("--threads", "65", "64", "--threads must be 1…64, got 65", "1…64"),
+  ])
+  func numbersOutOfRangeAreOneLine(flag: String, bad: String, good: String, message: String, help: String)
+    throws
+  {
+    let folder = try makeTemporaryDirectory()
+    let refused = try runTool(["compare", flag, bad, "--output", folder.path], in: folder)
+    #expect(refused.status != 0 && refused.status < 128 && refused.stderr.contains(message), "\(refused.stderr)")
+    #expect(refused.stderr.split(separator: "\n").count <= 2, "\(refused.stderr)")
+    // The bound itself passes: validation goes on to the next option, here an unknown network.
+    let accepted = try runTool(["compare", flag, good, "--variants", "none", "--output", folder.path], in: folder)
+    #expect(accepted.stderr.contains("--variants: unknown network 'none'"), "\(accepted.stderr)")
+    #expect(!accepted.stderr.contains("must be"), "\(accepted.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    // The help states the same range.
+    let helpText = try runTool(["compare", "--help"], in: folder).stdout
+    #expect(helpText.replacingOccurrences(of: "\n", with: " ").contains(help), "\(helpText)")
+  }
+
   @Test func theSameCommandReusesFreshTrainsAgain() throws {
     let output = try makeTemporaryDirectory().path
     let first = try runTool(Self.budget + ["--output", output])
