@@ -217,9 +217,11 @@ struct FineTuningTests {
 
   @Test func missingParentIsOneLine() throws {
     let url = URL(fileURLWithPath: "/nonexistent/train/model.safetensors")
-    #expect(throws: FineTuningError.parentMissing(path: url.path)) {
+    #expect(throws: CheckpointError.cannotRead(path: url.path, message: "no such file")) {
       try FineTuningRun(parent: url, strategy: .head, recipe: Self.recipe())
     }
+    let text = CheckpointError.cannotRead(path: url.path, message: "no such file").description
+    #expect(!text.contains("\n") && text.contains(url.path))
   }
 }
 
@@ -265,6 +267,17 @@ struct FineTuneCommandTests {
       result.stderr.contains("no trained model at \(run.folder.path)/my runs/train/model.safetensors"),
       "\(result.stderr)")
     #expect(result.stderr.contains("train one with `\(tool.path) train --output 'my runs'`"), "\(result.stderr)")
+    expectOneLineError(result)
+  }
+
+  /// A `--checkpoint FILE` that is not there is named as such: no hint to train, since
+  /// the user chose the file.
+  @Test func aNamedParentThatIsMissingIsNamed() throws {
+    let run = try Self.smallRun()
+    let result = try runTool(
+      ["finetune", "--finetune-data", run.folder.path, "--checkpoint", "gone.safetensors"], in: run.folder)
+    #expect(result.stderr.contains("gone.safetensors"), "\(result.stderr)")
+    #expect(result.stderr.contains("no such file") && !result.stderr.contains("train one"), "\(result.stderr)")
     expectOneLineError(result)
   }
 

@@ -5,7 +5,7 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
   case datasetMissing(task: String, path: String, aptPackage: String)
   /// There is no trained model to start from; `train` is the command that trains one,
   /// typed as the tool was started.
-  case parentMissing(path: String, train: String = "dsdc train")
+  case parentMissing(path: String, train: String)
   /// A model is asked to be scored on the test set of another task.
   case wrongTestSet(checkpoint: String, trainedOn: String, data: String, holds: String)
   /// The parent's classifier has another number of classes than the new task.
