@@ -192,6 +192,42 @@ struct DSDCNetTests {
     #expect(slicedEvaluation.probabilities.storage == wholeEvaluation.probabilities.storage)
   }
 
+  /// An epoch's shorter last batch runs in the full batch's buffers (made smaller, not
+  /// made again), and its loss and gradients are the bits of a network that never saw a
+  /// larger batch; so is the next full batch's, back in the same memory.
+  @Test func aShorterBatchUsesTheSameBuffersWithTheSameBits() {
+    var rng = SeededGenerator(seed: 11)
+    let full = Tensor.randomNormal(shape: [6, 1, 28, 28], using: &rng)
+    let short = Tensor.randomNormal(shape: [4, 1, 28, 28], using: &rng)
+    let (fullLabels, shortLabels) = ([0, 1, 2, 0, 1, 2], [2, 1, 0, 2])
+    func gradients(_ model: DSDCNet) -> [[Float]] { model.parameters.map(\.gradient.storage) }
+
+    let reused = TinyNet.model()
+    let first = reused.computeGradients(input: full, labels: fullLabels)
+    let firstGradients = gradients(reused)
+    let shorter = reused.computeGradients(input: short, labels: shortLabels)
+    let shorterGradients = gradients(reused)
+    let again = reused.computeGradients(input: full, labels: fullLabels)
+
+    let onlyShort = TinyNet.model()
+    #expect(onlyShort.computeGradients(input: short, labels: shortLabels) == shorter)
+    #expect(gradients(onlyShort) == shorterGradients)
+    let onlyFull = TinyNet.model()
+    #expect(onlyFull.computeGradients(input: full, labels: fullLabels) == first && again == first)
+    #expect(gradients(reused) == firstGradients && gradients(onlyFull) == firstGradients)
+  }
+
+  /// The batch dimension shrinks and grows back in the same storage.
+  @Test func settingTheOutermostExtentKeepsTheStorage() {
+    var t = Tensor(shape: [4, 2, 3], storage: (0..<24).map(Float.init))
+    let address = t.storage.withUnsafeBufferPointer { $0.baseAddress }
+    t.setOutermost(2)
+    #expect(t.shape == [2, 2, 3] && t.storage == (0..<12).map(Float.init))
+    t.setOutermost(4)
+    #expect(t.shape == [4, 2, 3] && t.storage == (0..<12).map(Float.init) + [Float](repeating: 0, count: 12))
+    #expect(t.storage.withUnsafeBufferPointer { $0.baseAddress } == address)
+  }
+
   /// Finite differences through the whole (miniature) network in training mode.
   @Test func gradientsMatchFiniteDifferences() {
     let model = TinyNet.model(TinyNet.miniature, seed: 3)

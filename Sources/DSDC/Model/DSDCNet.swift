@@ -247,14 +247,18 @@ public final class DSDCNet {
       "DSDC-Net input must be \(inputShape(batch: input.shape.first ?? 0)) (N, C, H, W), got \(input.shape)")
   }
 
-  /// The buffers for `input`'s batch size. One batch size's buffers are kept at a time:
-  /// an epoch's last, shorter batch (or a measurement after training) replaces the
-  /// training batch's instead of adding a second set beside them, and every pass
-  /// overwrites what it reads, so the numbers do not depend on which buffers it gets.
+  /// The buffers for `input`'s batch size. One set of buffers is kept at a time: a
+  /// batch of at least half the set's capacity (an epoch's last, shorter batch, then the
+  /// next full one) uses its memory; any other size (a measurement after training)
+  /// replaces it instead of adding a second set beside it. Every pass overwrites what
+  /// it reads, so the numbers do not depend on which buffers it gets.
   private func workspace(for input: Tensor) -> DSDCNetWorkspace {
     checkInput(input)
     let batch = input.shape[0]
-    if let ws = currentWorkspace, ws.batch == batch { return ws }
+    if let ws = currentWorkspace, batch <= ws.capacity, 2 * batch >= ws.capacity {
+      ws.resize(batch: batch)
+      return ws
+    }
     currentWorkspace = nil  // freed before the new buffers are allocated
     let ws = DSDCNetWorkspace(config: config, batch: batch)
     currentWorkspace = ws

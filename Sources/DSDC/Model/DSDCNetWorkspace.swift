@@ -26,7 +26,9 @@ final class DSDCNetWorkspace {
     }
   }
 
-  let batch: Int
+  /// The batch the buffers hold now, at most `capacity`, the batch they were made for.
+  private(set) var batch: Int
+  let capacity: Int
   var stemOutput: Tensor  // (N, 32, 28, 28)
   var stemActivated: Tensor  // (N, 32, 28, 28) after BatchNorm + ReLU
   let blocks: [Block]
@@ -42,6 +44,7 @@ final class DSDCNetWorkspace {
 
   init(config: DSDCNetConfig, batch: Int) {
     self.batch = batch
+    capacity = batch
     let size = config.imageSize
     stemOutput = Tensor(shape: [batch, config.stemChannels, size, size])
     stemActivated = Tensor(shape: [batch, config.stemChannels, size, size])
@@ -54,6 +57,35 @@ final class DSDCNetWorkspace {
     features = Tensor(shape: [batch, config.blocks.last!.channels])
     logits = Tensor(shape: [batch, config.classes])
     probabilities = Tensor(shape: [batch, config.classes])
+  }
+
+  /// Makes every buffer hold `batch` images (at most `capacity`) in the memory it has:
+  /// an epoch's shorter last batch needs no new buffers, nor does the next full one.
+  func resize(batch: Int) {
+    precondition(batch > 0 && batch <= capacity, "a workspace for \(capacity) images cannot hold \(batch)")
+    guard batch != self.batch else { return }
+    self.batch = batch
+    func fit(_ t: inout Tensor) { if t.rank > 1 { t.setOutermost(batch) } }  // not the empty ones
+    func fit(_ t: inout Tensor?) { if t != nil { fit(&t!) } }
+    fit(&stemOutput)
+    fit(&stemActivated)
+    fit(&features)
+    fit(&logits)
+    fit(&probabilities)
+    fit(&dStemOutput)
+    fit(&dStemActivated)
+    fit(&dFeatures)
+    fit(&dLogits)
+    fit(&dInput)
+    for block in blocks {
+      fit(&block.depthwiseOutput)
+      fit(&block.convolved)
+      fit(&block.output)
+      if block.pools { block.argmax.resize(to: block.output.count, filling: 0) }
+      fit(&block.dDepthwiseOutput)
+      fit(&block.dConvolved)
+      fit(&block.dOutput)
+    }
   }
 
   /// Allocates the gradient buffers on first use (evaluation never needs them).

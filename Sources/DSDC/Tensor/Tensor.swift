@@ -40,6 +40,15 @@ public struct Tensor: Sendable, Equatable {
     Tensor(shape: newShape, storage: storage)
   }
 
+  /// Sets the outermost extent (the batch) to `extent`, the other extents kept. The
+  /// storage keeps its capacity: the first images' values stay, added ones are 0, and
+  /// shrinking, then growing back within the capacity, allocates nothing.
+  mutating func setOutermost(_ extent: Int) {
+    precondition(rank > 0 && extent >= 0, "Tensor \(shape): no outermost extent \(extent)")
+    storage.resize(to: extent * shape.dropFirst().reduce(1, *), filling: 0)
+    shape[0] = extent
+  }
+
   /// The flat index of a multi-dimensional position.
   @inlinable
   public func offset(_ index: [Int]) -> Int {
@@ -134,5 +143,17 @@ extension Tensor {
       t.storage[i] = Float.random(in: -bound..<bound, using: &generator)
     }
     return t
+  }
+}
+
+extension Array {
+  /// Removes elements from the end, or appends `value`, until there are `count`;
+  /// removing keeps the capacity, so growing back within it allocates nothing.
+  mutating func resize(to count: Int, filling value: Element) {
+    if count < self.count {
+      removeLast(self.count - count)
+    } else if count > self.count {
+      append(contentsOf: repeatElement(value, count: count - self.count))
+    }
   }
 }
