@@ -37,7 +37,7 @@ public enum ComparisonFigures {
       return LinePlot.Series(name: r.variant.rawValue, values: mean)
     }
     return LinePlot(
-      title: "Test accuracy per epoch (\(testImages) test images, mean over seeds)",
+      title: "Test accuracy per epoch (\(Format.grouped(testImages)) test images, mean over seeds)",
       xLabel: "epoch", yLabel: "test accuracy (%)", series: series)
   }
 }
