@@ -22,7 +22,8 @@ func fmaChains(_ operands: UnsafePointer<Float>, iterations: Int) -> Float {
 }
 
 /// GFLOP/s of `threads` cores running nothing but fused multiply-adds at the same time
-/// (2 FLOP each): best of 7 runs (a shared machine gives many a slow one), the thread's CPU time on one thread, wall-clock time on more.
+/// (2 FLOP each): best of 7 runs (a shared machine gives many a slow one), the thread's CPU
+/// time on one thread, wall-clock time on more.
 func peakGigaflops(threads: Int = 1) -> Double {
   let operands = [Float](repeating: 0.5, count: 16) + [Float](repeating: 1e-7, count: 16)
   let iterations = 20_000_000
