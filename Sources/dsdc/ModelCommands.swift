@@ -32,9 +32,8 @@ struct CheckpointOption: ParsableArguments {
   /// Loads the model; `train` is the command that would write the default one (for the hint).
   func load(outputDirectory: URL, train: [String]) throws -> (model: DSDCNet, metadata: [String: String], url: URL) {
     let url = url(outputDirectory: outputDirectory)
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      if checkpoint == nil { throw ToolError.noTrainedModel(path: url.path, train: hintCommand(train)) }
-      throw CheckpointError.cannotRead(path: url.path, message: "no such file")
+    if checkpoint == nil && InputFile.isMissing(url.path) {
+      throw ToolError.noTrainedModel(path: url.path, train: hintCommand(train))
     }
     let (model, metadata) = try TrainingCheckpoint.loadModel(from: url)
     return (model, metadata, url)

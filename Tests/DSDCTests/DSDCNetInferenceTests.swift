@@ -95,6 +95,43 @@ struct DSDCNetInferenceTests {
     }
   }
 
+  /// Channel counts that do not halve at a multiple of 8 (12 → 8 + 4, 20 → 16 + 4,
+  /// 17 → 16 + 1), mixed block kinds: the pair's uneven halves.
+  static let unevenHalves = DSDCNetConfig(
+    imageSize: 12, stemChannels: 12,
+    blocks: [
+      .init(channels: 20, dilation: 2, pools: true),
+      .init(channels: 24, dilation: 1, pools: true, convolution: .standard),
+      .init(channels: 17, dilation: 2, pools: false),
+    ], classes: 5)
+
+  /// One image on two threads goes through the pair (one job per image), split by
+  /// channels, and has the bits of one thread and of the layer-by-layer pass.
+  @Test(arguments: [DSDCNetConfig(), standard, unevenHalves, TinyNet.config])
+  func oneImageOnTwoThreadsHasTheReferenceBits(config: DSDCNetConfig) {
+    let model = Self.model(config)
+    let pair = ThreadPair()
+    model.threadPair = pair
+    for seed in 1...3 {
+      let input = Self.images(config, batch: 1, seed: UInt64(seed))
+      model.threads = 1
+      model.usesFusedInference = false
+      let reference = model.logits(input: input)
+      model.usesFusedInference = true
+      let single = model.logits(input: input)
+      model.threads = 2
+      let paired = model.logits(input: input)
+      #expect(Self.differing(single, reference) == 0 && Self.differing(paired, reference) == 0, "seed \(seed)")
+    }
+    #expect(pair.jobsRun == (ThreadPair.hasTwoCores ? 3 : 0))
+    // Two images, or a clock attached, take the usual path.
+    model.threads = 2
+    _ = model.logits(input: Self.images(config, batch: 2, seed: 4))
+    model.layerClock = LayerClock()
+    _ = model.logits(input: Self.images(config, batch: 1, seed: 5))
+    #expect(pair.jobsRun == (ThreadPair.hasTwoCores ? 3 : 0))
+  }
+
   /// A clock on the fused pass lists the layers in `forward`'s order and times the
   /// convolutions; the BatchNorms without a pool run inside their convolution's epilogue.
   @Test func clockTimesTheFusedPass() {

@@ -402,15 +402,17 @@ struct SafetensorsMalformedTests {
     )
   }
 
-  @Test("a missing file or a folder cannot be read")
+  @Test("a missing file or a folder cannot be read, and the message says which")
   func unreadable() throws {
     let folder = try makeTemporaryDirectory()
-    for url in [folder.appendingPathComponent("missing.safetensors"), folder] {
-      #expect {
+    let missing = folder.appendingPathComponent("missing.safetensors")
+    let cases = [
+      (missing, "no such file"), (missing.appendingPathComponent("x"), "no such file"),
+      (folder, "it is a folder, not a file"),
+    ]
+    for (url, message) in cases {
+      #expect(throws: CheckpointError.cannotRead(path: url.path, message: message)) {
         try SafetensorsFile(contentsOf: url)
-      } throws: { error in
-        guard case .cannotRead(let path, _) = error as? CheckpointError else { return false }
-        return path == url.path
       }
     }
   }

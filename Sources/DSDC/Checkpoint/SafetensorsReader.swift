@@ -20,7 +20,7 @@ extension SafetensorsFile {
     do {
       handle = try FileHandle(forReadingFrom: url)
     } catch {
-      throw .cannotRead(path: path, message: error.localizedDescription)
+      throw .cannotRead(path: path, message: InputFile.isMissing(path) ? "no such file" : error.localizedDescription)
     }
     defer { try? handle.close() }
 

@@ -61,11 +61,6 @@ public final class FineTuningRun {
     parent url: URL, strategy: FineTuningStrategy, task: FineTuningTask = .fashionMNIST,
     recipe: TrainingRecipe, backboneScale: Double = FineTuningStrategy.backboneLearningRateScale
   ) throws {
-    // The caller decides where a missing parent's hint points (a command, a lesson);
-    // here the file was named, so the error is that it is not there.
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw CheckpointError.cannotRead(path: url.path, message: "no such file")
-    }
     let (parent, metadata) = try TrainingCheckpoint.loadModel(from: url)
     let bytes: Data
     do { bytes = try Data(contentsOf: url) } catch {

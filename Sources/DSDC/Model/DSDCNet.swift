@@ -159,6 +159,8 @@ public final class DSDCNet {
   /// Images each thread takes through the whole fused pass at a time: few enough that
   /// their activations stay in the core's cache.
   var inferenceChunk = 2
+  /// The two threads that share one image in eval mode, when `threads ≥ 2`.
+  var threadPair = ThreadPair.shared
 
   /// The loss and correct count, the logits and the softmax probabilities (both
   /// `(N, classes)`) in eval mode: the logits of `logits`, then the loss over all of

@@ -22,6 +22,8 @@
 /// The BatchNorm weights are not folded into the convolutions (that would round differently).
 /// The activations of a chunk never leave the thread's scratch memory: a batch of any
 /// size needs a few MB besides its input and logits.
+/// A single image on two or more threads goes through `ThreadPair.shared` instead, each
+/// thread taking half of every layer's channels (`runOnPair`), with the same bits.
 extension DSDCNet {
   /// Logits `(N, classes)` of a checked input `(N, C, H, W)`, eval mode.
   func fusedLogits(_ input: Tensor) -> Tensor {
@@ -34,6 +36,8 @@ extension DSDCNet {
     let clock = layerClock
     let slots = plan.names.count
     var times = [Double](repeating: 0, count: parts * slots)
+    // One image on two threads: each takes half of every layer's channels.
+    let pairs = batch == 1 && threads >= 2 && clock == nil && plan.splitsChannels && ThreadPair.hasTwoCores
     withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: arrays.count) { pinned in
       withPinned(arrays, into: pinned.baseAddress!) {
         input.storage.withUnsafeBufferPointer { x in
@@ -42,6 +46,7 @@ extension DSDCNet {
               let memory = InferenceMemory(
                 pinned: UnsafePointer(pinned.baseAddress!), input: x.baseAddress!, logits: y.baseAddress!,
                 times: clock == nil ? nil : t.baseAddress!)
+              if pairs && plan.runOnPair(memory, threadPair) { return }
               Parallel.forEachPart(parts) { part in
                 plan.run(images: Parallel.slice(part, of: parts, count: batch), chunk: chunk, memory, part: part)
               }
@@ -76,7 +81,7 @@ private func withPinned(
 
 /// The memory of one `fusedLogits` call, shared by its threads (each writes only its
 /// own images' logits and its own row of `times`).
-private struct InferenceMemory: @unchecked Sendable {
+struct InferenceMemory: @unchecked Sendable {
   /// Weights, biases, BatchNorm scales and shifts, classifier, at `InferencePlan`'s indices.
   let pinned: UnsafePointer<UnsafePointer<Float>>
   let input: UnsafePointer<Float>  // (N, C, H, W)
@@ -179,6 +184,113 @@ private struct InferencePlan: Sendable {
     classifier = add(model.classifier.weight.value.storage)
     _ = add(model.classifier.bias.value.storage)
     self.names = names
+  }
+
+  /// Whether every convolution either works channel by channel (depthwise) or reads
+  /// every input channel for each output channel (groups 1): then one image can be
+  /// split by channels (`runOnPair`).
+  var splitsChannels: Bool {
+    ([stem] + blocks.flatMap(\.steps)).allSatisfy { $0.geometry.isDepthwise || $0.geometry.groups == 1 }
+  }
+
+  /// The first image of the batch through the network on `pair`, each
+  /// thread computing its half of every layer's channels; false, with nothing done,
+  /// when the pair is busy. The two threads meet before a convolution that reads every
+  /// input channel (its input must be complete) and after it (its input may then be
+  /// overwritten); depthwise convolutions, BatchNorm, ReLU, pooling and the global
+  /// average need only the thread's own channels. Each output is computed by the same
+  /// operations as on one thread, so the logits have the same bits.
+  func runOnPair(_ memory: InferenceMemory, _ pair: ThreadPair) -> Bool {
+    var layout = ScratchLayout()
+    layout.floats(activationFloats)
+    layout.floats(activationFloats)
+    layout.floats(depthwiseFloats)
+    layout.floats(lastChannels)
+    return ScratchPool.shared.withScratch(layout) { scratch in
+      let buffers = SendableBuffers(
+        p: scratch.floats(activationFloats), q: scratch.floats(activationFloats),
+        d: scratch.floats(depthwiseFloats), features: scratch.floats(lastChannels))
+      return pair.run { part, barrier in
+        runHalf(part, memory, buffers, &barrier)
+      }
+    }
+  }
+
+  /// The pair's buffers, each thread writing only its own channels between barriers.
+  struct SendableBuffers: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Float>, q: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>
+    let features: UnsafeMutablePointer<Float>
+  }
+
+  /// Part `part` of `runOnPair`.
+  private func runHalf(
+    _ part: Int, _ memory: InferenceMemory, _ buffers: SendableBuffers, _ barrier: inout PairBarrier
+  ) {
+    /// The thread's channels of a layer with `channels` outputs: halves cut at a
+    /// multiple of 8 (whole rows of the matrix product's register tile).
+    func half(_ channels: Int) -> Range<Int> {
+      let cut = Swift.min(channels, ((channels + 1) / 2 + 7) / 8 * 8)
+      return part == 0 ? 0..<cut : cut..<channels
+    }
+    // `shared`: the input is one of the pair's buffers (the stem reads the image).
+    func convolve(
+      _ step: Step, _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, shared: Bool = true
+    ) {
+      var g = step.geometry
+      let own = half(g.outChannels)
+      let (outH, outW) = g.outputSize(height: step.height, width: step.width)
+      let all = !g.isDepthwise
+      if all && shared { barrier.wait() }
+      defer { if all && shared { barrier.wait() } }
+      guard !own.isEmpty else { return }
+      var (source, weight) = (input, memory.pinned[step.weight])
+      if all {
+        g.outChannels = own.count
+        weight += own.lowerBound * g.inChannels * g.kernel * g.kernel
+      } else {
+        (g.inChannels, g.outChannels, g.groups) = (own.count, own.count, own.count)
+        source += own.lowerBound * step.height * step.width
+        weight += own.lowerBound * g.kernel * g.kernel
+      }
+      let shape = ConvolutionShape(batch: 1, height: step.height, width: step.width, geometry: g)
+      let problem = ConvolutionProblem(
+        shape: shape, input: source, weight: weight, bias: step.bias.map { memory.pinned[$0] + own.lowerBound })
+      let epilogue = step.norm.map {
+        RowEpilogue(
+          scale: memory.pinned[$0] + own.lowerBound, shift: memory.pinned[$0 + 1] + own.lowerBound, relu: step.relu)
+      }
+      Convolution.forward(problem, images: 0..<1, output: output + own.lowerBound * outH * outW, epilogue: epilogue)
+    }
+    var (current, other) = (buffers.p, buffers.q)
+    convolve(stem, memory.input, into: current, shared: false)
+    for block in blocks {
+      if block.steps.count == 2 {
+        convolve(block.steps[0], current, into: buffers.d)
+        convolve(block.steps[1], buffers.d, into: other)
+      } else {
+        convolve(block.steps[0], current, into: other)
+      }
+      guard block.pools else {
+        swap(&current, &other)
+        continue
+      }
+      let (height, width, outH, outW) = (block.height, block.width, block.height / 2, block.width / 2)
+      for plane in half(block.channels) {
+        for i in 0..<outH {
+          let row = other + plane * height * width + 2 * i * width
+          MaxPool2d.maxRowAfterReLU(row, row + width, current + (plane * outH + i) * outW, outWidth: outW)
+        }
+      }
+    }
+    let planeSize = lastHeight * lastWidth
+    let own = half(lastChannels)
+    GlobalAveragePool.forward(
+      current + own.lowerBound * planeSize, planes: own.count, planeSize: planeSize, buffers.features + own.lowerBound)
+    barrier.wait()
+    guard part == 0 else { return }
+    Linear.forward(
+      buffers.features, batch: 1, weight: memory.pinned[classifier], bias: memory.pinned[classifier + 1],
+      memory.logits, inFeatures: lastChannels, outFeatures: classes)
   }
 
   /// Images `images` of the batch through the whole network on the calling thread,

@@ -29,6 +29,13 @@ public enum InputFile {
     }
   }
 
+  /// Whether nothing exists at `path` (or a folder on the way is missing), as
+  /// opposed to a file that exists but cannot be read.
+  public static func isMissing(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) != 0 && (errno == ENOENT || errno == ENOTDIR)
+  }
+
   /// The size of the regular file at `path` in bytes, or nil if it cannot be found.
   public static func size(_ path: String) -> Int? {
     var status = stat()

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import DSDC
+
+@Suite("Two threads on one job")
+struct ThreadPairTests {
+  /// Part 0 runs on the caller and part 1 on another thread, once each per job.
+  @Test func eachPartRunsOnceOnItsOwnThread() {
+    let pair = ThreadPair()
+    let caller = pthread_self()
+    var runs = [0, 0]
+    var onCaller = [false, false]
+    runs.withUnsafeMutableBufferPointer { runs in
+      onCaller.withUnsafeMutableBufferPointer { onCaller in
+        let (r, c) = (SendablePointer(runs.baseAddress!), SendablePointer(onCaller.baseAddress!))
+        for _ in 0..<50 {
+          #expect(
+            pair.run { part, _ in
+              r.base[part] += 1
+              c.base[part] = pthread_equal(pthread_self(), caller) != 0
+            })
+        }
+      }
+    }
+    #expect(runs == [50, 50] && onCaller == [true, false] && pair.jobsRun == 50)
+  }
+
+  /// Each part writes its slot, meets the other, and reads the other's slot: after
+  /// every barrier it holds the other part's latest value. Some jobs start after the
+  /// helper has gone to sleep (a pause longer than `spinTime`).
+  @Test func theBarrierOrdersTheTwoParts() {
+    let pair = ThreadPair()
+    let rounds = 2_000
+    var slots = [0, 0]
+    var mismatches = [0, 0]
+    slots.withUnsafeMutableBufferPointer { slots in
+      mismatches.withUnsafeMutableBufferPointer { mismatches in
+        let (s, m) = (SendablePointer(slots.baseAddress!), SendablePointer(mismatches.baseAddress!))
+        for job in 0..<6 {
+          if job % 2 == 1 { Thread.sleep(forTimeInterval: 0.005) }
+          let ran = pair.run { part, barrier in
+            for round in 1...rounds {
+              s.base[part] = job * rounds + round
+              barrier.wait()
+              if s.base[1 - part] != job * rounds + round { m.base[part] += 1 }
+              barrier.wait()
+            }
+          }
+          #expect(ran)
+        }
+      }
+    }
+    #expect(mismatches == [0, 0] && pair.jobsRun == 6)
+  }
+
+  /// A job started while the pair is busy is refused and runs nothing.
+  @Test func aBusyPairRefusesASecondJob() {
+    let pair = ThreadPair()
+    var inner: Bool? = nil
+    var innerRuns = 0
+    withUnsafeMutablePointer(to: &inner) { innerResult in
+      withUnsafeMutablePointer(to: &innerRuns) { runs in
+        let (i, r) = (SendablePointer(innerResult), SendablePointer(runs))
+        _ = pair.run { part, _ in
+          guard part == 0 else { return }
+          i.base.pointee = pair.run { _, _ in r.base.pointee += 1 }
+        }
+      }
+    }
+    #expect(inner == false && innerRuns == 0 && pair.jobsRun == 1)
+  }
+}
