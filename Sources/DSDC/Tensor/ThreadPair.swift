@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// `Parallel.forEachPart` hands its parts to Dispatch, whose wake-up costs tens of
 /// microseconds: fine for half a batch, too much for one image, whose whole pass takes
-/// about 0.15 ms and must stop three times for the other half of its channels. Here
+/// about 0.15 ms and must wait for the other half of its channels several times. Here
 /// the helper, after each job, keeps polling for the next one for `spinTime` before it
 /// sleeps, and the two threads meet at `PairBarrier.wait()` by polling a shared counter:
 /// both cost well under a microsecond while the two threads have cores.
