@@ -110,7 +110,7 @@ struct DSDCNetInferenceTests {
   @Test(arguments: [DSDCNetConfig(), standard, unevenHalves, TinyNet.config])
   func oneImageOnTwoThreadsHasTheReferenceBits(config: DSDCNetConfig) {
     let model = Self.model(config)
-    let pair = ThreadPair()
+    let pair = ThreadPair(backoff: 0)
     model.threadPair = pair
     for seed in 1...3 {
       let input = Self.images(config, batch: 1, seed: UInt64(seed))

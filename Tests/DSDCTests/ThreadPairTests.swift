@@ -7,7 +7,7 @@ import Testing
 struct ThreadPairTests {
   /// Part 0 runs on the caller and part 1 on another thread, once each per job.
   @Test func eachPartRunsOnceOnItsOwnThread() {
-    let pair = ThreadPair()
+    let pair = ThreadPair(backoff: 0)
     let caller = pthread_self()
     var runs = [0, 0]
     var onCaller = [false, false]
@@ -28,9 +28,9 @@ struct ThreadPairTests {
 
   /// Each part writes its slot, meets the other, and reads the other's slot: after
   /// every barrier it holds the other part's latest value. Some jobs start after the
-  /// helper has gone to sleep (a pause longer than `spinTime`).
+  /// helper has gone to sleep (a pause longer than `idleSpin`).
   @Test func theBarrierOrdersTheTwoParts() {
-    let pair = ThreadPair()
+    let pair = ThreadPair(backoff: 0)
     let rounds = 2_000
     var slots = [0, 0]
     var mismatches = [0, 0]
@@ -69,5 +69,20 @@ struct ThreadPairTests {
       }
     }
     #expect(inner == false && innerRuns == 0 && pair.jobsRun == 1)
+  }
+
+  /// A part that waits at a barrier for much longer than `meetingSpin` sleeps there;
+  /// the pair then refuses the next `backoff` jobs (the machine is busy) and takes the
+  /// one after. A pair without backoff takes them all.
+  @Test(arguments: [0, 3])
+  func aSleepAtABarrierRefusesTheNextJobs(backoff: Int) {
+    let pair = ThreadPair(backoff: backoff)
+    let ran = pair.run { part, barrier in
+      if part == 1 { Thread.sleep(forTimeInterval: 0.005) }
+      barrier.wait()
+    }
+    let next = (0...backoff + 1).map { _ in pair.run { _, _ in } }
+    #expect(ran && next == Array(repeating: false, count: backoff) + [true, true])
+    #expect(pair.jobsRun == 3)
   }
 }

@@ -1,23 +1,18 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Two threads on one short job, meeting between its steps: the caller and a helper
 /// thread kept awake for the next job.
 ///
-/// `Parallel.forEachPart` hands its parts to Dispatch, whose wake-up costs tens of
-/// microseconds: fine for half a batch, too much for one image, whose whole pass takes
-/// about 0.15 ms and must wait for the other half of its channels several times. Here
-/// the helper, after each job, keeps polling for the next one for `spinTime` before it
-/// sleeps, and the two threads meet at `PairBarrier.wait()` by polling a shared counter:
-/// both cost well under a microsecond while the two threads have cores.
+/// Dispatch's wake-up costs tens of microseconds: fine for half a batch, too much for
+/// one image, whose whole pass takes about 0.15 ms and must wait for the other half of
+/// its channels several times, or for the two dozen parallel layers of a training step.
+/// Here a thread that waits (the helper for its next job, either part for the other at
+/// `PairBarrier.wait()`, the caller for the helper's part) first polls a shared counter,
+/// which costs well under a microsecond while both threads have cores, and only after
+/// a while (`idleSpin`, `meetingSpin`) sleeps on a semaphore, to be woken by the other:
+/// on a busy machine the other thread may have lost its core, and polling would only
+/// take time from it.
 /// ```
 /// ThreadPair.shared.run { part, barrier in
 ///   firstStep(half: part)     // part 0 on the caller, part 1 on the helper
@@ -26,37 +21,50 @@ import Synchronization
 /// }
 /// ```
 /// One job runs at a time; `run` returns false without running anything when another
-/// caller has the pair (the caller then does the work on its own).
+/// caller has the pair (the caller then does the work on its own), and for the next
+/// `backoff` calls after a job in which a part had to sleep at a barrier: the machine is
+/// then too busy for threads that meet every few microseconds, and a job split that
+/// finely would run several times slower than on one thread.
 public final class ThreadPair: @unchecked Sendable {
   /// The pair every kernel shares: its helper thread starts on first use.
   public static let shared = ThreadPair()
 
   /// Whether the process may run on two cores at once (with one, the two threads
-  /// would only take turns, each polling away the other's time).
+  /// would only take turns).
   public static let hasTwoCores = ProcessInfo.processInfo.activeProcessorCount >= 2
 
-  /// How long the helper polls for the next job before it sleeps.
-  public static let spinTime = Duration.microseconds(500)
+  /// How long the helper polls for its next job, and a part for the other, before
+  /// it sleeps.
+  static let idleSpin = Duration.microseconds(200)
+  static let meetingSpin = Duration.microseconds(50)
 
   /// Jobs posted and jobs the helper has finished (the helper's part).
   private let posted = Atomic<Int>(0)
   private let finished = Atomic<Int>(0)
   /// Arrivals at the barriers of the current job (two per barrier).
   fileprivate let arrivals = Atomic<Int>(0)
-  /// Whether the helper waits on `wake` (set before it checks for a job one last time).
-  private let sleeping = Atomic<Bool>(false)
-  private let wake = DispatchSemaphore(value: 0)
+  /// Bit `part` set while part 0 (the caller) or part 1 (the helper) sleeps, or is
+  /// about to, on its semaphore: set before the part checks its condition one last time.
+  private let asleep = Atomic<Int>(0)
+  private let wake = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
   /// Held for the length of a job.
   private let busy = Mutex(())
   /// The current job, written before `posted` grows and cleared after the helper is done.
   private var job: ((Int, inout PairBarrier) -> Void)?
+
+  /// Barrier waits that ended in a sleep, and calls of `run` still to refuse.
+  private let barrierSleeps = Atomic<Int>(0)
+  private let refusals = Atomic<Int>(0)
+  /// Calls refused after a job whose parts slept at a barrier.
+  let backoff: Int
 
   /// Jobs the pair has run to the end.
   public var jobsRun: Int { finished.load(ordering: .acquiring) }
 
   /// A pair with its own helper thread, which lives as long as the process (tests make
   /// their own to count their jobs; everything else uses `shared`).
-  init() {
+  init(backoff: Int = 64) {
+    self.backoff = backoff
     let thread = Thread { [unowned self] in self.helperLoop() }
     thread.name = "dsdc-pair"
     thread.start()
@@ -66,67 +74,94 @@ public final class ThreadPair: @unchecked Sendable {
   /// returns true when both have finished; returns false at once, running nothing,
   /// when another job holds the pair.
   public func run(_ body: (Int, inout PairBarrier) -> Void) -> Bool {
-    let ran: Void? = busy.withLockIfAvailable { (_: inout Void) -> Void in
-      withoutActuallyEscaping(body) { body in
+    let ran: Bool? = busy.withLockIfAvailable { (_: inout Void) -> Bool in
+      if refusals.load(ordering: .relaxed) > 0 {
+        refusals.subtract(1, ordering: .relaxed)
+        return false
+      }
+      let sleepsBefore = barrierSleeps.load(ordering: .relaxed)
+      defer {
+        if barrierSleeps.load(ordering: .relaxed) != sleepsBefore { refusals.store(backoff, ordering: .relaxed) }
+      }
+      return withoutActuallyEscaping(body) { body in
         job = body
         arrivals.store(0, ordering: .relaxed)
         let ticket = posted.add(1, ordering: .sequentiallyConsistent).newValue
-        if sleeping.load(ordering: .sequentiallyConsistent) { wake.signal() }
-        var barrier = PairBarrier(pair: self)
+        wakeUp(1)
+        var barrier = PairBarrier(pair: self, part: 0)
         body(0, &barrier)
-        ThreadPair.poll { finished.load(ordering: .acquiring) >= ticket }
+        waitUntil(part: 0, spin: Self.meetingSpin) { finished.load(ordering: .sequentiallyConsistent) >= ticket }
         job = nil
+        return true
       }
     }
-    return ran != nil
+    return ran == true
   }
 
   private func helperLoop() {
-    let clock = ContinuousClock()
     var done = 0
     while true {
-      var idleSince = clock.now
-      var polls = 0
-      while posted.load(ordering: .acquiring) == done {
-        polls &+= 1
-        guard polls % 256 == 0, clock.now - idleSince > Self.spinTime else { continue }
-        sleeping.store(true, ordering: .sequentiallyConsistent)
-        if posted.load(ordering: .sequentiallyConsistent) == done { wake.wait() }
-        sleeping.store(false, ordering: .relaxed)
-        idleSince = clock.now
-      }
+      waitUntil(part: 1, spin: Self.idleSpin) { posted.load(ordering: .sequentiallyConsistent) > done }
       done += 1
-      var barrier = PairBarrier(pair: self)
+      var barrier = PairBarrier(pair: self, part: 1)
       job?(1, &barrier)
-      finished.store(done, ordering: .releasing)
+      finished.store(done, ordering: .sequentiallyConsistent)
+      wakeUp(0)
     }
   }
 
-  /// Polls `condition` until it holds, yielding the core after the first few thousand
-  /// polls (the other thread may have lost its core).
-  @inline(__always)
-  fileprivate static func poll(_ condition: () -> Bool) {
+  /// Returns once `condition` holds (it only ever turns true, by the other part's
+  /// hand, which then calls `wakeUp(part)`): polls it for `spin`, then sleeps.
+  /// Returns whether it slept.
+  @discardableResult
+  fileprivate func waitUntil(part: Int, spin: Duration, _ condition: () -> Bool) -> Bool {
+    let clock = ContinuousClock()
+    let start = clock.now
     var polls = 0
     while !condition() {
       polls &+= 1
-      if polls > 1 << 15 { sched_yield() }
+      guard polls % 64 == 0, clock.now - start > spin else { continue }
+      // Announce the sleep, then look once more: either this look sees the other
+      // part's change, or the other part sees the announcement and signals.
+      asleep.bitwiseOr(1 << part, ordering: .sequentiallyConsistent)
+      while !condition() { wake[part].wait() }
+      asleep.bitwiseAnd(~(1 << part), ordering: .sequentiallyConsistent)
+      return true
     }
+    return false
+  }
+
+  /// Counts a barrier wait that ended in a sleep.
+  fileprivate func barrierSlept() { barrierSleeps.add(1, ordering: .relaxed) }
+
+  /// Signals `part` if it sleeps or is about to (a signal it no longer needs only
+  /// makes one later sleep look at its condition once more).
+  fileprivate func wakeUp(_ part: Int) {
+    if asleep.load(ordering: .sequentiallyConsistent) & (1 << part) != 0 { wake[part].signal() }
   }
 }
 
 /// Where the two parts of a `ThreadPair` job wait for each other.
 public struct PairBarrier: ~Copyable {
   fileprivate unowned(unsafe) let pair: ThreadPair  // outlives every job
-  /// Barriers this part has passed.
+  /// This part's number, and the barriers it has passed.
+  private let part: Int
   private var passed = 0
 
-  fileprivate init(pair: ThreadPair) { self.pair = pair }
+  fileprivate init(pair: ThreadPair, part: Int) { (self.pair, self.part) = (pair, part) }
 
   /// Returns when both parts have called `wait()` as many times as this one.
   public mutating func wait() {
     passed += 1
     let target = 2 * passed
-    pair.arrivals.add(1, ordering: .acquiringAndReleasing)
-    ThreadPair.poll { pair.arrivals.load(ordering: .acquiring) >= target }
+    if pair.arrivals.add(1, ordering: .sequentiallyConsistent).newValue >= target {
+      pair.wakeUp(1 - part)
+      return
+    }
+    let pair = self.pair
+    let slept = pair.waitUntil(part: part, spin: ThreadPair.meetingSpin) {
+      pair.arrivals.load(ordering: .sequentiallyConsistent) >= target
+    }
+    if slept { pair.barrierSlept() }
   }
 }
