@@ -71,18 +71,22 @@ struct ThreadPairTests {
     #expect(inner == false && innerRuns == 0 && pair.jobsRun == 1)
   }
 
-  /// A part that waits at a barrier for much longer than `meetingSpin` sleeps there;
-  /// the pair then refuses the next `backoff` jobs (the machine is busy) and takes the
-  /// one after. A pair without backoff takes them all.
-  @Test(arguments: [0, 3])
-  func aSleepAtABarrierRefusesTheNextJobs(backoff: Int) {
+  /// A job in which a part waits at a barrier for much longer than `meetingSpin`
+  /// (its partner sleeps 3 ms first) sleeps there. After 17 such jobs in a row, more
+  /// than half of the last 32, the pair refuses the next `backoff` jobs and then takes
+  /// them again; after 16 it refuses none.
+  @Test(arguments: [(16, 3), (17, 3), (17, 0)])
+  func mostJobsSleepingAtABarrierRefuseTheNextOnes(sleepingJobs: Int, backoff: Int) {
     let pair = ThreadPair(backoff: backoff)
-    let ran = pair.run { part, barrier in
-      if part == 1 { Thread.sleep(forTimeInterval: 0.005) }
-      barrier.wait()
+    for _ in 0..<sleepingJobs {
+      let ran = pair.run { part, barrier in
+        if part == 1 { Thread.sleep(forTimeInterval: 0.003) }
+        barrier.wait()
+      }
+      #expect(ran)
     }
     let next = (0...backoff + 1).map { _ in pair.run { _, _ in } }
-    #expect(ran && next == Array(repeating: false, count: backoff) + [true, true])
-    #expect(pair.jobsRun == 3)
+    let refused = sleepingJobs > 16 ? backoff : 0
+    #expect(next == Array(repeating: false, count: refused) + Array(repeating: true, count: backoff + 2 - refused))
   }
 }

@@ -22,9 +22,11 @@ import Synchronization
 /// ```
 /// One job runs at a time; `run` returns false without running anything when another
 /// caller has the pair (the caller then does the work on its own), and for the next
-/// `backoff` calls after a job in which a part had to sleep at a barrier: the machine is
-/// then too busy for threads that meet every few microseconds, and a job split that
-/// finely would run several times slower than on one thread.
+/// `backoff` calls when a part has had to sleep at a barrier in more than half of the
+/// last 32 jobs, this one included: the machine is then too busy for threads that meet
+/// every few microseconds, and a job split that finely would run several times slower
+/// than on one thread. (On quiet cores about 4% of one image's jobs see such a sleep,
+/// when one thread is held up for a moment.)
 public final class ThreadPair: @unchecked Sendable {
   /// The pair every kernel shares: its helper thread starts on first use.
   public static let shared = ThreadPair()
@@ -52,10 +54,13 @@ public final class ThreadPair: @unchecked Sendable {
   /// The current job, written before `posted` grows and cleared after the helper is done.
   private var job: ((Int, inout PairBarrier) -> Void)?
 
-  /// Barrier waits that ended in a sleep, and calls of `run` still to refuse.
+  /// Barrier waits that ended in a sleep.
   private let barrierSleeps = Atomic<Int>(0)
-  private let refusals = Atomic<Int>(0)
-  /// Calls refused after a job whose parts slept at a barrier.
+  /// Under `busy`: bit `i` set when a part slept at a barrier in the `i`-th last job,
+  /// and the calls of `run` still to refuse.
+  private var recentSleeps: UInt32 = 0
+  private var refusals = 0
+  /// Calls refused once most recent jobs have slept at a barrier.
   let backoff: Int
 
   /// Jobs the pair has run to the end.
@@ -75,13 +80,15 @@ public final class ThreadPair: @unchecked Sendable {
   /// when another job holds the pair.
   public func run(_ body: (Int, inout PairBarrier) -> Void) -> Bool {
     let ran: Bool? = busy.withLockIfAvailable { (_: inout Void) -> Bool in
-      if refusals.load(ordering: .relaxed) > 0 {
-        refusals.subtract(1, ordering: .relaxed)
+      if refusals > 0 {
+        refusals -= 1
         return false
       }
       let sleepsBefore = barrierSleeps.load(ordering: .relaxed)
       defer {
-        if barrierSleeps.load(ordering: .relaxed) != sleepsBefore { refusals.store(backoff, ordering: .relaxed) }
+        let slept = barrierSleeps.load(ordering: .relaxed) != sleepsBefore
+        recentSleeps = recentSleeps << 1 | (slept ? 1 : 0)
+        if slept && recentSleeps.nonzeroBitCount > UInt32.bitWidth / 2 { refusals = backoff }
       }
       return withoutActuallyEscaping(body) { body in
         job = body
