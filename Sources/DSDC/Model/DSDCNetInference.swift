@@ -193,10 +193,10 @@ private struct InferencePlan: Sendable {
     ([stem] + blocks.flatMap(\.steps)).allSatisfy { $0.geometry.isDepthwise || $0.geometry.groups == 1 }
   }
 
-  /// The first image of the batch through the network on `pair`, each
-  /// thread computing its half of every layer's channels; false, with nothing done,
-  /// when the pair is busy. The two threads meet before a convolution that reads every
-  /// input channel (its input must be complete) and after it (its input may then be
+  /// The first image of the batch through the network on `pair`, each thread computing
+  /// its half of every layer's channels; false, with nothing done, when the pair is busy
+  /// or backing off. The two threads meet before a convolution that reads every input
+  /// channel (its input must be complete) and after it (its input may then be
   /// overwritten); depthwise convolutions, BatchNorm, ReLU, pooling and the global
   /// average need only the thread's own channels. Each output is computed by the same
   /// operations as on one thread, so the logits have the same bits.

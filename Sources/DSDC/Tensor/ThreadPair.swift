@@ -4,15 +4,14 @@ import Synchronization
 /// Two threads on one short job, meeting between its steps: the caller and a helper
 /// thread kept awake for the next job.
 ///
-/// Dispatch's wake-up costs tens of microseconds: fine for half a batch, too much for
-/// one image, whose whole pass takes about 0.15 ms and must wait for the other half of
-/// its channels several times, or for the two dozen parallel layers of a training step.
-/// Here a thread that waits (the helper for its next job, either part for the other at
-/// `PairBarrier.wait()`, the caller for the helper's part) first polls a shared counter,
-/// which costs well under a microsecond while both threads have cores, and only after
-/// a while (`idleSpin`, `meetingSpin`) sleeps on a semaphore, to be woken by the other:
-/// on a busy machine the other thread may have lost its core, and polling would only
-/// take time from it.
+/// Dispatch's wake-up costs tens of microseconds (`Parallel`): fine for half a batch,
+/// too much for one image, whose whole pass takes about 0.15 ms and must wait for the
+/// other half of its channels several times. Here a thread that waits (the helper for
+/// its next job, either part for the other at `PairBarrier.wait()`, the caller for the
+/// helper's part) first polls a shared counter, which costs well under a microsecond
+/// while both threads have cores, and only after a while (`idleSpin`, `meetingSpin`)
+/// sleeps on a semaphore, to be woken by the other: on a busy machine the other thread
+/// may have lost its core, and polling would only take time from it.
 /// ```
 /// ThreadPair.shared.run { part, barrier in
 ///   firstStep(half: part)     // part 0 on the caller, part 1 on the helper
@@ -28,7 +27,8 @@ import Synchronization
 /// than on one thread. (On quiet cores about 4% of one image's jobs see such a sleep,
 /// when one thread is held up for a moment.)
 public final class ThreadPair: @unchecked Sendable {
-  /// The pair every kernel shares: its helper thread starts on first use.
+  /// The pair the fused eval pass uses for one image: its helper thread starts on
+  /// first use.
   public static let shared = ThreadPair()
 
   /// Whether the process may run on two cores at once (with one, the two threads
@@ -77,7 +77,7 @@ public final class ThreadPair: @unchecked Sendable {
 
   /// Runs `body(0, …)` on the calling thread and `body(1, …)` on the helper, and
   /// returns true when both have finished; returns false at once, running nothing,
-  /// when another job holds the pair.
+  /// when another job holds the pair or the pair is backing off.
   public func run(_ body: (Int, inout PairBarrier) -> Void) -> Bool {
     let ran: Bool? = busy.withLockIfAvailable { (_: inout Void) -> Bool in
       if refusals > 0 {
