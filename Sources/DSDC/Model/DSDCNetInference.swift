@@ -81,7 +81,7 @@ private func withPinned(
 
 /// The memory of one `fusedLogits` call, shared by its threads (each writes only its
 /// own images' logits and its own row of `times`).
-struct InferenceMemory: @unchecked Sendable {
+private struct InferenceMemory: @unchecked Sendable {
   /// Weights, biases, BatchNorm scales and shifts, classifier, at `InferencePlan`'s indices.
   let pinned: UnsafePointer<UnsafePointer<Float>>
   let input: UnsafePointer<Float>  // (N, C, H, W)
@@ -201,30 +201,52 @@ private struct InferencePlan: Sendable {
   /// average need only the thread's own channels. Each output is computed by the same
   /// operations as on one thread, so the logits have the same bits.
   func runOnPair(_ memory: InferenceMemory, _ pair: ThreadPair) -> Bool {
+    withBuffers(images: 1) { buffers in
+      pair.run { part, barrier in runHalf(part, memory, buffers, &barrier) }
+    }
+  }
+
+  /// The activations of `images` images at a time (on the pair, each thread writes only
+  /// its own channels between barriers).
+  struct Buffers: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Float>  // (n, C, H, W)
+    let q: UnsafeMutablePointer<Float>  // (n, C', H, W)
+    let d: UnsafeMutablePointer<Float>  // (n, C, H, W), a depthwise output
+    let features: UnsafeMutablePointer<Float>  // (n, C_last)
+  }
+
+  /// Lends `body` the buffers of `images` images from the scratch pool.
+  private func withBuffers<R>(images: Int, _ body: (Buffers) -> R) -> R {
     var layout = ScratchLayout()
-    layout.floats(activationFloats)
-    layout.floats(activationFloats)
-    layout.floats(depthwiseFloats)
-    layout.floats(lastChannels)
+    layout.floats(images * activationFloats)
+    layout.floats(images * activationFloats)
+    layout.floats(images * depthwiseFloats)
+    layout.floats(images * lastChannels)
     return ScratchPool.shared.withScratch(layout) { scratch in
-      let buffers = SendableBuffers(
-        p: scratch.floats(activationFloats), q: scratch.floats(activationFloats),
-        d: scratch.floats(depthwiseFloats), features: scratch.floats(lastChannels))
-      return pair.run { part, barrier in
-        runHalf(part, memory, buffers, &barrier)
+      body(
+        Buffers(
+          p: scratch.floats(images * activationFloats), q: scratch.floats(images * activationFloats),
+          d: scratch.floats(images * depthwiseFloats), features: scratch.floats(images * lastChannels)))
+    }
+  }
+
+  /// The 2×2 max-pool of `planes` (image-major planes of `block`'s output) from `input`
+  /// into `output`.
+  private func pool(
+    _ block: Block, planes: Range<Int>, _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>
+  ) {
+    let (height, width, outH, outW) = (block.height, block.width, block.height / 2, block.width / 2)
+    for plane in planes {
+      for i in 0..<outH {
+        let row = input + plane * height * width + 2 * i * width
+        MaxPool2d.maxRowAfterReLU(row, row + width, output + (plane * outH + i) * outW, outWidth: outW)
       }
     }
   }
 
-  /// The pair's buffers, each thread writing only its own channels between barriers.
-  struct SendableBuffers: @unchecked Sendable {
-    let p: UnsafeMutablePointer<Float>, q: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>
-    let features: UnsafeMutablePointer<Float>
-  }
-
   /// Part `part` of `runOnPair`.
   private func runHalf(
-    _ part: Int, _ memory: InferenceMemory, _ buffers: SendableBuffers, _ barrier: inout PairBarrier
+    _ part: Int, _ memory: InferenceMemory, _ buffers: Buffers, _ barrier: inout PairBarrier
   ) {
     /// The thread's channels of a layer with `channels` outputs: halves cut at a
     /// multiple of 8 (whole rows of the matrix product's register tile).
@@ -274,13 +296,7 @@ private struct InferencePlan: Sendable {
         swap(&current, &other)
         continue
       }
-      let (height, width, outH, outW) = (block.height, block.width, block.height / 2, block.width / 2)
-      for plane in half(block.channels) {
-        for i in 0..<outH {
-          let row = other + plane * height * width + 2 * i * width
-          MaxPool2d.maxRowAfterReLU(row, row + width, current + (plane * outH + i) * outW, outWidth: outW)
-        }
-      }
+      pool(block, planes: half(block.channels), other, into: current)
     }
     let planeSize = lastHeight * lastWidth
     let own = half(lastChannels)
@@ -299,20 +315,11 @@ private struct InferencePlan: Sendable {
     guard !images.isEmpty else { return }
     let chunk = min(chunk, images.count)
     let times = memory.times.map { $0 + part * names.count }
-    var layout = ScratchLayout()
-    layout.floats(chunk * activationFloats)
-    layout.floats(chunk * activationFloats)
-    layout.floats(chunk * depthwiseFloats)
-    layout.floats(chunk * lastChannels)
-    ScratchPool.shared.withScratch(layout) { scratch in
-      let p = scratch.floats(chunk * activationFloats)  // (chunk, C, H, W)
-      let q = scratch.floats(chunk * activationFloats)  // (chunk, C', H, W)
-      let d = scratch.floats(chunk * depthwiseFloats)  // (chunk, C, H, W) depthwise output
-      let features = scratch.floats(chunk * lastChannels)  // (chunk, C_last)
+    withBuffers(images: chunk) { buffers in
       var first = images.lowerBound
       while first < images.upperBound {
         let count = min(chunk, images.upperBound - first)
-        run(first: first, count: count, memory, buffers: (p, q, d, features), times: times)
+        run(first: first, count: count, memory, buffers: buffers, times: times)
         first += count
       }
     }
@@ -321,11 +328,7 @@ private struct InferencePlan: Sendable {
   /// Images `first..<first + count` through the network.
   private func run(
     first: Int, count: Int, _ memory: InferenceMemory,
-    buffers: (
-      p: UnsafeMutablePointer<Float>, q: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>,
-      features: UnsafeMutablePointer<Float>
-    ),
-    times: UnsafeMutablePointer<Double>?
+    buffers: Buffers, times: UnsafeMutablePointer<Double>?
   ) {
     func timed(_ slot: Int, _ body: () -> Void) {
       guard let times else { return body() }
@@ -356,14 +359,8 @@ private struct InferencePlan: Sendable {
         swap(&current, &other)
         continue
       }
-      let (height, width, outH, outW) = (block.height, block.width, block.height / 2, block.width / 2)
       timed(block.slot) {  // (n, C', H/2, W/2): the block's input is no longer needed
-        for plane in 0..<(count * block.channels) {
-          for i in 0..<outH {
-            let row = other + plane * height * width + 2 * i * width
-            MaxPool2d.maxRowAfterReLU(row, row + width, current + (plane * outH + i) * outW, outWidth: outW)
-          }
-        }
+        pool(block, planes: 0..<(count * block.channels), other, into: current)
       }
     }
     let planeSize = lastHeight * lastWidth
