@@ -66,7 +66,7 @@ struct CompareCommand: ParsableCommand {
   var fieldImages: Int = 500
 
   @Option(name: .long, help: "Worker threads, \(Bounds.threads.help); the same count gives bit-identical results.")
-  var threads: Int = 2
+  var threads: Int = TrainingRecipe.defaultThreads
 
   @OptionGroup var dataOption: DataOption
 

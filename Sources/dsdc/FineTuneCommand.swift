@@ -63,7 +63,7 @@ struct FineTuneCommand: ParsableCommand {
   var output: String = "Output"
 
   @Option(name: .long, help: "Worker threads, 1…64; the same count gives bit-identical results.")
-  var threads: Int = 2
+  var threads: Int = TrainingRecipe.defaultThreads
 
   func validate() throws {
     guard FineTuningStrategy(rawValue: strategy) != nil else {

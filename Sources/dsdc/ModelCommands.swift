@@ -36,8 +36,7 @@ struct CheckpointOption: ParsableArguments {
       throw ToolError.noTrainedModel(path: url.path, train: hintCommand(train))
     }
     let (model, metadata) = try TrainingCheckpoint.loadModel(from: url)
-    // Inference gives the same bits on any number of threads; training's default count.
-    model.threads = TrainingRecipe().threads
+    model.threads = TrainingRecipe.defaultThreads
     return (model, metadata, url)
   }
 }

@@ -228,6 +228,31 @@ struct ConvolutionTests {
     return (dWeight, dBias)
   }
 
+  /// `accumulate: false` writes the input gradient without reading it: from a buffer
+  /// of NaNs it gives the bits of the accumulating pass from zeros, and the weight and
+  /// bias gradients are unchanged (an empty output gives zeros).
+  static let casesWithEmptyOutput =
+    cases + [
+      ConvolutionCase(
+        name: "empty", geometry: .init(inChannels: 2, outChannels: 2, kernel: 3, dilation: 3, groups: 2),
+        batch: 2, height: 5, width: 6)
+    ]
+
+  @Test(arguments: casesWithEmptyOutput, [1, 2])
+  func overwritingInputGradient(_ c: ConvolutionCase, threads: Int) {
+    var t = Operands(c, seed: 14)
+    t.dInput = Tensor(shape: t.input.shape)
+    let added = t.fastBackward(c.geometry, threads: threads)
+    var (dInput, dWeight, dBias): (Tensor?, Tensor, Tensor?) = (
+      Tensor(shape: t.input.shape, repeating: .nan), t.dWeight, t.dBias
+    )
+    Convolution.backward(
+      input: t.input, weight: t.weight, dOutput: t.dOutput, geometry: c.geometry,
+      dInput: &dInput, dWeight: &dWeight, dBias: &dBias, accumulate: false, threads: threads)
+    #expect(dInput! == added.dInput!)
+    #expect(dWeight == added.dWeight && dBias == added.dBias)
+  }
+
   /// A kernel wider than the padded input has no output: forward gives an empty
   /// tensor and backward leaves the gradients as they were.
   @Test func emptyOutput() {

@@ -85,7 +85,8 @@ public enum Convolution {
   }
 
   /// Backward pass: accumulates (+=) into `dInput` (if non-nil; nil skips the input
-  /// gradient, e.g. for the first layer), `dWeight`, and `dBias` (if non-nil):
+  /// gradient, e.g. for the first layer; `accumulate: false` overwrites it instead,
+  /// which spares the caller zeroing it first), `dWeight`, and `dBias` (if non-nil):
   /// ```
   /// dInput[n, c, r, s]       += Σ dOutput[n, o, i, j] · w[o, c − c0, u, v]   over taps that read (r, s)
   /// dWeight[o, c − c0, u, v] += Σ_{n,i,j} dOutput[n, o, i, j] · x[n, c, i·S + u·D − P, j·S + v·D − P]
@@ -93,7 +94,8 @@ public enum Convolution {
   /// ```
   public static func backward(
     input: Tensor, weight: Tensor, dOutput: Tensor, geometry: Conv2DGeometry,
-    dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, threads: Int = 1
+    dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, accumulate: Bool = true,
+    threads: Int = 1
   ) {
     ReferenceConvolution.checkShapes(input: input, weight: weight, bias: dBias, geometry: geometry)
     let shape = ConvolutionShape(input: input, geometry: geometry)
@@ -102,7 +104,11 @@ public enum Convolution {
       "dOutput shape \(dOutput.shape) does not match output \(shape.outputShape)")
     if let dInput { precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)") }
     precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")
-    guard dOutput.count > 0 else { return }
+    guard dOutput.count > 0 else {
+      // No output: every gradient is zero; an overwritten input gradient says so.
+      if !accumulate { dInput?.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+      return
+    }
     let parts = Swift.max(1, Swift.min(threads, shape.batch))
     let weightCount = weight.count
     let biasCount = dBias == nil ? 0 : geometry.outChannels
@@ -116,7 +122,8 @@ public enum Convolution {
                 let problem = ConvolutionProblem(
                   shape: shape, input: x.baseAddress!, weight: w.baseAddress!, bias: nil)
                 let gradients = ConvolutionGradients(
-                  dOutput: dy.baseAddress!, dInput: dx, dWeight: dw.baseAddress!, dBias: db)
+                  dOutput: dy.baseAddress!, dInput: dx, accumulatesInput: accumulate, dWeight: dw.baseAddress!,
+                  dBias: db)
                 if parts == 1 {
                   backwardPart(problem, images: 0..<shape.batch, gradients)
                   return
@@ -154,7 +161,13 @@ public enum Convolution {
     switch problem.shape.kernel {
     case .direct: DirectConvolution.backward(problem, images: images, gradients)
     case .pointwise: PointwiseConvolution.backward(problem, images: images, gradients)
-    case .im2col: Im2colConvolution.backward(problem, images: images, gradients)
+    case .im2col:
+      // Its columns fold back into overlapping windows, always adding.
+      if let dInput = gradients.dInput, !gradients.accumulatesInput {
+        let image = problem.shape.inputImage
+        (dInput + images.lowerBound * image).update(repeating: 0, count: images.count * image)
+      }
+      Im2colConvolution.backward(problem, images: images, gradients)
     }
   }
 }
@@ -212,6 +225,9 @@ struct ConvolutionGradients: @unchecked Sendable {
   let dOutput: UnsafePointer<Float>
   /// `(N, C, H, W)`, or nil to skip the input gradient.
   let dInput: UnsafeMutablePointer<Float>?
+  /// Whether the kernel adds into `dInput` (+=) or overwrites it. The direct and
+  /// pointwise kernels write each element of it once; im2col's callers zero it first.
+  let accumulatesInput: Bool
   /// `(N_out, C/groups, K, K)` and `(N_out)` or nil.
   var dWeight: UnsafeMutablePointer<Float>
   var dBias: UnsafeMutablePointer<Float>?

@@ -160,7 +160,13 @@ enum DirectConvolution {
           }
           if let dInput = gradients.dInput {
             let target = dInput + (n * g.inChannels + c) * shape.inputPlane
-            for r in 0..<H { addFloats(dx + r * pitch, to: target + r * W, count: W) }
+            for r in 0..<H {
+              if gradients.accumulatesInput {
+                addFloats(dx + r * pitch, to: target + r * W, count: W)
+              } else {
+                copyFloats(dx + r * pitch, to: target + r * W, count: W)
+              }
+            }
           }
         }
       }

@@ -54,7 +54,8 @@ enum PointwiseConvolution {
           base: dInput + first * shape.inputImage,
           rows: .plain(plane), columns: .blocked(stride: 1, blockLength: plane, blockStride: shape.inputImage))
         MatrixMultiply.product(
-          m: g.inChannels, n: columns, k: g.outChannels, a: wT, b: dOut, c: dx, accumulate: true)
+          m: g.inChannels, n: columns, k: g.outChannels, a: wT, b: dOut, c: dx,
+          accumulate: gradients.accumulatesInput)
       }
       // xᵀ: row (n, p) is pixel p of image n, column c is channel c.
       let xT = MatrixOperand(

@@ -46,7 +46,7 @@ public final class FineTuningRun {
   /// label smoothing 0.1.
   public static func recipe(
     epochs: Int, trainLimit: Int?, seed: UInt64, learningRate: Double = 3e-3,
-    threads: Int = 2
+    threads: Int = TrainingRecipe.defaultThreads
   ) -> TrainingRecipe {
     TrainingRecipe(
       epochs: epochs, learningRate: learningRate, augmentation: Augmentation(maxShift: 2, maxRotationDegrees: 0),

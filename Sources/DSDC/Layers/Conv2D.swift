@@ -61,7 +61,7 @@ public final class Conv2D {
       output: &output, threads: threads)
   }
 
-  /// Backward pass, accumulating:
+  /// Backward pass, accumulating (`accumulate: false` overwrites `dInput` instead):
   /// ```
   /// dInput[n, c, r, s]       += Σ dOutput[n, o, i, j] · w[o, c − c0, u, v]   over taps that read (r, s)
   /// dWeight[o, c − c0, u, v] += Σ_{n,i,j} dOutput[n, o, i, j] · x[n, c, i·S + u·D − P, j·S + v·D − P]
@@ -72,7 +72,9 @@ public final class Conv2D {
   ///   - input: `(N, C, H, W)`, the forward pass's input
   ///   - dOutput: `(N, N_out, H_out, W_out)`
   ///   - dInput: `(N, C, H, W)`, or nil when the input needs no gradient (the first layer)
-  public func backward(input: Tensor, dOutput: Tensor, dInput: inout Tensor?, threads: Int = 1) {
+  public func backward(
+    input: Tensor, dOutput: Tensor, dInput: inout Tensor?, accumulate: Bool = true, threads: Int = 1
+  ) {
     if isFrozen && dInput == nil { return }
     var dBias: Tensor? = nil
     if let bias, !bias.isFrozen { dBias = Conv2D.take(&bias.gradient) }
@@ -83,11 +85,13 @@ public final class Conv2D {
       discardedWeightGradient.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
       Convolution.backward(
         input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
-        dInput: &dInput, dWeight: &discardedWeightGradient, dBias: &dBias, threads: threads)
+        dInput: &dInput, dWeight: &discardedWeightGradient, dBias: &dBias, accumulate: accumulate,
+        threads: threads)
     } else {
       Convolution.backward(
         input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
-        dInput: &dInput, dWeight: &weight.gradient, dBias: &dBias, threads: threads)
+        dInput: &dInput, dWeight: &weight.gradient, dBias: &dBias, accumulate: accumulate,
+        threads: threads)
     }
     if let bias, let dBias { bias.gradient = dBias }
   }

@@ -360,18 +360,21 @@ public final class DSDCNet {
         pass(pointwise.name, backward: true) {
           pointwise.backward(
             input: b.depthwiseOutput, dOutput: b.dConvolved,
-            dInput: &b.dDepthwiseOutput, threads: threads)
+            dInput: &b.dDepthwiseOutput, accumulate: false, threads: threads)
         }
         guard passesDown() else { return }
         pass(depthwise.name, backward: true) {
           intoBlockInput {
-            depthwise.backward(input: blockInput, dOutput: b.dDepthwiseOutput!, dInput: &$0, threads: threads)
+            depthwise.backward(
+              input: blockInput, dOutput: b.dDepthwiseOutput!, dInput: &$0, accumulate: false, threads: threads)
           }
         }
       } else {
         let conv = block.convolutions[0]
         pass(conv.name, backward: true) {
-          intoBlockInput { conv.backward(input: blockInput, dOutput: b.dConvolved, dInput: &$0, threads: threads) }
+          intoBlockInput {
+            conv.backward(input: blockInput, dOutput: b.dConvolved, dInput: &$0, accumulate: false, threads: threads)
+          }
         }
       }
       guard passesDown() else { return }
@@ -384,7 +387,7 @@ public final class DSDCNet {
     guard passesDown() else { return }
     if inputGradient {
       pass(stem.name, backward: true) {
-        stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &ws.dInput, threads: threads)
+        stem.backward(input: input, dOutput: ws.dStemOutput, dInput: &ws.dInput, accumulate: false, threads: threads)
       }
     } else {
       var none: Tensor? = nil

@@ -103,9 +103,11 @@ final class DSDCNetWorkspace {
     }
   }
 
-  /// Sets to 0 the gradient buffers that backward passes accumulate into. The
-  /// BatchNorm input gradients (`dStemOutput`, `dConvolved`) are overwritten
-  /// instead and need no zeroing.
+  /// Sets to 0 the gradient buffers that backward passes accumulate into: the head's
+  /// and the last block's output gradient, which the global average pool adds into
+  /// (and `inputGradient` marks). Every other activation gradient is overwritten by
+  /// the one layer that writes it (BatchNorm, and the convolutions called with
+  /// `accumulate: false`), so zeroing it would be a wasted pass through memory.
   func zeroAccumulatedGradients(threads: Int) {
     func zero(_ t: inout Tensor?) {
       guard t != nil else { return }
@@ -117,14 +119,9 @@ final class DSDCNetWorkspace {
       }
     }
     func zero(_ t: inout Tensor) { t.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
-    zero(&dStemActivated)
     zero(&dFeatures)
     zero(&dLogits)
-    zero(&dInput)
-    for block in blocks {
-      zero(&block.dDepthwiseOutput)
-      zero(&block.dOutput)
-    }
+    zero(&blocks[blocks.count - 1].dOutput)
   }
 }
 

@@ -45,7 +45,7 @@ public struct TrainingRecipe: Sendable, Codable, Hashable {
     augmentation: Augmentation? = Augmentation(maxShift: 2, maxRotationDegrees: 10),
     labelSmoothing: Double = 0.1,
     seed: UInt64 = 1,
-    threads: Int = 2,
+    threads: Int = TrainingRecipe.defaultThreads,
     trainLimit: Int? = nil,
     normalization: Normalization = .mnist
   ) {
@@ -62,6 +62,11 @@ public struct TrainingRecipe: Sendable, Codable, Hashable {
     self.trainLimit = trainLimit
     self.normalization = normalization
   }
+
+  /// The thread count of every command unless `--threads` says otherwise: the two
+  /// cores of the machines this program is measured on. Inference gives the same bits
+  /// on any count; training, the same bits for the same count.
+  public static let defaultThreads = 2
 
   /// Optimisation steps in one epoch over `count` images: `⌈count / batchSize⌉`.
   public func stepsPerEpoch(trainingImages count: Int) -> Int {
