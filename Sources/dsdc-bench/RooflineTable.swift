@@ -43,6 +43,8 @@ func rooflineTable(_ report: RooflineReport) -> [String] {
     "a pass moves as float32: inputs and weights read once, outputs written once (docs/speed.md).",
     "ms: wall clock (LayerClock); bound: min(peak, FLOP/B × bandwidth); of roof: t_min / t with",
     "t_min = max(FLOP / peak, bytes / bandwidth); limit: the roof that sets t_min.",
+    "In a separable block, the pointwise bwd row also computes its BatchNorm's input gradient, a chunk",
+    "of images at a time as it reads it; that BatchNorm's bwd row is its gradient sums only.",
   ]
   return lines
 }

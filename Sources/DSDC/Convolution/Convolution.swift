@@ -92,10 +92,15 @@ public enum Convolution {
   /// dWeight[o, c − c0, u, v] += Σ_{n,i,j} dOutput[n, o, i, j] · x[n, c, i·S + u·D − P, j·S + v·D − P]
   /// dBias[o]                 += Σ_{n,i,j} dOutput[n, o, i, j]
   /// ```
+  /// A pointwise convolution may take its output gradient from `outputGradient`
+  /// instead of `dOutput` (which then gives only the shape): called as
+  /// `outputGradient(images, target)` on any thread, it writes the output gradient of
+  /// `images`, image `images.lowerBound + i` at `target + i·N_out·H_out·W_out`, just
+  /// before the kernel reads it, a few images at a time into a buffer in cache.
   public static func backward(
     input: Tensor, weight: Tensor, dOutput: Tensor, geometry: Conv2DGeometry,
     dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, accumulate: Bool = true,
-    threads: Int = 1
+    threads: Int = 1, outputGradient: OutputGradientSource? = nil
   ) {
     ReferenceConvolution.checkShapes(input: input, weight: weight, bias: dBias, geometry: geometry)
     let shape = ConvolutionShape(input: input, geometry: geometry)
@@ -103,6 +108,9 @@ public enum Convolution {
       dOutput.shape == shape.outputShape,
       "dOutput shape \(dOutput.shape) does not match output \(shape.outputShape)")
     if let dInput { precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)") }
+    precondition(
+      outputGradient == nil || shape.kernel == .pointwise,
+      "only a pointwise convolution takes its output gradient chunk by chunk, not \(geometry)")
     precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")
     guard dOutput.count > 0 else {
       // No output: every gradient is zero; an overwritten input gradient says so.
@@ -122,8 +130,8 @@ public enum Convolution {
                 let problem = ConvolutionProblem(
                   shape: shape, input: x.baseAddress!, weight: w.baseAddress!, bias: nil)
                 let gradients = ConvolutionGradients(
-                  dOutput: dy.baseAddress!, dInput: dx, accumulatesInput: accumulate, dWeight: dw.baseAddress!,
-                  dBias: db)
+                  dOutput: dy.baseAddress!, outputGradient: outputGradient, dInput: dx, accumulatesInput: accumulate,
+                  dWeight: dw.baseAddress!, dBias: db)
                 if parts == 1 {
                   backwardPart(problem, images: 0..<shape.batch, gradients)
                   return
@@ -219,10 +227,16 @@ struct ConvolutionProblem: @unchecked Sendable {
   let bias: UnsafePointer<Float>?
 }
 
+/// Writes the output gradient of a run of images into a buffer; see `Convolution.backward`.
+public typealias OutputGradientSource = (_ images: Range<Int>, _ target: UnsafeMutablePointer<Float>) -> Void
+
 /// Where one part of the batch adds its gradients (valid for the call only).
 struct ConvolutionGradients: @unchecked Sendable {
   /// `(N, N_out, H_out, W_out)`.
   let dOutput: UnsafePointer<Float>
+  /// When set, what the pointwise kernel calls for each chunk's output gradient
+  /// instead of reading `dOutput`.
+  let outputGradient: OutputGradientSource?
   /// `(N, C, H, W)`, or nil to skip the input gradient.
   let dInput: UnsafeMutablePointer<Float>?
   /// Whether the kernel adds into `dInput` (+=) or overwrites it. The direct and

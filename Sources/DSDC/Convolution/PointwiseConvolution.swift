@@ -36,18 +36,45 @@ enum PointwiseConvolution {
   /// while it is still in cache: for `dx` and for `dw`.
   static let chunkColumns = 512
 
+  /// With `gradients.outputGradient`, each chunk's output gradient is written into a
+  /// scratch buffer of the thread's own just before the products read it.
   static func backward(_ problem: ConvolutionProblem, images: Range<Int>, _ gradients: ConvolutionGradients) {
+    let shape = problem.shape
+    let perChunk = Swift.max(1, chunkColumns / shape.inputPlane)
+    guard let source = gradients.outputGradient else {
+      backward(problem, images: images, perChunk: perChunk, gradients) { first, _ in
+        gradients.dOutput + first * shape.outputImage
+      }
+      return
+    }
+    var layout = ScratchLayout()
+    layout.floats(perChunk * shape.outputImage)
+    ScratchPool.shared.withScratch(layout) { scratch in
+      let chunk = scratch.floats(perChunk * shape.outputImage)
+      backward(problem, images: images, perChunk: perChunk, gradients) { first, count in
+        source(first..<(first + count), chunk)
+        return UnsafePointer(chunk)
+      }
+    }
+  }
+
+  /// The products over chunks of `perChunk` images; `chunkGradient(first, count)`
+  /// gives the output gradient of images `first..<first + count`, one after the other.
+  private static func backward(
+    _ problem: ConvolutionProblem, images: Range<Int>, perChunk: Int, _ gradients: ConvolutionGradients,
+    chunkGradient: (_ first: Int, _ count: Int) -> UnsafePointer<Float>
+  ) {
     let shape = problem.shape
     let g = shape.geometry
     let plane = shape.inputPlane
-    let perChunk = Swift.max(1, chunkColumns / plane)
     let wT = MatrixOperand(base: problem.weight, rows: .plain(1), columns: .plain(g.inChannels))
     let dw = MatrixDestination(base: gradients.dWeight, rows: .plain(g.inChannels), columns: .plain(1))
     for first in stride(from: images.lowerBound, to: images.upperBound, by: perChunk) {
       let count = Swift.min(perChunk, images.upperBound - first)
       let columns = count * plane
+      let chunk = chunkGradient(first, count)
       let dOut = MatrixOperand(
-        base: gradients.dOutput + first * shape.outputImage,
+        base: chunk,
         rows: .plain(plane), columns: .blocked(stride: 1, blockLength: plane, blockStride: shape.outputImage))
       if let dInput = gradients.dInput {
         let dx = MatrixDestination(
@@ -64,8 +91,8 @@ enum PointwiseConvolution {
       MatrixMultiply.product(
         m: g.outChannels, n: g.inChannels, k: columns, a: dOut, b: xT, c: dw, accumulate: true)
       if let dBias = gradients.dBias {
-        for n in first..<(first + count) {
-          let image = gradients.dOutput + n * shape.outputImage
+        for n in 0..<count {
+          let image = chunk + n * shape.outputImage
           for o in 0..<g.outChannels { dBias[o] += sumFloats(image + o * plane, count: plane) }
         }
       }

@@ -51,6 +51,10 @@ public final class BatchNorm2d {
   public internal(set) var savedTraining = true
   /// Per-thread scratch space of the fused passes (one image plane each).
   private var scratch: [Float] = []
+  /// Every channel's terms of the most recent `backwardSums`, read by
+  /// `writeInputGradient`, and the batch size they were computed for (0: none).
+  var gradientTerms: [ChannelTerms] = []
+  var termsBatch = 0
 
   /// - Parameter name: the `state_dict` prefix, e.g. `stem_bn`.
   public init(name: String, channels: Int, fusedReLU: Bool = false) {
@@ -109,34 +113,52 @@ public final class BatchNorm2d {
     precondition(
       dOutput.shape == input.shape && dInput.shape == input.shape,
       "BatchNorm2d backward shapes: input \(input.shape), dOutput \(dOutput.shape), dInput \(dInput.shape)")
-    let (batch, planeSize, channels, relu) = (input.shape[0], input.shape[2] * input.shape[3], channels, fusedReLU)
+    let (batch, planeSize, channels) = (input.shape[0], input.shape[2] * input.shape[3], channels)
     dOutput.storage.withUnsafeBufferPointer { dyBuffer in
       dInput.storage.withUnsafeMutableBufferPointer { dxBuffer in
         let (dy, dx) = (dyBuffer.baseAddress!, dxBuffer.baseAddress!)
-        gradientPasses(input, threads: threads) { group, terms, x, sums, _ in
+        gradientPasses(input, threads: threads, sums: plainSums(dy, batch: batch, planeSize: planeSize)) {
+          group, terms, x, _ in
           for n in 0..<batch {
             for c in group {
-              let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
-              let s = PlaneLoops.gradientSums(
-                dy + offset, x + offset, count: planeSize,
-                mean: t.mean, scale: t.scale, shift: t.shift, relu: relu)
-              sums[c - group.lowerBound].sum += Double(s.sum)
-              sums[c - group.lowerBound].dot += Double(s.dot)
-            }
-          }
-        } apply: { group, terms, x, _ in
-          for n in 0..<batch {
-            for c in group {
-              let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
-              PlaneLoops.inputGradient(
-                dy + offset, x + offset, dx + offset, count: planeSize,
-                mean: t.mean, scale: t.scale, shift: t.shift, relu: relu,
-                gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
+              let offset = (n * channels + c) * planeSize
+              plainInputGradient(
+                terms[c - group.lowerBound], dy + offset, x + offset, dx + offset, count: planeSize,
+                accumulate: accumulate)
             }
           }
         }
       }
     }
+  }
+
+  /// The `sums` pass of the plain backward: `(Σ g, Σ (x − μ)·g)` of each channel of
+  /// the group, over every image's plane.
+  func plainSums(_ dy: UnsafePointer<Float>, batch: Int, planeSize: Int) -> SumsPass {
+    let (channels, relu) = (channels, fusedReLU)
+    return { group, terms, x, sums, _ in
+      for n in 0..<batch {
+        for c in group {
+          let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
+          let s = PlaneLoops.gradientSums(
+            dy + offset, x + offset, count: planeSize,
+            mean: t.mean, scale: t.scale, shift: t.shift, relu: relu)
+          sums[c - group.lowerBound].sum += Double(s.sum)
+          sums[c - group.lowerBound].dot += Double(s.dot)
+        }
+      }
+    }
+  }
+
+  /// The input gradient of one plane of the plain backward, with its channel's terms.
+  @inline(__always)
+  func plainInputGradient(
+    _ t: ChannelTerms, _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+    count: Int, accumulate: Bool
+  ) {
+    PlaneLoops.inputGradient(
+      dy, x, dx, count: count, mean: t.mean, scale: t.scale, shift: t.shift, relu: fusedReLU,
+      gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
   }
 
   /// One channel's numbers in a pass: its statistics, the forward pass's
@@ -150,6 +172,14 @@ public final class BatchNorm2d {
   struct GradientSums {
     var sum: Double = 0, dot: Double = 0
   }
+
+  /// The first pass of a backward pass over one channel group: adds each channel's
+  /// `GradientSums` into `sums[c − group.lowerBound]` (arguments: the group, its
+  /// terms, the input, the sums, the thread's scratch).
+  typealias SumsPass = (
+    Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<GradientSums>,
+    UnsafeMutablePointer<Float>
+  ) -> Void
 
   /// How many neighbouring channels are processed together: as many as keep one
   /// tensor's values of the group near 1 MB (it stays in L2/L3 between passes), at
@@ -287,10 +317,7 @@ public final class BatchNorm2d {
   /// gradients with the correction terms filled in (zero in eval mode).
   func gradientPasses(
     _ input: Tensor, threads: Int, scratchPerThread: Int = 0,
-    sums: (
-      Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<GradientSums>,
-      UnsafeMutablePointer<Float>
-    ) -> Void,
+    sums: SumsPass,
     apply: (Range<Int>, UnsafeMutablePointer<ChannelTerms>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
   ) {
     let valuesPerChannel = Float(input.shape[0] * input.shape[2] * input.shape[3])

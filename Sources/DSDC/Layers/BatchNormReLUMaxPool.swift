@@ -63,69 +63,108 @@ extension BatchNorm2d {
     input: Tensor, pooledOutput: Tensor, argmax: [UInt8], dOutput: Tensor,
     dInput: inout Tensor, accumulate: Bool = true, threads: Int = 1
   ) {
-    precondition(fusedReLU, "BatchNorm2d \(name): the pooled backward pass needs fusedReLU")
     precondition(
-      dInput.shape == input.shape && MaxPool2d.fits(input: input.shape, output: dOutput.shape)
-        && pooledOutput.shape == dOutput.shape && argmax.count == dOutput.count,
-      "BatchNorm2d \(name) pooled backward: input \(input.shape), dOutput \(dOutput.shape), dInput \(dInput.shape)")
-    let (batch, height, width, channels) = (input.shape[0], input.shape[2], input.shape[3], channels)
-    let (outH, outW, planeSize) = (height / 2, width / 2, height * width)
-    pooledOutput.storage.withUnsafeBufferPointer { yBuffer in
-      argmax.withUnsafeBufferPointer { indexBuffer in
-        dOutput.storage.withUnsafeBufferPointer { dyBuffer in
-          dInput.storage.withUnsafeMutableBufferPointer { dxBuffer in
-            let (y, index, dy, dx) = (
-              yBuffer.baseAddress!, indexBuffer.baseAddress!, dyBuffer.baseAddress!, dxBuffer.baseAddress!
-            )
-            /// Spreads image n's pooled gradient of channel c over a full-resolution plane.
-            func unpool(_ n: Int, _ c: Int, into g: UnsafeMutablePointer<Float>) {
-              let out = (n * channels + c) * outH * outW
-              for i in 0..<outH {
-                let o = out + i * outW
-                MaxPool2d.unpoolRow(
-                  dy + o, y + o, index + o, outWidth: outW, g + 2 * i * width, g + (2 * i + 1) * width)
-                if width % 2 == 1 {  // the column no window covers
-                  g[2 * i * width + width - 1] = 0
-                  g[(2 * i + 1) * width + width - 1] = 0
-                }
-              }
-              if height % 2 == 1 {  // the row no window covers
-                (g + (height - 1) * width).update(repeating: 0, count: width)
-              }
-            }
-            gradientPasses(input, threads: threads, scratchPerThread: planeSize) { group, terms, x, sums, _ in
-              for n in 0..<batch {
-                for c in group {
-                  let (plane, out) = (x + (n * channels + c) * planeSize, (n * channels + c) * outH * outW)
-                  var (sum, dot): (Float, Float) = (0, 0)
-                  for i in 0..<outH {
-                    let o = out + i * outW
-                    let s = MaxPool2d.windowSums(
-                      plane + 2 * i * width, plane + (2 * i + 1) * width, dy + o, y + o,
-                      index + o, outWidth: outW, mean: terms[c - group.lowerBound].mean)
-                    sum += s.sum
-                    dot += s.dot
-                  }
-                  sums[c - group.lowerBound].sum += Double(sum)
-                  sums[c - group.lowerBound].dot += Double(dot)
-                }
-              }
-            } apply: { group, terms, x, g in
-              for n in 0..<batch {
-                for c in group {
-                  let (t, offset) = (terms[c - group.lowerBound], (n * channels + c) * planeSize)
-                  unpool(n, c, into: g)
-                  PlaneLoops.inputGradient(
-                    g, x + offset, dx + offset, count: planeSize,
-                    mean: t.mean, scale: t.scale, shift: t.shift, relu: false,
-                    gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
-                }
-              }
+      dInput.shape == input.shape, "BatchNorm2d \(name) pooled backward: input \(input.shape), dInput \(dInput.shape)")
+    checkPooled(input: input, pooledOutput: pooledOutput, argmax: argmax, dOutput: dOutput)
+    let (batch, planeSize, channels) = (input.shape[0], input.shape[2] * input.shape[3], channels)
+    withPooledGradient(input, pooledOutput, argmax, dOutput) { pooled in
+      dInput.storage.withUnsafeMutableBufferPointer { dxBuffer in
+        let dx = dxBuffer.baseAddress!
+        gradientPasses(input, threads: threads, scratchPerThread: planeSize, sums: pooledSums(pooled, batch: batch)) {
+          group, terms, x, g in
+          for n in 0..<batch {
+            for c in group {
+              let offset = (n * channels + c) * planeSize
+              pooledInputGradient(
+                terms[c - group.lowerBound], pooled, image: n, channel: c, x + offset, dx + offset, plane: g,
+                accumulate: accumulate)
             }
           }
         }
       }
     }
+  }
+
+  /// Stops unless the operands fit a pooled backward pass of this layer.
+  func checkPooled(input: Tensor, pooledOutput: Tensor, argmax: [UInt8], dOutput: Tensor) {
+    precondition(fusedReLU, "BatchNorm2d \(name): the pooled backward pass needs fusedReLU")
+    precondition(
+      MaxPool2d.fits(input: input.shape, output: dOutput.shape) && pooledOutput.shape == dOutput.shape
+        && argmax.count == dOutput.count,
+      "BatchNorm2d \(name) pooled backward: input \(input.shape), dOutput \(dOutput.shape), argmax \(argmax.count)")
+  }
+
+  /// The pooled forward pass's output and argmax and the gradient of that output, as
+  /// pointers, with the full-resolution plane's size.
+  struct PooledGradient {
+    let y: UnsafePointer<Float>, index: UnsafePointer<UInt8>, dy: UnsafePointer<Float>
+    let height: Int, width: Int, channels: Int
+  }
+
+  /// Runs `body` with the pointers of the pooled backward pass's operands.
+  func withPooledGradient<R>(
+    _ input: Tensor, _ pooledOutput: Tensor, _ argmax: [UInt8], _ dOutput: Tensor, _ body: (PooledGradient) -> R
+  ) -> R {
+    pooledOutput.storage.withUnsafeBufferPointer { y in
+      argmax.withUnsafeBufferPointer { index in
+        dOutput.storage.withUnsafeBufferPointer { dy in
+          body(
+            PooledGradient(
+              y: y.baseAddress!, index: index.baseAddress!, dy: dy.baseAddress!,
+              height: input.shape[2], width: input.shape[3], channels: channels))
+        }
+      }
+    }
+  }
+
+  /// The `sums` pass of the pooled backward: `(Σ g, Σ (x − μ)·g)` of each channel of
+  /// the group, from the winning position of every window.
+  func pooledSums(_ p: PooledGradient, batch: Int) -> SumsPass {
+    let (width, outH, outW, planeSize) = (p.width, p.height / 2, p.width / 2, p.height * p.width)
+    return { group, terms, x, sums, _ in
+      for n in 0..<batch {
+        for c in group {
+          let (plane, out) = (x + (n * p.channels + c) * planeSize, (n * p.channels + c) * outH * outW)
+          var (sum, dot): (Float, Float) = (0, 0)
+          for i in 0..<outH {
+            let o = out + i * outW
+            let s = MaxPool2d.windowSums(
+              plane + 2 * i * width, plane + (2 * i + 1) * width, p.dy + o, p.y + o,
+              p.index + o, outWidth: outW, mean: terms[c - group.lowerBound].mean)
+            sum += s.sum
+            dot += s.dot
+          }
+          sums[c - group.lowerBound].sum += Double(sum)
+          sums[c - group.lowerBound].dot += Double(dot)
+        }
+      }
+    }
+  }
+
+  /// The input gradient of image n's plane of channel c: its pooled gradient spread
+  /// over the full-resolution `plane` (scratch), then BatchNorm's backward with it.
+  @inline(__always)
+  func pooledInputGradient(
+    _ t: ChannelTerms, _ p: PooledGradient, image n: Int, channel c: Int, _ x: UnsafePointer<Float>,
+    _ dx: UnsafeMutablePointer<Float>, plane g: UnsafeMutablePointer<Float>, accumulate: Bool
+  ) {
+    let (height, width, outH, outW) = (p.height, p.width, p.height / 2, p.width / 2)
+    let out = (n * p.channels + c) * outH * outW
+    for i in 0..<outH {
+      let o = out + i * outW
+      MaxPool2d.unpoolRow(
+        p.dy + o, p.y + o, p.index + o, outWidth: outW, g + 2 * i * width, g + (2 * i + 1) * width)
+      if width % 2 == 1 {  // the column no window covers
+        g[2 * i * width + width - 1] = 0
+        g[(2 * i + 1) * width + width - 1] = 0
+      }
+    }
+    if height % 2 == 1 {  // the row no window covers
+      (g + (height - 1) * width).update(repeating: 0, count: width)
+    }
+    PlaneLoops.inputGradient(
+      g, x, dx, count: height * width, mean: t.mean, scale: t.scale, shift: t.shift, relu: false,
+      gradMean: t.gradMean, k: t.k, factor: t.scale, accumulate: accumulate)
   }
 }
 

@@ -72,8 +72,11 @@ public final class Conv2D {
   ///   - input: `(N, C, H, W)`, the forward pass's input
   ///   - dOutput: `(N, N_out, H_out, W_out)`
   ///   - dInput: `(N, C, H, W)`, or nil when the input needs no gradient (the first layer)
+  ///   - outputGradient: for a pointwise layer, the source of `dOutput`'s chunks (see
+  ///     `Convolution.backward`); `dOutput` then gives only the shape
   public func backward(
-    input: Tensor, dOutput: Tensor, dInput: inout Tensor?, accumulate: Bool = true, threads: Int = 1
+    input: Tensor, dOutput: Tensor, dInput: inout Tensor?, accumulate: Bool = true, threads: Int = 1,
+    outputGradient: OutputGradientSource? = nil
   ) {
     if isFrozen && dInput == nil { return }
     var dBias: Tensor? = nil
@@ -86,12 +89,12 @@ public final class Conv2D {
       Convolution.backward(
         input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
         dInput: &dInput, dWeight: &discardedWeightGradient, dBias: &dBias, accumulate: accumulate,
-        threads: threads)
+        threads: threads, outputGradient: outputGradient)
     } else {
       Convolution.backward(
         input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
         dInput: &dInput, dWeight: &weight.gradient, dBias: &dBias, accumulate: accumulate,
-        threads: threads)
+        threads: threads, outputGradient: outputGradient)
     }
     if let bias, let dBias { bias.gradient = dBias }
   }

@@ -230,6 +230,11 @@ public final class DSDCNet {
     return ws.dInput!
   }
 
+  /// Whether a separable block's pointwise convolution computes BatchNorm's input
+  /// gradient a chunk at a time as it reads it, rather than BatchNorm writing all of it
+  /// first: the same bits, less memory traffic. Tests compare the two.
+  var chunksBatchNormGradient = true
+
   /// Times every layer's passes when set (see `LayerClock`); nil in normal use.
   public var layerClock: LayerClock?
 
@@ -339,8 +344,26 @@ public final class DSDCNet {
     }
     for index in blocks.indices.reversed() {
       let (block, b) = (blocks[index], ws.blocks[index])
+      // A pointwise convolution takes BatchNorm's input gradient chunk by chunk
+      // (`BatchNormGradientByImage.swift`): BatchNorm's backward pass here is its sums.
+      let (x, y, argmax, dy) = (b.convolved, b.output, b.argmax, b.dOutput!)
+      let chunked: OutputGradientSource? =
+        !chunksBatchNormGradient || block.pointwise == nil
+        ? nil
+        : b.pools
+          ? { images, target in
+            block.bn.writeInputGradient(
+              images: images, input: x, pooledOutput: y, argmax: argmax, dOutput: dy, into: target)
+          }
+          : { images, target in block.bn.writeInputGradient(images: images, input: x, dOutput: dy, into: target) }
       pass(block.bn.name, backward: true) {
-        if b.pools {
+        if chunked != nil {
+          if b.pools {
+            block.bn.backwardSums(input: x, pooledOutput: y, argmax: argmax, dOutput: dy, threads: threads)
+          } else {
+            block.bn.backwardSums(input: x, dOutput: dy, threads: threads)
+          }
+        } else if b.pools {
           block.bn.backward(
             input: b.convolved, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
             dInput: &b.dConvolved, accumulate: false, threads: threads)
@@ -360,7 +383,7 @@ public final class DSDCNet {
         pass(pointwise.name, backward: true) {
           pointwise.backward(
             input: b.depthwiseOutput, dOutput: b.dConvolved,
-            dInput: &b.dDepthwiseOutput, accumulate: false, threads: threads)
+            dInput: &b.dDepthwiseOutput, accumulate: false, threads: threads, outputGradient: chunked)
         }
         guard passesDown() else { return }
         pass(depthwise.name, backward: true) {
