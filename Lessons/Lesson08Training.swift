@@ -96,7 +96,7 @@ public enum Lesson08Training: Lesson {
 
     // MARK: Training
     // The default recipe, chosen by measurement (README): AdamW with a one-cycle learning
-    // rate, weight decay 0.05, batch 64, random shifts of up to 2 pixels and turns of
+    // rate, weight decay 0.05, batch 32, random shifts of up to 2 pixels and turns of
     // up to 10°, label smoothing 0.1, 9 epochs. The model reported is the last epoch's.
     var recipe = TrainingRecipe()
     recipe.seed = lesson.settings.seed

@@ -65,9 +65,10 @@ public enum Lesson09Compare: Lesson {
     // MARK: The budget
     // Five networks × three seeds must fit a few minutes on two cores, so each run is
     // short: the first 6,000 training images for 2 epochs (188 steps of 64), the default
-    // recipe otherwise. `--epochs` and `--train-limit` change it; `dsdc compare` runs any
-    // budget. Learning curves use the first 1,000 test images, final accuracies 5,000.
-    var recipe = TrainingRecipe()
+    // recipe otherwise (at batch 64, as all the comparison's recorded runs). `--epochs` and
+    // `--train-limit` change it; `dsdc compare` runs any budget. Learning curves use the
+    // first 1,000 test images, final accuracies 5,000.
+    var recipe = ComparisonSettings.defaultRecipe
     recipe.epochs = lesson.settings.epochs ?? budget.epochs
     recipe.trainLimit = lesson.settings.trainLimit ?? budget.trainLimit
     let seeds = (0..<3).map { lesson.settings.seed + UInt64($0) }
@@ -78,8 +79,9 @@ public enum Lesson09Compare: Lesson {
     let test = try lesson.testSet()
     lesson.say(
       "Budget: \(recipe.epochs) epoch(s) of the first \(Format.grouped(recipe.trainLimit ?? train.count)) training images,"
-        + " seeds \(seeds.map(String.init).joined(separator: ", ")), the default recipe otherwise.")
-    lesson.say("Every network sees the same batches: those of `dsdc train --seed S`.")
+        + " seeds \(seeds.map(String.init).joined(separator: ", ")), the default recipe at batch \(recipe.batchSize) otherwise."
+    )
+    lesson.say("Every network sees the same batches: those of `dsdc train --seed S --batch-size \(recipe.batchSize)`.")
     let run = ComparisonRun(settings: settings)
     run.say = { lesson.say("  " + $0) }
     run.progressLine = lesson.progressLine

@@ -82,8 +82,9 @@ public enum Lesson10FineTuning: Lesson {
       .scratch: 30_922, .head: 1_290, .headBN: 1_290, .pointwise: 28_618, .pointwiseRandom: 28_618, .full: 30_922,
     ]
     let runCount = seeds.count * FineTuningStrategy.allCases.count
+    let batch = FineTuningRun.recipe(epochs: budgetEpochs, trainLimit: budgetImages, seed: 0).batchSize
     lesson.say(
-      "Budget per run: the first \(Format.grouped(budgetImages)) training images, \(budgetEpochs) epochs, batch 64, AdamW peak lr 3e-3"
+      "Budget per run: the first \(Format.grouped(budgetImages)) training images, \(budgetEpochs) epochs, batch \(batch), AdamW peak lr 3e-3"
     )
     lesson.say(
       "(one-cycle). Seeds \(seeds.map(String.init).joined(separator: ", ")) (from --seed): \(runCount) runs. Scored: the first \(Format.grouped(curveImages)) test images"

@@ -3,7 +3,8 @@
 
     scripts/bench_side_by_side.py [--repeats 5] [--torch-python PYTHON] [--quiet-limit 10] [--json FILE]
 
-For each case (training at batch 64 and 128, inference at batch 1000 and 1), every
+For each case (training at batch 32, the default recipe's, 64 and 128; inference at
+batch 1000 and 1), every
 repetition runs the programs one after the other, in a rotating order, so that a
 noisy moment on the machine falls on each of them alike:
 
@@ -46,7 +47,7 @@ REFERENCE = ROOT / "scripts" / "pytorch_reference.py"
 # (mode, batch, timed steps for PyTorch, for dsdc and the inference engines): about a
 # second or more of work per run on two cores (a window of a few tens of milliseconds
 # would catch a passing stall of the machine whole).
-CASES = [("train", 64, 30, 30), ("train", 128, 15, 15), ("infer", 1000, 3, 40), ("infer", 1, 300, 10000)]
+CASES = [("train", 32, 40, 60), ("train", 64, 30, 30), ("train", 128, 15, 15), ("infer", 1000, 3, 40), ("infer", 1, 300, 10000)]
 TRAINERS = ["dsdc", "nchw", "channels_last"]
 ENGINES = ["onnxruntime", "openvino"]
 NAMES = {"dsdc": "dsdc", "nchw": "PyTorch NCHW", "channels_last": "PyTorch channels_last",

@@ -10,8 +10,8 @@ struct CompareCommand: ParsableCommand {
     usage: "dsdc compare [<options>]",
     discussion: """
       Five networks share DSDC-Net's skeleton and differ only in each block's convolution \
-      (standard, dilated, separable, dsdc, standard-small). Each trains with the default recipe \
-      and the same batches for every seed; the run prints cost, accuracy (mean ± SD over seeds), \
+      (standard, dilated, separable, dsdc, standard-small). Each trains with the default recipe at \
+      batch 64 (that of the runs in docs/comparison.md) and the same batches for every seed; the run prints cost, accuracy (mean ± SD over seeds), \
       speed, theoretical and effective receptive fields, and a verdict per claim. Writes \
       <output>/compare/: the figures and each network's seed-0 model.
 
@@ -107,7 +107,7 @@ struct CompareCommand: ParsableCommand {
   }
 
   func run() throws {
-    var recipe = TrainingRecipe()
+    var recipe = ComparisonSettings.defaultRecipe
     recipe.epochs = epochs
     recipe.threads = threads
     recipe.trainLimit = trainLimit

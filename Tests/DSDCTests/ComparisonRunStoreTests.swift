@@ -46,6 +46,16 @@ struct ComparisonRunStoreTests {
   }
 
   /// The key covers what decides a run's numbers and nothing else.
+  /// The comparison trains with the default recipe but at batch 64, the batch of its
+  /// recorded runs (docs/comparison.md), not `dsdc train`'s default of 32.
+  @Test func theComparisonKeepsBatch64() {
+    var expected = TrainingRecipe()
+    #expect(expected.batchSize == 32)
+    expected.batchSize = 64
+    #expect(ComparisonSettings.defaultRecipe == expected && ComparisonSettings().recipe == expected)
+    #expect(FineTuningRun.recipe(epochs: 5, trainLimit: 1_000, seed: 0).batchSize == 64)
+  }
+
   @Test func theKeyFollowsTheSettingsThatDecideTheNumbers() {
     let folder = URL(fileURLWithPath: "/nowhere")
     let base = ComparisonRunStore(folder: folder, settings: Self.settings(), data: Self.data)

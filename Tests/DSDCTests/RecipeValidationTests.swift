@@ -86,7 +86,7 @@ struct RecipeValidationTests {
     _ = try TrainingCheckpoint.loadModel(from: url)  // the honest file loads
 
     metadata[TrainingState.Key.recipe] = metadata[TrainingState.Key.recipe]!
-      .replacingOccurrences(of: "\"batchSize\":64", with: "\"batchSize\":100000000")
+      .replacingOccurrences(of: "\"batchSize\":\(TrainingRecipe().batchSize)", with: "\"batchSize\":100000000")
     try TrainingCheckpoint.saveModel(model, steps: 0, metadata: metadata, to: url)
     let error = #expect(throws: CheckpointError.self) { _ = try TrainingCheckpoint.loadModel(from: url) }
     #expect(
