@@ -386,7 +386,7 @@ if has train; then
   resume=(train --resume out/train/checkpoint.safetensors --output out)
   run_case "train --resume with another --lr" "--lr 0.5 differs" -- "${resume[@]}" --lr 0.5
   run_case "train --resume with another --seed" "--seed 7 differs" -- "${resume[@]}" --seed 7
-  run_case "train --resume with another --batch-size" "--batch-size 32 differs" -- "${resume[@]}" --batch-size 32
+  run_case "train --resume with another --batch-size" "--batch-size 16 differs" -- "${resume[@]}" --batch-size 16
   run_case "train --resume with another --optimizer" "--optimizer sgd differs" -- "${resume[@]}" --optimizer sgd
   run_case "train --resume with --no-augment" "--no-augment" -- "${resume[@]}" --no-augment
   run_case "train --resume with another --train-limit" "--train-limit 300 differs" -- "${resume[@]}" --train-limit 300

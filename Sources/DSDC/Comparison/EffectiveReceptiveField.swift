@@ -24,7 +24,7 @@ public struct EffectiveReceptiveField: Sendable {
   }
 
   /// Measures the map on the first `count` images of `set`, `batchSize` at a time (64:
-  /// the training batch, whose buffers a trained model already holds).
+  /// the comparison's training batch, whose buffers its trained models already hold).
   public static func measure(
     model: DSDCNet, images set: LabeledImages, count: Int, normalization: Normalization, batchSize: Int = 64
   ) -> EffectiveReceptiveField {

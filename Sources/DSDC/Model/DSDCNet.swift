@@ -148,7 +148,7 @@ public final class DSDCNet {
   }
 
   /// Images per slice of the layer-by-layer eval-mode pass (see `logits`); 64, the
-  /// training batch, whose workspace a trained model already holds.
+  /// comparison's and fine-tuning's training batch, whose workspace their models hold.
   public var inferenceSlice = 64
 
   /// Whether eval-mode `logits` and `evaluate` take the fused, depth-first pass
@@ -365,12 +365,10 @@ public final class DSDCNet {
           }
         } else if b.pools {
           block.bn.backward(
-            input: b.convolved, pooledOutput: b.output, argmax: b.argmax, dOutput: b.dOutput!,
-            dInput: &b.dConvolved, accumulate: false, threads: threads)
+            input: x, pooledOutput: y, argmax: argmax, dOutput: dy, dInput: &b.dConvolved, accumulate: false,
+            threads: threads)
         } else {
-          block.bn.backward(
-            input: b.convolved, dOutput: b.dOutput!, dInput: &b.dConvolved,
-            accumulate: false, threads: threads)
+          block.bn.backward(input: x, dOutput: dy, dInput: &b.dConvolved, accumulate: false, threads: threads)
         }
       }
       guard passesDown() else { return }
