@@ -90,3 +90,35 @@ struct ThreadPairTests {
     #expect(next == Array(repeating: false, count: refused) + Array(repeating: true, count: backoff + 2 - refused))
   }
 }
+
+@Suite("Parallel parts on a thread pair")
+struct ParallelPairTests {
+  /// Two parts run as one job of the pair: part 0 on the caller, part 1 on the helper.
+  /// A split inside a part finds the pair busy and runs on Dispatch, each part once.
+  @Test func twoPartsRunOnThePairAndANestedSplitOnDispatch() {
+    let pair = ThreadPair(backoff: 0)
+    let caller = pthread_self()
+    var runs = [Int](repeating: 0, count: 4)
+    var onCaller = [Bool](repeating: false, count: 2)
+    runs.withUnsafeMutableBufferPointer { runs in
+      onCaller.withUnsafeMutableBufferPointer { onCaller in
+        let (r, c) = (SendablePointer(runs.baseAddress!), SendablePointer(onCaller.baseAddress!))
+        Parallel.forEachPart(2, pair: pair) { part in
+          r.base[part] += 1
+          c.base[part] = pthread_equal(pthread_self(), caller) != 0
+          guard part == 0 else { return }
+          Parallel.forEachPart(2, pair: pair) { inner in r.base[2 + inner] += 1 }
+        }
+      }
+    }
+    #expect(runs == [1, 1, 1, 1] && onCaller == [true, false] && pair.jobsRun == 1)
+    // Without a pair, or with three parts, Dispatch runs them.
+    var counts = [0, 0, 0]
+    counts.withUnsafeMutableBufferPointer { counts in
+      let slots = SendablePointer(counts.baseAddress!)
+      Parallel.forEachPart(2, pair: nil) { slots.base[$0] += 1 }
+      Parallel.forEachPart(3, pair: pair) { slots.base[$0] += 1 }
+    }
+    #expect(counts == [2, 2, 1] && pair.jobsRun == 1)
+  }
+}

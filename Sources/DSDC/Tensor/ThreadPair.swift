@@ -27,8 +27,8 @@ import Synchronization
 /// than on one thread. (On quiet cores about 4% of one image's jobs see such a sleep,
 /// when one thread is held up for a moment.)
 public final class ThreadPair: @unchecked Sendable {
-  /// The pair the fused eval pass uses for one image: its helper thread starts on
-  /// first use.
+  /// The pair `Parallel.forEachPart` runs two parts on, and the fused eval pass one
+  /// image: its helper thread starts on first use.
   public static let shared = ThreadPair()
 
   /// Whether the process may run on two cores at once (with one, the two threads
