@@ -78,6 +78,7 @@ struct MatrixMultiplyTests {
     MatrixCase(m: 24, n: 64, k: 50, rowPadding: 3),
     MatrixCase(m: 17, n: 45, k: 33, transposeB: true, rowPadding: 5, accumulate: true),
     MatrixCase(m: 33, n: 65, k: 17, accumulate: true),
+    MatrixCase(m: 12, n: 48, k: 70, accumulate: true),  // a last panel of exactly 16 columns
     MatrixCase(m: 40, n: 3, k: 520, transposeA: true, transposeB: true, accumulate: true),
   ]
 

@@ -11,7 +11,8 @@
 /// `multiply` is the fast kernel: a register tile of `mr × nr` accumulators runs over B
 /// packed into contiguous zero-padded panels of `nr` columns (cache blocks of `kc = 256`
 /// rows by `nc = 512` columns) and over A, either read in place when its rows are
-/// contiguous or packed into panels of `mr` rows; edge tiles go through a scratch tile.
+/// contiguous or packed into panels of `mr` rows; edge tiles go through a scratch tile
+/// (with the 8×32 tile, a last panel of at most 16 columns through its left half only).
 /// The tile is 8×32 (`SIMD16` accumulators) on CPUs with AVX-512 and 6×16 (`SIMD8`)
 /// on the others, chosen once per process (`RegisterTile`); both give the same bits.
 /// `multiplyNaive` is the plain loop it is tested against.
@@ -296,6 +297,10 @@ extension MatrixMultiply {
                 let tileBias = direct ? stripBias : nil
                 let tileEpilogue = direct ? stripEpilogue : nil
                 switch tile {
+                case .tile8x32 where !direct && nrValid <= 16:
+                  // Only the left half of the panel holds columns of C.
+                  microkernel8x16(
+                    kc: kc, a: aTile, aRows: aTileRows, aStep: aStep, b: bPanel, c: edgeTile, cRows: tileRows)
                 case .tile8x32:
                   microkernel8x32(
                     kc: kc, a: aTile, aRows: aTileRows, aStep: aStep, b: bPanel,
@@ -316,7 +321,7 @@ extension MatrixMultiply {
                   let source = edgeTile + r * nr
                   if let bias {
                     let value = SIMD16<Float>(repeating: bias[ic + ir + r])
-                    for t in stride(from: 0, to: nr, by: 16) { store16(load16(source + t) + value, source + t) }
+                    for t in stride(from: 0, to: nrValid, by: 16) { store16(load16(source + t) + value, source + t) }
                   }
                   for run in 0..<runs {
                     let start = runStarts[run]

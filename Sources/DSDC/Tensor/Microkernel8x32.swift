@@ -99,3 +99,51 @@ extension MatrixMultiply {
     put(7, c70, c71)
   }
 }
+
+extension MatrixMultiply {
+  /// The left half of the 8×32 tile: the same sums for columns `0..<16` of the panel
+  /// only, into `c` (rows `cRows[r]`, no bias, no old C, no epilogue: an edge tile the
+  /// caller finishes). For a panel with at most 16 valid columns (the last of a block
+  /// whose width is not a multiple of 32), it does half the work of `microkernel8x32`,
+  /// whose sum for each element is taken in the same order, so the bits are the same.
+  /// B is read as packed for the 8×32 tile (32 floats per step).
+  @inline(never)
+  static func microkernel8x16(
+    kc: Int, a: UnsafePointer<Float>, aRows: UnsafePointer<Int>, aStep: Int, b: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, cRows: UnsafePointer<Int>
+  ) {
+    let (o0, o1, o2, o3) = (aRows[0], aRows[1], aRows[2], aRows[3])
+    let (o4, o5, o6, o7) = (aRows[4], aRows[5], aRows[6], aRows[7])
+    var c0 = SIMD16<Float>()
+    var c1 = SIMD16<Float>()
+    var c2 = SIMD16<Float>()
+    var c3 = SIMD16<Float>()
+    var c4 = SIMD16<Float>()
+    var c5 = SIMD16<Float>()
+    var c6 = SIMD16<Float>()
+    var c7 = SIMD16<Float>()
+    var pa = a
+    var pb = b
+    for _ in 0..<kc {
+      let b0 = load16(pb)
+      c0 = c0.addingProduct(SIMD16<Float>(repeating: pa[o0]), b0)
+      c1 = c1.addingProduct(SIMD16<Float>(repeating: pa[o1]), b0)
+      c2 = c2.addingProduct(SIMD16<Float>(repeating: pa[o2]), b0)
+      c3 = c3.addingProduct(SIMD16<Float>(repeating: pa[o3]), b0)
+      c4 = c4.addingProduct(SIMD16<Float>(repeating: pa[o4]), b0)
+      c5 = c5.addingProduct(SIMD16<Float>(repeating: pa[o5]), b0)
+      c6 = c6.addingProduct(SIMD16<Float>(repeating: pa[o6]), b0)
+      c7 = c7.addingProduct(SIMD16<Float>(repeating: pa[o7]), b0)
+      pa += aStep
+      pb += 32
+    }
+    store16(c0, c + cRows[0])
+    store16(c1, c + cRows[1])
+    store16(c2, c + cRows[2])
+    store16(c3, c + cRows[3])
+    store16(c4, c + cRows[4])
+    store16(c5, c + cRows[5])
+    store16(c6, c + cRows[6])
+    store16(c7, c + cRows[7])
+  }
+}
