@@ -56,34 +56,38 @@ extension MatrixMultiply {
       pb += 16
     }
 
-    /// Row `r` of C: the sums, then the bias, then the old C, then the epilogue.
-    @inline(__always)
-    func put(_ r: Int, _ v0: SIMD8<Float>, _ v1: SIMD8<Float>) {
-      guard r < rows else { return }
-      let row = c + cRows[r]
-      var x0 = v0
-      var x1 = v1
-      if let bias {
-        let value = SIMD8<Float>(repeating: bias[r])
-        x0 += value
-        x1 += value
-      }
-      if addC {
-        x0 += load8(row)
-        x1 += load8(row + 8)
-      }
-      if let epilogue {
-        x0 = epilogue.apply(x0, row: r)
-        x1 = epilogue.apply(x1, row: r)
-      }
-      store8(x0, row)
-      store8(x1, row + 8)
-    }
-    put(0, c00, c01)
-    put(1, c10, c11)
-    put(2, c20, c21)
-    put(3, c30, c31)
-    put(4, c40, c41)
-    put(5, c50, c51)
+    if rows > 0 { finishRow(c00, c01, row: 0, at: c + cRows[0], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 1 { finishRow(c10, c11, row: 1, at: c + cRows[1], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 2 { finishRow(c20, c21, row: 2, at: c + cRows[2], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 3 { finishRow(c30, c31, row: 3, at: c + cRows[3], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 4 { finishRow(c40, c41, row: 4, at: c + cRows[4], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 5 { finishRow(c50, c51, row: 5, at: c + cRows[5], addC: addC, bias: bias, epilogue: epilogue) }
   }
+  /// Row `r` of a tile, at `target`: the sums `v0`, `v1`, then the bias, then the old
+  /// C, then the epilogue. `@_transparent` inlines it whatever the kernel's size: as a
+  /// nested function, even marked `@inline(__always)`, it was compiled as a call,
+  /// around which every accumulator still live went to the stack and back.
+  @_transparent
+  private static func finishRow(
+    _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, row r: Int, at target: UnsafeMutablePointer<Float>, addC: Bool,
+    bias: UnsafePointer<Float>?, epilogue: RowEpilogue?
+  ) {
+    var (x0, x1) = (v0, v1)
+    if let bias {
+      let value = SIMD8<Float>(repeating: bias[r])
+      x0 += value
+      x1 += value
+    }
+    if addC {
+      x0 += load8(target)
+      x1 += load8(target + 8)
+    }
+    if let epilogue {
+      x0 = epilogue.apply(x0, row: r)
+      x1 = epilogue.apply(x1, row: r)
+    }
+    store8(x0, target)
+    store8(x1, target + 8)
+  }
+
 }

@@ -66,38 +66,42 @@ extension MatrixMultiply {
       pb += 32
     }
 
-    /// Row `r` of C: the sums, then the bias, then the old C, then the epilogue.
-    @inline(__always)
-    func put(_ r: Int, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
-      guard r < rows else { return }
-      let row = c + cRows[r]
-      var x0 = v0
-      var x1 = v1
-      if let bias {
-        let value = SIMD16<Float>(repeating: bias[r])
-        x0 += value
-        x1 += value
-      }
-      if addC {
-        x0 += load16(row)
-        x1 += load16(row + 16)
-      }
-      if let epilogue {
-        x0 = epilogue.apply(x0, row: r)
-        x1 = epilogue.apply(x1, row: r)
-      }
-      store16(x0, row)
-      store16(x1, row + 16)
-    }
-    put(0, c00, c01)
-    put(1, c10, c11)
-    put(2, c20, c21)
-    put(3, c30, c31)
-    put(4, c40, c41)
-    put(5, c50, c51)
-    put(6, c60, c61)
-    put(7, c70, c71)
+    if rows > 0 { finishRow(c00, c01, row: 0, at: c + cRows[0], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 1 { finishRow(c10, c11, row: 1, at: c + cRows[1], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 2 { finishRow(c20, c21, row: 2, at: c + cRows[2], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 3 { finishRow(c30, c31, row: 3, at: c + cRows[3], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 4 { finishRow(c40, c41, row: 4, at: c + cRows[4], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 5 { finishRow(c50, c51, row: 5, at: c + cRows[5], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 6 { finishRow(c60, c61, row: 6, at: c + cRows[6], addC: addC, bias: bias, epilogue: epilogue) }
+    if rows > 7 { finishRow(c70, c71, row: 7, at: c + cRows[7], addC: addC, bias: bias, epilogue: epilogue) }
   }
+  /// Row `r` of a tile, at `target`: the sums `v0`, `v1`, then the bias, then the old
+  /// C, then the epilogue. `@_transparent` inlines it whatever the kernel's size: as a
+  /// nested function, even marked `@inline(__always)`, it was compiled as a call,
+  /// around which every accumulator still live went to the stack and back.
+  @_transparent
+  private static func finishRow(
+    _ v0: SIMD16<Float>, _ v1: SIMD16<Float>, row r: Int, at target: UnsafeMutablePointer<Float>, addC: Bool,
+    bias: UnsafePointer<Float>?, epilogue: RowEpilogue?
+  ) {
+    var (x0, x1) = (v0, v1)
+    if let bias {
+      let value = SIMD16<Float>(repeating: bias[r])
+      x0 += value
+      x1 += value
+    }
+    if addC {
+      x0 += load16(target)
+      x1 += load16(target + 16)
+    }
+    if let epilogue {
+      x0 = epilogue.apply(x0, row: r)
+      x1 = epilogue.apply(x1, row: r)
+    }
+    store16(x0, target)
+    store16(x1, target + 16)
+  }
+
 }
 
 extension MatrixMultiply {
