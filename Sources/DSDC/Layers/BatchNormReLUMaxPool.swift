@@ -185,7 +185,7 @@ extension MaxPool2d {
     @inline(__always) func interleave4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD8<Float> {
       SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
     }
-    func group8(_ j: Int) {
+    @inline(__always) func group8(_ j: Int) {
       let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))
       let zero = SIMD8<Float>()
       // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
@@ -200,7 +200,7 @@ extension MaxPool2d {
       UnsafeMutableRawPointer(row0 + 2 * j).storeBytes(of: interleave8(a, b), as: SIMD16<Float>.self)
       UnsafeMutableRawPointer(row1 + 2 * j).storeBytes(of: interleave8(c, d), as: SIMD16<Float>.self)
     }
-    func group4(_ j: Int) {
+    @inline(__always) func group4(_ j: Int) {
       var kBytes = SIMD4<UInt8>()
       for lane in 0..<4 { kBytes[lane] = index[j + lane] }
       let k = SIMD4<Int32>(truncatingIfNeeded: kBytes)
@@ -248,7 +248,7 @@ extension MaxPool2d {
       let (zero, m) = (SIMD8<Float>(), SIMD8<Float>(repeating: mean))
       let (k1, k2, k3) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
       let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-      func group(_ j: Int, from first: Int) {
+      @inline(__always) func group(_ j: Int, from first: Int) {
         let top = UnsafeRawPointer(row0 + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
         let bottom = UnsafeRawPointer(row1 + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
         let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))

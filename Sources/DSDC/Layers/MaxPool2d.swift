@@ -67,7 +67,7 @@ public struct MaxPool2d: Sendable {
   ) {
     typealias V16 = SIMD16<Float>
     typealias V8 = SIMD8<Float>
-    func group(_ j: Int) {
+    @inline(__always) func group(_ j: Int) {
       let top = UnsafeRawPointer(row0 + 2 * j).loadUnaligned(as: V16.self)
       let bottom = UnsafeRawPointer(row1 + 2 * j).loadUnaligned(as: V16.self)
       var best: V8 = top.evenHalf

@@ -89,5 +89,4 @@ extension MatrixMultiply {
     store8(x0, target)
     store8(x1, target + 8)
   }
-
 }

@@ -101,7 +101,6 @@ extension MatrixMultiply {
     store16(x0, target)
     store16(x1, target + 16)
   }
-
 }
 
 extension MatrixMultiply {

@@ -25,7 +25,10 @@ import Synchronization
 /// last 32 jobs, this one included: the machine is then too busy for threads that meet
 /// every few microseconds, and a job split that finely would run several times slower
 /// than on one thread. (On quiet cores about 4% of one image's jobs see such a sleep,
-/// when one thread is held up for a moment.)
+/// when one thread is held up for a moment.) The 32 jobs are any callers' jobs: one
+/// image's passes and the two-part splits of `Parallel.forEachPart`, which have no
+/// barrier and so never sleep at one; a mix of both backs off only when most of the
+/// recent jobs were one image's, and most of those slept.
 public final class ThreadPair: @unchecked Sendable {
   /// The pair `Parallel.forEachPart` runs two parts on, and the fused eval pass one
   /// image: its helper thread starts on first use.
