@@ -6,8 +6,8 @@ import Testing
 /// pass's pooling row, against `poolRow`.
 @Suite("MaxPool2d rows")
 struct MaxPool2dRowTests {
-  /// Every output width from 1 to 19 (lane by lane below 8, then groups of 8 with an
-  /// overlapping last group), on rows full of ties, zeros of both signs, infinities and
+  /// Every output width from 1 to 19 (one group gathered lane by lane below 8, then
+  /// groups of 8 with an overlapping last group), on rows full of ties, zeros of both signs, infinities and
   /// NaNs: each maximum and winner of the plain loop below, bit for bit.
   @Test(arguments: 1...19)
   func poolRowMatchesTheLoop(outWidth: Int) {
@@ -62,6 +62,36 @@ struct MaxPool2dRowTests {
         }
       }
       #expect(actual.map(\.bitPattern) == expected.map(\.bitPattern), "\(row0) \(row1)")
+    }
+  }
+
+  /// Rows of 1 to 7 windows, one window at a time: the gradient sums of
+  /// `windowSums`, which adds +0 for a window whose output is not above 0, have the
+  /// bits of the loop that skips such windows, on gradients and inputs of mixed signs
+  /// (zeros of both signs among them) and outputs half of which are 0.
+  @Test(arguments: 1...7)
+  func windowSumsSkipNothingButZeros(outWidth: Int) {
+    var rng = SeededGenerator(seed: 300 + UInt64(outWidth))
+    func values(_ count: Int) -> [Float] {
+      (0..<count).map { _ in
+        let special: [Float] = [0, -0.0, 1.5, -2]
+        return Bool.random(using: &rng) ? special.randomElement(using: &rng)! : Float.random(in: -3...3, using: &rng)
+      }
+    }
+    for _ in 0..<50 {
+      let (row0, row1, dy) = (values(2 * outWidth), values(2 * outWidth), values(outWidth))
+      let keep = (0..<outWidth).map { _ in Bool.random(using: &rng) ? Float.random(in: 0.1...2, using: &rng) : 0 }
+      let index = (0..<outWidth).map { _ in UInt8.random(in: 0...3, using: &rng) }
+      let mean = Float.random(in: -1...1, using: &rng)
+      var (sum, dot): (Float, Float) = (0, 0)
+      for j in 0..<outWidth where keep[j] > 0 {
+        let k = Int(index[j])
+        let x = (k < 2 ? row0 : row1)[2 * j + (k & 1)]
+        sum += dy[j]
+        dot += (x - mean) * dy[j]
+      }
+      let actual = MaxPool2d.windowSums(row0, row1, dy, keep, index, outWidth: outWidth, mean: mean)
+      #expect(actual.sum.bitPattern == sum.bitPattern && actual.dot.bitPattern == dot.bitPattern)
     }
   }
 }

@@ -271,11 +271,15 @@ extension MaxPool2d {
       if j < outWidth { group(outWidth - 8, from: j) }
       return (sums.sum(), dots.sum())
     }
-    for j in 0..<outWidth where keep[j] > 0 {
+    // Narrower rows one window at a time, in order: a window whose output is not above
+    // 0 adds +0 to both sums (which, starting at +0, are never −0), without a branch
+    // that would be mispredicted about every other window.
+    for j in 0..<outWidth {
       let k = Int(index[j])
       let x = (k < 2 ? row0 : row1)[2 * j + (k & 1)]
-      sum += dy[j]
-      dot += (x - mean) * dy[j]
+      let g: Float = keep[j] > 0 ? dy[j] : 0
+      sum += g
+      dot += (x - mean) * g
     }
     return (sum, dot)
   }

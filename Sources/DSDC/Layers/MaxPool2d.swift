@@ -58,21 +58,19 @@ public struct MaxPool2d: Sendable {
   }
 
   /// One output row from two input rows: eight outputs at a time from sixteen
-  /// input columns (even and odd lanes are the window's two columns); a last,
-  /// overlapping group of eight covers widths that are not a multiple of 8.
+  /// input columns (even and odd lanes are the window's two columns), with an
+  /// overlapping last group; a row of fewer than 8 outputs is gathered into one group,
+  /// lane by lane. Each window's four values are compared in the order of the plain
+  /// loop, with `>`: the first of equal maxima wins, and NaN never does.
   @inline(__always)
   static func poolRow(
     _ row0: UnsafePointer<Float>, _ row1: UnsafePointer<Float>,
     _ y: UnsafeMutablePointer<Float>, _ index: UnsafeMutablePointer<UInt8>, outWidth: Int
   ) {
-    typealias V16 = SIMD16<Float>
-    typealias V8 = SIMD8<Float>
-    @inline(__always) func group(_ j: Int) {
-      let top = UnsafeRawPointer(row0 + 2 * j).loadUnaligned(as: V16.self)
-      let bottom = UnsafeRawPointer(row1 + 2 * j).loadUnaligned(as: V16.self)
-      var best: V8 = top.evenHalf
+    @inline(__always) func maxima(_ top: SIMD16<Float>, _ bottom: SIMD16<Float>) -> (SIMD8<Float>, SIMD8<Int32>) {
+      var best = top.evenHalf
       var winner = SIMD8<Int32>(repeating: 0)
-      @inline(__always) func consider(_ candidate: V8, _ k: Int32) {
+      @inline(__always) func consider(_ candidate: SIMD8<Float>, _ k: Int32) {
         let better = candidate .> best
         best.replace(with: candidate, where: better)
         winner.replace(with: k, where: better)
@@ -80,7 +78,11 @@ public struct MaxPool2d: Sendable {
       consider(top.oddHalf, 1)
       consider(bottom.evenHalf, 2)
       consider(bottom.oddHalf, 3)
-      UnsafeMutableRawPointer(y + j).storeBytes(of: best, as: V8.self)
+      return (best, winner)
+    }
+    @inline(__always) func group(_ j: Int) {
+      let (best, winner) = maxima(load16(row0 + 2 * j), load16(row1 + 2 * j))
+      store8(best, y + j)
       UnsafeMutableRawPointer(index + j).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: winner), as: SIMD8<UInt8>.self)
     }
     if outWidth >= 8 {
@@ -92,14 +94,16 @@ public struct MaxPool2d: Sendable {
       if j < outWidth { group(outWidth - 8) }
       return
     }
+    // (no branch per window, which would be mispredicted about every other time)
+    var (top, bottom) = (SIMD16<Float>(), SIMD16<Float>())
+    for lane in 0..<(2 * outWidth) {
+      top[lane] = row0[lane]
+      bottom[lane] = row1[lane]
+    }
+    let (best, winner) = maxima(top, bottom)
     for j in 0..<outWidth {
-      var best = row0[2 * j]
-      var winner: UInt8 = 0
-      if row0[2 * j + 1] > best { best = row0[2 * j + 1]; winner = 1 }
-      if row1[2 * j] > best { best = row1[2 * j]; winner = 2 }
-      if row1[2 * j + 1] > best { best = row1[2 * j + 1]; winner = 3 }
-      y[j] = best
-      index[j] = winner
+      y[j] = best[j]
+      index[j] = UInt8(truncatingIfNeeded: winner[j])
     }
   }
 
