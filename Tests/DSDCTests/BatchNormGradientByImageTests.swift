@@ -83,6 +83,13 @@ struct BatchNormGradientByImageTests {
     for (block, other) in zip(chunked.blocks, whole.blocks) {
       #expect(block.bn.termsBatch == (block.pointwise == nil ? 0 : batch) && other.bn.termsBatch == 0)
     }
+    // Only a pass without chunks holds a separable block's whole BatchNorm input gradient.
+    for (index, block) in chunked.blocks.enumerated() {
+      let (chunkedHeld, wholeHeld) = (
+        chunked.currentWorkspace!.blocks[index].dConvolved.count, whole.currentWorkspace!.blocks[index].dConvolved.count
+      )
+      #expect(wholeHeld > 0 && chunkedHeld == (block.pointwise == nil ? wholeHeld : 0), "block \(index)")
+    }
     for (a, b) in zip(chunked.parameters, whole.parameters) {
       #expect(DSDCNetInferenceTests.differing(a.gradient, b.gradient) == 0, "\(a.name)")
     }

@@ -30,7 +30,7 @@ public final class DSDCNet {
   public var threads: Int = 1
 
   /// The activation and gradient buffers of the last batch size run (see `workspace(for:)`).
-  private var currentWorkspace: DSDCNetWorkspace?
+  private(set) var currentWorkspace: DSDCNetWorkspace?
 
   /// A network with PyTorch's default initialisation (see `Conv2D`, `Linear`,
   /// `BatchNorm2d`), drawn from `generator` in `state_dict` order.
@@ -363,12 +363,15 @@ public final class DSDCNet {
           } else {
             block.bn.backwardSums(input: x, dOutput: dy, threads: threads)
           }
-        } else if b.pools {
-          block.bn.backward(
-            input: x, pooledOutput: y, argmax: argmax, dOutput: dy, dInput: &b.dConvolved, accumulate: false,
-            threads: threads)
         } else {
-          block.bn.backward(input: x, dOutput: dy, dInput: &b.dConvolved, accumulate: false, threads: threads)
+          if b.dConvolved.count == 0 { b.dConvolved = Tensor(shape: b.convolved.shape) }  // first pass without chunks
+          if b.pools {
+            block.bn.backward(
+              input: x, pooledOutput: y, argmax: argmax, dOutput: dy, dInput: &b.dConvolved, accumulate: false,
+              threads: threads)
+          } else {
+            block.bn.backward(input: x, dOutput: dy, dInput: &b.dConvolved, accumulate: false, threads: threads)
+          }
         }
       }
       guard passesDown() else { return }
@@ -379,8 +382,9 @@ public final class DSDCNet {
       }
       if let depthwise = block.depthwise, let pointwise = block.pointwise {
         pass(pointwise.name, backward: true) {
+          // With chunks, `dOutput` gives only the shape: the convolution's output has it.
           pointwise.backward(
-            input: b.depthwiseOutput, dOutput: b.dConvolved,
+            input: b.depthwiseOutput, dOutput: chunked == nil ? b.dConvolved : b.convolved,
             dInput: &b.dDepthwiseOutput, accumulate: false, threads: threads, outputGradient: chunked)
         }
         guard passesDown() else { return }

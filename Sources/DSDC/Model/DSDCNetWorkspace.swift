@@ -14,7 +14,10 @@ final class DSDCNetWorkspace {
     var output: Tensor  // (N, C', H/2, W/2) pooled, or (N, C', H, W)
     var argmax: [UInt8]  // one per pooled element (pooling blocks)
     var dDepthwiseOutput: Tensor? = nil  // (N, C, H, W)  = pointwise dInput (separable)
-    var dConvolved = emptyTensor  // (N, C', H, W) = BatchNorm dInput
+    /// (N, C', H, W) = BatchNorm dInput; empty in a separable block, whose pointwise
+    /// convolution computes BatchNorm's input gradient a chunk of images at a time
+    /// (`DSDCNet.chunksBatchNormGradient`), until a pass without chunks needs it.
+    var dConvolved = emptyTensor
     var dOutput: Tensor? = nil  // like output; from the next block, or the head
 
     init(batch: Int, inChannels: Int, outChannels: Int, size: Int, pools: Bool, separable: Bool) {
@@ -98,7 +101,7 @@ final class DSDCNetWorkspace {
     dLogits = Tensor(shape: logits.shape)
     for block in blocks {
       if block.depthwiseOutput.count > 0 { block.dDepthwiseOutput = Tensor(shape: block.depthwiseOutput.shape) }
-      block.dConvolved = Tensor(shape: block.convolved.shape)
+      if block.depthwiseOutput.count == 0 { block.dConvolved = Tensor(shape: block.convolved.shape) }
       block.dOutput = Tensor(shape: block.output.shape)
     }
   }
