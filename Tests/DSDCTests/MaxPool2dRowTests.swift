@@ -66,7 +66,7 @@ struct MaxPool2dRowTests {
   }
 
   /// Rows of 1 to 7 windows, one window at a time: the gradient sums of
-  /// `windowSums`, which adds +0 for a window whose output is not above 0, have the
+  /// `windowSums`, which adds a zero for a window whose output is not above 0, have the
   /// bits of the loop that skips such windows, on gradients and inputs of mixed signs
   /// (zeros of both signs among them) and outputs half of which are 0.
   @Test(arguments: 1...7)

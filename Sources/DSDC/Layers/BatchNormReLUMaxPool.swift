@@ -272,8 +272,9 @@ extension MaxPool2d {
       return (sums.sum(), dots.sum())
     }
     // Narrower rows one window at a time, in order: a window whose output is not above
-    // 0 adds +0 to both sums (which, starting at +0, are never −0), without a branch
-    // that would be mispredicted about every other window.
+    // 0 adds a zero to both sums instead of a branch, which would be mispredicted about
+    // every other window. With finite inputs the bits are those of skipping it, as sums
+    // that start at +0 are never −0.
     for j in 0..<outWidth {
       let k = Int(index[j])
       let x = (k < 2 ? row0 : row1)[2 * j + (k & 1)]
