@@ -66,15 +66,15 @@ struct MaxPool2dRowTests {
   }
 
   /// Rows of 1 to 7 windows, one window at a time: the gradient sums of
-  /// `windowSums`, which adds a zero for a window whose output is not above 0, have the
+  /// `windowSums`, which adds +0 for a window whose output is not above 0, have the
   /// bits of the loop that skips such windows, on gradients and inputs of mixed signs
-  /// (zeros of both signs among them) and outputs half of which are 0.
+  /// (zeros of both signs and infinities among them) and outputs half of which are 0.
   @Test(arguments: 1...7)
   func windowSumsSkipNothingButZeros(outWidth: Int) {
     var rng = SeededGenerator(seed: 300 + UInt64(outWidth))
     func values(_ count: Int) -> [Float] {
       (0..<count).map { _ in
-        let special: [Float] = [0, -0.0, 1.5, -2]
+        let special: [Float] = [0, -0.0, 1.5, -2, .infinity, -.infinity]
         return Bool.random(using: &rng) ? special.randomElement(using: &rng)! : Float.random(in: -3...3, using: &rng)
       }
     }

@@ -272,15 +272,15 @@ extension MaxPool2d {
       return (sums.sum(), dots.sum())
     }
     // Narrower rows one window at a time, in order: a window whose output is not above
-    // 0 adds a zero to both sums instead of a branch, which would be mispredicted about
-    // every other window. With finite inputs the bits are those of skipping it, as sums
-    // that start at +0 are never −0.
+    // 0 adds +0 to both sums (selected, not branched on: the branch would be mispredicted
+    // about every other window), which keeps the bits of skipping it, as sums that start
+    // at +0 are never −0.
     for j in 0..<outWidth {
       let k = Int(index[j])
       let x = (k < 2 ? row0 : row1)[2 * j + (k & 1)]
-      let g: Float = keep[j] > 0 ? dy[j] : 0
-      sum += g
-      dot += (x - mean) * g
+      let kept = keep[j] > 0
+      sum += kept ? dy[j] : 0
+      dot += kept ? (x - mean) * dy[j] : 0
     }
     return (sum, dot)
   }
