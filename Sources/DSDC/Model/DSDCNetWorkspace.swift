@@ -100,8 +100,11 @@ final class DSDCNetWorkspace {
     dFeatures = Tensor(shape: features.shape)
     dLogits = Tensor(shape: logits.shape)
     for block in blocks {
-      if block.depthwiseOutput.count > 0 { block.dDepthwiseOutput = Tensor(shape: block.depthwiseOutput.shape) }
-      if block.depthwiseOutput.count == 0 { block.dConvolved = Tensor(shape: block.convolved.shape) }
+      if block.depthwiseOutput.count > 0 {
+        block.dDepthwiseOutput = Tensor(shape: block.depthwiseOutput.shape)
+      } else {
+        block.dConvolved = Tensor(shape: block.convolved.shape)  // separable blocks: see dConvolved
+      }
       block.dOutput = Tensor(shape: block.output.shape)
     }
   }
