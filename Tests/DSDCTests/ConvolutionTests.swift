@@ -1,5 +1,15 @@
 import DSDC
+import Foundation
 import Testing
+
+/// How often each image of a batch was asked for, from any thread.
+private final class ImageTally: @unchecked Sendable {
+  private let lock = NSLock()
+  private var tally: [Int]
+  init(count: Int) { tally = [Int](repeating: 0, count: count) }
+  func add(_ images: Range<Int>) { lock.withLock { for n in images { tally[n] += 1 } } }
+  var counts: [Int] { lock.withLock { tally } }
+}
 
 /// One geometry on one input size, for checking the fast convolution against the reference.
 struct ConvolutionCase: Sendable, CustomStringConvertible {
@@ -251,6 +261,37 @@ struct ConvolutionTests {
       dInput: &dInput, dWeight: &dWeight, dBias: &dBias, accumulate: false, threads: threads)
     #expect(dInput! == added.dInput!)
     #expect(dWeight == added.dWeight && dBias == added.dBias)
+  }
+
+  /// A pointwise layer given its output gradient a few images at a time (by a source
+  /// that copies them from `dOutput`) computes the same bits as from the stored
+  /// tensor, adding or overwriting; every image is asked for exactly once.
+  @Test(arguments: [1, 2], [true, false])
+  func pointwiseOutputGradientByChunksHasTheSameBits(threads: Int, accumulate: Bool) {
+    // 5 images of 15×15: 2 images per chunk of 512 columns, so chunks of 2, 2 and 1 on
+    // one thread, or of 2 and 1 (images 0–2) and of 2 (images 3–4) on two.
+    let c = ConvolutionCase(name: "pointwise 6→10", geometry: .pointwise(6, 10), batch: 5, height: 15, width: 15)
+    let t = Operands(c, seed: 15)
+    var stored: (Tensor?, Tensor, Tensor?) = (t.dInput, t.dWeight, t.dBias)
+    Convolution.backward(
+      input: t.input, weight: t.weight, dOutput: t.dOutput, geometry: c.geometry, dInput: &stored.0,
+      dWeight: &stored.1, dBias: &stored.2, accumulate: accumulate, threads: threads)
+    let image = t.dOutput.count / c.batch
+    let asked = ImageTally(count: c.batch)
+    let dOutput = t.dOutput.storage
+    var chunked: (Tensor?, Tensor, Tensor?) = (t.dInput, t.dWeight, t.dBias)
+    Convolution.backward(
+      input: t.input, weight: t.weight,
+      outputGradient: { images, target in
+        asked.add(images)
+        for (i, n) in images.enumerated() {
+          for k in 0..<image { target[i * image + k] = dOutput[n * image + k] }
+        }
+      }, geometry: c.geometry, dInput: &chunked.0, dWeight: &chunked.1, dBias: &chunked.2, accumulate: accumulate,
+      threads: threads)
+    #expect(asked.counts == [Int](repeating: 1, count: c.batch))
+    #expect(stored.2 != nil)  // the bias gradient comes from the chunks too
+    #expect(chunked.0! == stored.0! && chunked.1 == stored.1 && chunked.2 == stored.2)
   }
 
   /// A kernel wider than the padded input has no output: forward gives an empty

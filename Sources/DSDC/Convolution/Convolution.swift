@@ -92,27 +92,51 @@ public enum Convolution {
   /// dWeight[o, c − c0, u, v] += Σ_{n,i,j} dOutput[n, o, i, j] · x[n, c, i·S + u·D − P, j·S + v·D − P]
   /// dBias[o]                 += Σ_{n,i,j} dOutput[n, o, i, j]
   /// ```
-  /// A pointwise convolution may take its output gradient from `outputGradient`
-  /// instead of `dOutput` (which then gives only the shape): called as
-  /// `outputGradient(images, target)` on any thread, it writes the output gradient of
-  /// `images`, image `images.lowerBound + i` at `target + i·N_out·H_out·W_out`, just
-  /// before the kernel reads it, a few images at a time into a buffer in cache.
   public static func backward(
     input: Tensor, weight: Tensor, dOutput: Tensor, geometry: Conv2DGeometry,
     dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, accumulate: Bool = true,
-    threads: Int = 1, outputGradient: OutputGradientSource? = nil
+    threads: Int = 1
   ) {
     ReferenceConvolution.checkShapes(input: input, weight: weight, bias: dBias, geometry: geometry)
     let shape = ConvolutionShape(input: input, geometry: geometry)
     precondition(
       dOutput.shape == shape.outputShape,
       "dOutput shape \(dOutput.shape) does not match output \(shape.outputShape)")
-    if let dInput { precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)") }
+    dOutput.storage.withUnsafeBufferPointer { dy in
+      backward(
+        input: input, weight: weight, geometry: geometry, .stored(dy), dInput: &dInput,
+        dWeight: &dWeight, dBias: &dBias, accumulate: accumulate, threads: threads)
+    }
+  }
+
+  /// The backward pass of a pointwise convolution whose output gradient is never
+  /// stored whole: `outputGradient(images, target)`, called on any thread, writes the
+  /// output gradient of `images` (image `images.lowerBound + i` at
+  /// `target + i·N_out·H_out·W_out`) just before the kernel reads it, a few images at
+  /// a time into a buffer in cache. Otherwise as `backward(input:weight:dOutput:…)`.
+  public static func backward(
+    input: Tensor, weight: Tensor, outputGradient: @escaping OutputGradientSource, geometry: Conv2DGeometry,
+    dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, accumulate: Bool = true,
+    threads: Int = 1
+  ) {
+    ReferenceConvolution.checkShapes(input: input, weight: weight, bias: dBias, geometry: geometry)
     precondition(
-      outputGradient == nil || shape.kernel == .pointwise,
+      ConvolutionShape(input: input, geometry: geometry).kernel == .pointwise,
       "only a pointwise convolution takes its output gradient chunk by chunk, not \(geometry)")
+    backward(
+      input: input, weight: weight, geometry: geometry, .written(outputGradient), dInput: &dInput,
+      dWeight: &dWeight, dBias: &dBias, accumulate: accumulate, threads: threads)
+  }
+
+  /// The backward pass of either kind, its input, weight and bias shapes checked.
+  private static func backward(
+    input: Tensor, weight: Tensor, geometry: Conv2DGeometry, _ outputGradient: OutputGradientInput,
+    dInput: inout Tensor?, dWeight: inout Tensor, dBias: inout Tensor?, accumulate: Bool, threads: Int
+  ) {
+    let shape = ConvolutionShape(input: input, geometry: geometry)
+    if let dInput { precondition(dInput.shape == input.shape, "dInput shape \(dInput.shape) != input \(input.shape)") }
     precondition(dWeight.shape == weight.shape, "dWeight shape \(dWeight.shape) != weight \(weight.shape)")
-    guard dOutput.count > 0 else {
+    guard shape.batch * shape.outputImage > 0 else {
       // No output: every gradient is zero; an overwritten input gradient says so.
       if !accumulate { dInput?.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
       return
@@ -123,37 +147,35 @@ public enum Convolution {
 
     input.storage.withUnsafeBufferPointer { x in
       weight.storage.withUnsafeBufferPointer { w in
-        dOutput.storage.withUnsafeBufferPointer { dy in
-          withOptionalMutableStorage(&dInput) { dx in
-            dWeight.storage.withUnsafeMutableBufferPointer { dw in
-              withOptionalMutableStorage(&dBias) { db in
-                let problem = ConvolutionProblem(
-                  shape: shape, input: x.baseAddress!, weight: w.baseAddress!, bias: nil)
-                let gradients = ConvolutionGradients(
-                  dOutput: dy.baseAddress!, outputGradient: outputGradient, dInput: dx, accumulatesInput: accumulate,
-                  dWeight: dw.baseAddress!, dBias: db)
-                if parts == 1 {
-                  backwardPart(problem, images: 0..<shape.batch, gradients)
-                  return
+        withOptionalMutableStorage(&dInput) { dx in
+          dWeight.storage.withUnsafeMutableBufferPointer { dw in
+            withOptionalMutableStorage(&dBias) { db in
+              let problem = ConvolutionProblem(
+                shape: shape, input: x.baseAddress!, weight: w.baseAddress!, bias: nil)
+              let gradients = ConvolutionGradients(
+                output: outputGradient, dInput: dx, accumulatesInput: accumulate,
+                dWeight: dw.baseAddress!, dBias: db)
+              if parts == 1 {
+                backwardPart(problem, images: 0..<shape.batch, gradients)
+                return
+              }
+              // Every part adds its weight and bias gradients into its own zeroed
+              // slice of `partials`; the slices are then added in part order.
+              let stride = weightCount + biasCount
+              var layout = ScratchLayout()
+              layout.floats(parts * stride)
+              ScratchPool.shared.withScratch(layout) { scratch in
+                let partials = SendablePointer(scratch.floats(parts * stride, zeroed: true))
+                Parallel.forEachPart(parts) { part in
+                  var own = gradients
+                  own.dWeight = partials.base + part * stride
+                  own.dBias = gradients.dBias == nil ? nil : own.dWeight + weightCount
+                  backwardPart(problem, images: Parallel.slice(part, of: parts, count: shape.batch), own)
                 }
-                // Every part adds its weight and bias gradients into its own zeroed
-                // slice of `partials`; the slices are then added in part order.
-                let stride = weightCount + biasCount
-                var layout = ScratchLayout()
-                layout.floats(parts * stride)
-                ScratchPool.shared.withScratch(layout) { scratch in
-                  let partials = SendablePointer(scratch.floats(parts * stride, zeroed: true))
-                  Parallel.forEachPart(parts) { part in
-                    var own = gradients
-                    own.dWeight = partials.base + part * stride
-                    own.dBias = gradients.dBias == nil ? nil : own.dWeight + weightCount
-                    backwardPart(problem, images: Parallel.slice(part, of: parts, count: shape.batch), own)
-                  }
-                  for part in 0..<parts {
-                    let partial = partials.base + part * stride
-                    addFloats(partial, to: dw.baseAddress!, count: weightCount)
-                    if let db { addFloats(partial + weightCount, to: db, count: biasCount) }
-                  }
+                for part in 0..<parts {
+                  let partial = partials.base + part * stride
+                  addFloats(partial, to: dw.baseAddress!, count: weightCount)
+                  if let db { addFloats(partial + weightCount, to: db, count: biasCount) }
                 }
               }
             }
@@ -230,13 +252,17 @@ struct ConvolutionProblem: @unchecked Sendable {
 /// Writes the output gradient of a run of images into a buffer; see `Convolution.backward`.
 public typealias OutputGradientSource = (_ images: Range<Int>, _ target: UnsafeMutablePointer<Float>) -> Void
 
+/// Where a backward pass reads its output gradient `(N, N_out, H_out, W_out)`.
+enum OutputGradientInput {
+  /// Stored whole, in this buffer.
+  case stored(UnsafeBufferPointer<Float>)
+  /// Written a few images at a time by this source (the pointwise kernel only).
+  case written(OutputGradientSource)
+}
+
 /// Where one part of the batch adds its gradients (valid for the call only).
 struct ConvolutionGradients: @unchecked Sendable {
-  /// `(N, N_out, H_out, W_out)`.
-  let dOutput: UnsafePointer<Float>
-  /// When set, what the pointwise kernel calls for each chunk's output gradient
-  /// instead of reading `dOutput`.
-  let outputGradient: OutputGradientSource?
+  let output: OutputGradientInput
   /// `(N, C, H, W)`, or nil to skip the input gradient.
   let dInput: UnsafeMutablePointer<Float>?
   /// Whether the kernel adds into `dInput` (+=) or overwrites it. The direct and
@@ -245,6 +271,16 @@ struct ConvolutionGradients: @unchecked Sendable {
   /// `(N_out, C/groups, K, K)` and `(N_out)` or nil.
   var dWeight: UnsafeMutablePointer<Float>
   var dBias: UnsafeMutablePointer<Float>?
+
+  /// The stored output gradient, for the kernels that read all of it (every kernel
+  /// but the pointwise one; the public entry points let only it take chunks), which
+  /// run only when the output is not empty.
+  var dOutput: UnsafePointer<Float> {
+    guard case .stored(let buffer) = output, let base = buffer.baseAddress else {
+      preconditionFailure("a kernel needs the output gradient stored, and not empty")
+    }
+    return base
+  }
 }
 
 private func withOptionalStorage<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {

@@ -36,12 +36,12 @@ enum PointwiseConvolution {
   /// while it is still in cache: for `dx` and for `dw`.
   static let chunkColumns = 512
 
-  /// With `gradients.outputGradient`, each chunk's output gradient is written into a
-  /// scratch buffer of the thread's own just before the products read it.
+  /// An output gradient `written` chunk by chunk is written into a scratch buffer of
+  /// the thread's own just before the products read it.
   static func backward(_ problem: ConvolutionProblem, images: Range<Int>, _ gradients: ConvolutionGradients) {
     let shape = problem.shape
     let perChunk = Swift.max(1, chunkColumns / shape.inputPlane)
-    guard let source = gradients.outputGradient else {
+    guard case .written(let source) = gradients.output else {
       backward(problem, images: images, perChunk: perChunk, gradients) { first, _ in
         gradients.dOutput + first * shape.outputImage
       }

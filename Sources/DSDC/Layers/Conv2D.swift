@@ -72,11 +72,35 @@ public final class Conv2D {
   ///   - input: `(N, C, H, W)`, the forward pass's input
   ///   - dOutput: `(N, N_out, H_out, W_out)`
   ///   - dInput: `(N, C, H, W)`, or nil when the input needs no gradient (the first layer)
-  ///   - outputGradient: for a pointwise layer, the source of `dOutput`'s chunks (see
-  ///     `Convolution.backward`); `dOutput` then gives only the shape
   public func backward(
-    input: Tensor, dOutput: Tensor, dInput: inout Tensor?, accumulate: Bool = true, threads: Int = 1,
-    outputGradient: OutputGradientSource? = nil
+    input: Tensor, dOutput: Tensor, dInput: inout Tensor?, accumulate: Bool = true, threads: Int = 1
+  ) {
+    backward(dInput: &dInput) { dInput, dWeight, dBias in
+      Convolution.backward(
+        input: input, weight: weight.value, dOutput: dOutput, geometry: geometry, dInput: &dInput,
+        dWeight: &dWeight, dBias: &dBias, accumulate: accumulate, threads: threads)
+    }
+  }
+
+  /// The backward pass of a pointwise layer whose output gradient `outputGradient`
+  /// writes a few images at a time (see `Convolution.backward(input:weight:outputGradient:…)`).
+  public func backward(
+    input: Tensor, outputGradient: @escaping OutputGradientSource, dInput: inout Tensor?, accumulate: Bool = true,
+    threads: Int = 1
+  ) {
+    backward(dInput: &dInput) { dInput, dWeight, dBias in
+      Convolution.backward(
+        input: input, weight: weight.value, outputGradient: outputGradient, geometry: geometry, dInput: &dInput,
+        dWeight: &dWeight, dBias: &dBias, accumulate: accumulate, threads: threads)
+    }
+  }
+
+  /// Runs `pass(dInput, dWeight, dBias)` with the gradients it adds into: the
+  /// parameters' own, or a scratch weight gradient that is thrown away when the weight
+  /// is frozen (the input gradient still needs the pass); nothing when all is frozen
+  /// and no input gradient is wanted.
+  private func backward(
+    dInput: inout Tensor?, _ pass: (_ dInput: inout Tensor?, _ dWeight: inout Tensor, _ dBias: inout Tensor?) -> Void
   ) {
     if isFrozen && dInput == nil { return }
     var dBias: Tensor? = nil
@@ -86,15 +110,9 @@ public final class Conv2D {
         discardedWeightGradient = Tensor(shape: weight.shape)
       }
       discardedWeightGradient.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-      Convolution.backward(
-        input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
-        dInput: &dInput, dWeight: &discardedWeightGradient, dBias: &dBias, accumulate: accumulate,
-        threads: threads, outputGradient: outputGradient)
+      pass(&dInput, &discardedWeightGradient, &dBias)
     } else {
-      Convolution.backward(
-        input: input, weight: weight.value, dOutput: dOutput, geometry: geometry,
-        dInput: &dInput, dWeight: &weight.gradient, dBias: &dBias, accumulate: accumulate,
-        threads: threads, outputGradient: outputGradient)
+      pass(&dInput, &weight.gradient, &dBias)
     }
     if let bias, let dBias { bias.gradient = dBias }
   }

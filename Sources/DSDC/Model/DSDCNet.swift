@@ -382,10 +382,15 @@ public final class DSDCNet {
       }
       if let depthwise = block.depthwise, let pointwise = block.pointwise {
         pass(pointwise.name, backward: true) {
-          // With chunks, `dOutput` gives only the shape: the convolution's output has it.
-          pointwise.backward(
-            input: b.depthwiseOutput, dOutput: chunked == nil ? b.dConvolved : b.convolved,
-            dInput: &b.dDepthwiseOutput, accumulate: false, threads: threads, outputGradient: chunked)
+          if let chunked {
+            pointwise.backward(
+              input: b.depthwiseOutput, outputGradient: chunked, dInput: &b.dDepthwiseOutput, accumulate: false,
+              threads: threads)
+          } else {
+            pointwise.backward(
+              input: b.depthwiseOutput, dOutput: b.dConvolved, dInput: &b.dDepthwiseOutput, accumulate: false,
+              threads: threads)
+          }
         }
         guard passesDown() else { return }
         pass(depthwise.name, backward: true) {
