@@ -75,7 +75,7 @@ public final class Conv2D {
   public func backward(
     input: Tensor, dOutput: Tensor, dInput: inout Tensor?, accumulate: Bool = true, threads: Int = 1
   ) {
-    backward(dInput: &dInput) { dInput, dWeight, dBias in
+    withGradients(dInput: &dInput) { dInput, dWeight, dBias in
       Convolution.backward(
         input: input, weight: weight.value, dOutput: dOutput, geometry: geometry, dInput: &dInput,
         dWeight: &dWeight, dBias: &dBias, accumulate: accumulate, threads: threads)
@@ -88,7 +88,7 @@ public final class Conv2D {
     input: Tensor, outputGradient: @escaping OutputGradientSource, dInput: inout Tensor?, accumulate: Bool = true,
     threads: Int = 1
   ) {
-    backward(dInput: &dInput) { dInput, dWeight, dBias in
+    withGradients(dInput: &dInput) { dInput, dWeight, dBias in
       Convolution.backward(
         input: input, weight: weight.value, outputGradient: outputGradient, geometry: geometry, dInput: &dInput,
         dWeight: &dWeight, dBias: &dBias, accumulate: accumulate, threads: threads)
@@ -99,7 +99,7 @@ public final class Conv2D {
   /// parameters' own, or a scratch weight gradient that is thrown away when the weight
   /// is frozen (the input gradient still needs the pass); nothing when all is frozen
   /// and no input gradient is wanted.
-  private func backward(
+  private func withGradients(
     dInput: inout Tensor?, _ pass: (_ dInput: inout Tensor?, _ dWeight: inout Tensor, _ dBias: inout Tensor?) -> Void
   ) {
     if isFrozen && dInput == nil { return }
