@@ -50,8 +50,9 @@ public enum Lesson01MNIST: Lesson {
     let plane = digit.image.plane(n: 0, c: 0)  // (28, 28)
     // Only the columns with ink fit on a line; digit.png shows all 28 with their values.
     let grid = TerminalPreview.inkValueGrid(plane)
-    lesson.say("\(digit.title), as its 28×28 pixel values, \(grid.caption):")
-    try lesson.sayTable(grid.lines, file: "digit-values.txt")
+    lesson.say("\(digit.title), as its 28×28 pixel values,")
+    lesson.say("\(grid.caption):")
+    try lesson.sayTable(grid.lines, indent: " ", file: "digit-values.txt")
     lesson.say()
     lesson.say("The same digit in shades (two characters per pixel):")
     for line in TerminalPreview.shaded(plane, range: (0, 255)) { lesson.say("  |" + line + "|") }
@@ -102,8 +103,8 @@ public enum Lesson01MNIST: Lesson {
     lesson.say("     = (\(Format.fixed(x / 255)) − \(mu)) / \(sigma) = \(Format.fixed(normalised))")
     let background = (0 - trainStats.mean) / trainStats.std
     lesson.say(
-      "  and the background, x = 0, becomes (0 − \(mu)) / \(sigma) = \(Format.fixed(background)): most of")
-    lesson.say("  the input is this one negative number.")
+      "  and the background, x = 0, becomes (0 − \(mu)) / \(sigma) = \(Format.fixed(background)):"
+        + " most of the input is this one negative number.")
     let normalization = Normalization(trainStats)
     let library = normalization.table[Int(x)]
     lesson.check(

@@ -37,14 +37,14 @@ public enum Lesson02Standard: Lesson {
       section: "§4.1", "the letter n names two different things",
       article: [ArticleFormula.standard.equation],
       corrected: [
-        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i + u − P, j + v − P]", "(the notation below)",
+        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v]", "                  · x[n, c, i + u − P, j + v − P]",
+        "(the notation below)",
       ],
       why: [
-        "the article's n is the output channel (fixed on the left) and also the kernel column",
-        "(summed on the right), so K_{m,n,c,n} would only read the kernel column equal to the",
-        "channel number. The program names the output channel o and the kernel offsets u, v.",
-        "And for the last row the article's F_{i+m−1} reads two rows past the image: the",
-        "program pads P = (K−1)/2 zeros.",
+        "the article's n is the output channel (fixed on the left) and also the kernel column (summed on"
+          + " the right), so K_{m,n,c,n} would only read the kernel column equal to the channel number."
+          + " The program names the output channel o and the kernel offsets u, v. And for the last row the"
+          + " article's F_{i+m−1} reads two rows past the image: the program pads P = (K−1)/2 zeros."
       ])
     lesson.say()
     lesson.erratum(
@@ -52,27 +52,37 @@ public enum Lesson02Standard: Lesson {
       article: ["F ∈ ℝ^{H×W×C}, F_{i,j,c}: channels last (§3–§4)"],
       corrected: ["x[n, c, row, col]: NCHW, channels first (the §5 PyTorch code, and this program)"],
       why: [
-        "the formulas and the code order the axes differently; the numbers are the same, only",
-        "the indexing differs. This program uses NCHW everywhere:",
+        "the formulas and the code order the axes differently; the numbers are the same, only the indexing"
+          + " differs. This program uses NCHW everywhere:",
         "x[n, c, row, col] = storage[((n·C + c)·H + row)·W + col].",
       ])
     lesson.say()
     // The program's one notation, used by every later lesson; the article's own
     // letters (F, G, H, K, P, m, n) appear only inside quotations of the article.
-    lesson.say("The program's notation, used in every lesson from here on (the article's letters F, G, H, K,")
-    lesson.say("m, n appear only inside quotations of the article):")
-    lesson.say("  sizes    C input channels, N output channels, H×W the image, K kernel size, S stride,")
-    lesson.say("           P padding, D dilation (S = D = 1 until lesson 6)")
+    lesson.say(
+      "The program's notation, used in every lesson from here on (the article's letters F, G, H, K, m, n"
+        + " appear only inside quotations of the article):")
+    let item = String(repeating: " ", count: 11)  // where an item's text starts
+    lesson.say(
+      "  sizes    C input channels, N output channels, H×W the image, K kernel size, S stride, P padding,"
+        + " D dilation (S = D = 1 until lesson 6)", continuation: item)
     lesson.say("  tensors  x the input, w the weight, out the output, all stored NCHW")
-    lesson.say("  indices  n the image in the batch (always 0 here), c ∈ 0…C−1 the input channel,")
-    lesson.say("           o ∈ 0…N−1 the output channel, i, j the output row and column,")
-    lesson.say("           u, v ∈ 0…K−1 the kernel row and column (offsets inside the window)")
-    lesson.say("  counting every index counts from 0; the article counts from 1, so its row r is row r − 1 here")
-    lesson.say("  formula  out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i·S + u·D − P, j·S + v·D − P],")
-    lesson.say("           taps outside x read 0 (the zero padding); H_out = ⌊(H + 2P − D·(K−1) − 1)/S⌋ + 1")
-    lesson.say("  later    depthwise (lesson 3): w[c, 0, u, v], output channel o = c; pointwise (lesson 4): K = 1;")
-    lesson.say("           separable (lesson 5): depthwise weight k, map g, then pointwise weight p")
-    lesson.say("An article element at row r, column s, output channel t (counting from 1) is out[0, t−1, r−1, s−1].")
+    lesson.say(
+      "  indices  n the image in the batch (always 0 here), c ∈ 0…C−1 the input channel, o ∈ 0…N−1 the"
+        + " output channel, i, j the output row and column, u, v ∈ 0…K−1 the kernel row and column"
+        + " (offsets inside the window)", continuation: item)
+    lesson.say(
+      "  counting every index counts from 0; the article counts from 1, so its row r is row r − 1 here",
+      continuation: item)
+    lesson.say("  formula  out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v]")
+    lesson.say("                             · x[n, c, i·S + u·D − P, j·S + v·D − P],")
+    lesson.say("           taps outside x read 0 (the zero padding);")
+    lesson.say("           H_out = ⌊(H + 2P − D·(K−1) − 1)/S⌋ + 1")
+    lesson.say(
+      "  later    depthwise (lesson 3): w[c, 0, u, v], output channel o = c; pointwise (lesson 4): K = 1;"
+        + " separable (lesson 5): depthwise weight k, map g, then pointwise weight p", continuation: item)
+    lesson.say(
+      "An article element at row r, column s, output channel t (counting from 1) is out[0, t−1, r−1, s−1].")
     lesson.say()
 
     // MARK: A small case by hand
@@ -145,9 +155,10 @@ public enum Lesson02Standard: Lesson {
         style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "maps.png")
     lesson.say()
 
-    lesson.say("The output written out: the digit's strongest edge, the pixel with the largest |Sobel x| + |Sobel y|")
-    lesson.say("(ProbePosition.strongestEdge), row \(i), column \(j) counting from 0 (row \(i + 1), column \(j + 1)")
-    lesson.say("counting from 1, as the article does). Every term:")
+    lesson.say(
+      "The output written out: the digit's strongest edge, the pixel with the largest |Sobel x| + |Sobel y|"
+        + " (ProbePosition.strongestEdge), row \(i), column \(j) counting from 0 (row \(i + 1), column \(j + 1)"
+        + " counting from 1, as the article does). Every term:")
     for (o, kernel) in HandKernel.allCases.enumerated() {
       lesson.say("  o=\(o) (\(kernel.name)):")
       lesson.writeOut(input: x, weight: HandKernel.bank, geometry: bankGeometry, output: maps, o: o, i: i, j: j)
@@ -156,7 +167,8 @@ public enum Lesson02Standard: Lesson {
       "Cost: parameters \(CostTable.parameterArithmetic(bankGeometry)), "
         + "multiply-adds \(CostTable.multiplyAddArithmetic(bankGeometry, height: 28, width: 28))")
     lesson.say()
-    lesson.say("The Sobel x map (+ # positive, - = negative: a stroke has + on its left edge, - on its right):")
+    lesson.say("The Sobel x map (+ # positive, - = negative):")
+    lesson.say("a stroke has + on its left edge, - on its right:")
     for line in TerminalPreview.signed(maps.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
     lesson.say()
 
@@ -174,8 +186,9 @@ public enum Lesson02Standard: Lesson {
       weight: mixedWeight, geometry: mixedGeometry, output: mixed)
     lesson.say("\(mixedGeometry): \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(mixed)),")
     lesson.say("weights \(FormulaPrinter.shape(mixedWeight)) from seed \(lesson.settings.seed)")
-    lesson.say("Each weight is drawn from a normal distribution, mean 0, σ = 1/√(C·K²) = 1/6. Every lesson")
-    lesson.say("restarts the same random stream from the seed, so later lessons' first draws are these, rescaled.")
+    lesson.say(
+      "Each weight is drawn from a normal distribution, mean 0, σ = 1/√(C·K²) = 1/6. Every lesson restarts"
+        + " the same random stream from the seed, so later lessons' first draws are these, rescaled.")
     lesson.say("Output channel o = 0 reads all four input channels: 4·3·3 = 36 terms.")
     let mixedTerms = lesson.writeOut(
       input: maps, weight: mixedWeight, geometry: mixedGeometry, output: mixed, o: 0, i: i, j: j)
@@ -215,13 +228,15 @@ public enum Lesson02Standard: Lesson {
       corrected: [
         "on larger images a convolution's computation grows with H·W;", "its parameter count does not change",
       ],
-      why: sides.map { side in
-        "this 4→8 layer at \(side)×\(side): parameters \(CostTable.parameterArithmetic(mixedGeometry)), "
-          + "multiply-adds \(Format.grouped(mixedGeometry.multiplyAdds(height: side, width: side)))"
-      } + ["(fully connected layers can grow with the resolution; convolution weights do not)"])
+      why: ["this lesson's 4→8 layer"]
+        + sides.map { side in
+          "  at \(side)×\(side): parameters \(CostTable.parameterArithmetic(mixedGeometry)), "
+            + "multiply-adds \(Format.grouped(mixedGeometry.multiplyAdds(height: side, width: side)))"
+        } + ["(fully connected layers can grow with the resolution; convolution weights do not)"])
     lesson.check(
       mixedGeometry.multiplyAdds(height: 56, width: 56) == 4 * mixedGeometry.multiplyAdds(height: 28, width: 28),
-      "twice the side, 4 × the multiply-adds (by hand: 8·56·56·4·9 = 903,168 = 4 · 225,792), same 288")
+      "twice the side, 4 × the multiply-adds, the same 288 parameters (by hand: 8·56·56·4·9 = 903,168"
+        + " = 4 · 225,792)")
 
     // MARK: Next
     lesson.finish(

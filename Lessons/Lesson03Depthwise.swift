@@ -28,17 +28,20 @@ public enum Lesson03Depthwise: Lesson {
     lesson.say("Article §2.2: 深度卷积对每个输入通道应用一个单独的卷积核")
     lesson.say("    (\"depthwise convolution applies a separate kernel to each input channel\").")
     lesson.quote(
-      "Article §3.1 (深度卷积, depthwise convolution), as written — and §4.2 repeats it:",
+      "Article §3.1 (深度卷积, depthwise convolution), as written; §4.2 repeats it:",
       ArticleFormula.depthwise.asWritten, "F ∈ ℝ^{H×W×C} is the input, K ∈ ℝ^{K×K×C} one K×K kernel per channel.")
     lesson.say()
     lesson.erratum(
       section: "§3.1, §4.2", "the output has no position",
       article: [ArticleFormula.depthwise.asWritten],
-      corrected: ["out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]", "(lesson 2's notation)"],
+      corrected: [
+        "out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P,",
+        "                                          j + v − P]",
+        "(lesson 2's notation)",
+      ],
       why: [
-        "as written, G_c is one number per channel:",
-        "the kernel times the image's top-left K×K corner.",
-        "A convolution slides the kernel: each output position (i, j) has its own window.",
+        "as written, G_c is one number per channel: the kernel times the image's top-left K×K corner."
+          + " A convolution slides the kernel: each output position (i, j) has its own window."
       ])
     lesson.say()
     lesson.erratum(
@@ -47,7 +50,8 @@ public enum Lesson03Depthwise: Lesson {
       corrected: ["the weight w ∈ ℝ^{C×1×K×K}; K is only the size (3 here)"],
       why: ["K_{i,j,c} and ℝ^{K×K×C} use one letter for a tensor and a number in one line."])
     lesson.say()
-    lesson.say("What the program computes (groups = C: the weight is (C, 1, K, K), one kernel per channel):")
+    lesson.say("What the program computes (groups = C: the weight is (C, 1, K, K), one kernel")
+    lesson.say("per channel):")
     lesson.say("    out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u − P, j + v − P]")
     lesson.say()
 
@@ -130,8 +134,9 @@ public enum Lesson03Depthwise: Lesson {
         style: .diverging, range: .perTile, scale: 6, marked: GridCell(row: i, column: j)), as: "maps.png")
     lesson.say()
 
-    lesson.say("At row \(i), column \(j) counting from 0 (\(i + 1), \(j + 1) from 1; the digit's strongest edge, as in")
-    lesson.say("lesson 2: largest |Sobel x| + |Sobel y|), each output channel is nine terms of its own channel:")
+    lesson.say(
+      "At row \(i), column \(j) counting from 0 (\(i + 1), \(j + 1) from 1; the digit's strongest edge, as in"
+        + " lesson 2: largest |Sobel x| + |Sobel y|), each output channel is nine terms of its own channel:")
     for c in 0..<4 {
       lesson.writeOut(input: maps, weight: kernels, geometry: depthwise, output: out, o: c, i: i, j: j)
     }

@@ -30,17 +30,17 @@ public enum Lesson04Pointwise: Lesson {
     lesson.erratum(
       section: "§3.1–§3.2", "i, j change meaning, and H does double duty",
       article: [
-        "§3.1: " + ArticleFormula.depthwise.equation + "      (i, j: offsets in the kernel, summed)",
-        "§3.2: " + ArticleFormula.pointwise.equation + "   (i, j: the pixel's position, fixed)",
+        "§3.1: " + ArticleFormula.depthwise.equation, "      (i, j: offsets in the kernel, summed)",
+        "§3.2: " + ArticleFormula.pointwise.equation, "      (i, j: the pixel's position, fixed)",
       ],
       corrected: [
-        "offsets u, v ∈ 0…K−1, positions i, j: never the same letters (lesson 2's notation):",
+        "offsets u, v ∈ 0…K−1, positions i, j: never the same letters",
+        "(lesson 2's notation):",
         "out[n, o, i, j] = Σ_c w[o, c, 0, 0] · x[n, c, i, j]",
       ],
       why: [
-        "two formulas in a row use i, j for different things; and H names the output map and",
-        "the height in \"H ∈ ℝ^{H×W×N}\". The program stores the article's P as w ∈ ℝ^{N×C×1×1}",
-        "(PyTorch's order).",
+        "two formulas in a row use i, j for different things; and H names the output map and the height in"
+          + " \"H ∈ ℝ^{H×W×N}\". The program stores the article's P as w ∈ ℝ^{N×C×1×1} (PyTorch's order)."
       ])
     lesson.say()
 
@@ -52,8 +52,9 @@ public enum Lesson04Pointwise: Lesson {
     let smallGeometry = Conv2DGeometry.pointwise(3, 2)
     let smallOut = Convolution.forward(input: small, weight: smallWeight, geometry: smallGeometry)  // (1, 2, 2, 2)
     lesson.say("A small case, \(smallGeometry).")
-    lesson.say("Flatten each channel of x into a row: a C × (H·W) = 3×4 matrix, one column per pixel;")
-    lesson.say("w is an N×C = 2×3 matrix; then out = w·x, a matrix product:")
+    lesson.say(
+      "Flatten each channel of x into a row: a C × (H·W) = 3×4 matrix, one column per pixel; w is an"
+        + " N×C = 2×3 matrix; then out = w·x, a matrix product:")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(smallWeight.reshaped([2, 3]), width: 4, decimals: 1),
@@ -83,9 +84,8 @@ public enum Lesson04Pointwise: Lesson {
       geometry: pointwise, output: out)
     lesson.say("\(digit.title) through lesson 2's four kernels,")
     lesson.say("then \(pointwise):")
-    lesson.say(
-      "    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)), weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed),"
-    )
+    lesson.say("    \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(out)),")
+    lesson.say("    weights \(FormulaPrinter.shape(weight)) from seed \(lesson.settings.seed),")
     lesson.say("    each drawn from a normal distribution, mean 0, σ = 1/√C = 1/2.")
     // One random stream for all lessons: these 32 draws are lesson 2's first 32, times 3.
     var lesson2Stream = SeededGenerator(seed: lesson.settings.seed)
@@ -110,7 +110,8 @@ public enum Lesson04Pointwise: Lesson {
         tiles: (0..<8).map { (label: "out[0,\($0)]", plane: out.plane(n: 0, c: $0)) },
         style: .diverging, range: .perTile, scale: 6, columns: 4, marked: GridCell(row: i, column: j)), as: "maps.png")
     lesson.say(
-      "At row \(i), column \(j) (from 0; the strongest edge, as in lesson 2) output 0 reads 4 channels only:"
+      "At row \(i), column \(j) (from 0; the strongest edge, as in lesson 2) output 0 reads 4 channels"
+        + " only:"
     )
     lesson.writeOut(input: maps, weight: weight, geometry: pointwise, output: out, o: 0, i: i, j: j)
     lesson.say()
@@ -154,8 +155,8 @@ public enum Lesson04Pointwise: Lesson {
         && standard.multiplyAdds(height: 28, width: 28) == 9 * pointwise.multiplyAdds(height: 28, width: 28),
       "K² = 9 times fewer parameters (288 = 9·32), and the same ratio of multiply-adds")
     lesson.say("Its field is one pixel: it mixes channels but never looks at neighbours.")
-    lesson.say("That is why it is paired with a depthwise convolution (lesson 5), which looks at neighbours")
-    lesson.say("but never mixes.")
+    lesson.say("That is why it is paired with a depthwise convolution (lesson 5), which looks")
+    lesson.say("at neighbours but never mixes.")
     lesson.say()
     lesson.say("Output channel 0 (+ # positive, - = negative):")
     for line in TerminalPreview.signed(out.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }

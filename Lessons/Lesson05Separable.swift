@@ -38,12 +38,14 @@ public enum Lesson05Separable: Lesson {
         "(reads G_{i,j,c}, which G_c does not define)",
       ],
       corrected: [
-        "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u − P, j + v − P]",
-        "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]   (lesson 2's notation)",
+        "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u − P,",
+        "                                        j + v − P]",
+        "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]", "(lesson 2's notation)",
       ],
-      why: ["the article's second line reads a map G_{i,j,c};", "its first gives one number a channel."])
+      why: ["the article's second line reads a map G_{i,j,c}; its first gives one number a channel."])
     lesson.say()
-    lesson.say("What the program computes (counting from 0): step 1 depthwise (groups = C), step 2 pointwise:")
+    lesson.say("What the program computes (counting from 0): step 1 depthwise (groups = C),")
+    lesson.say("step 2 pointwise:")
     lesson.say("    g[n, c, i, j]   = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u − P, j + v − P]")
     lesson.say("    out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]")
     lesson.say()
@@ -72,7 +74,8 @@ public enum Lesson05Separable: Lesson {
     // The standard weight the two steps equal: w[o, c] = p[o, c] · k[c].
     // (3, 2, 3, 3)
     let smallComposed = KernelIdentities.separableAsStandard(depthwise: smallDepthwise, pointwise: smallPointwise)
-    lesson.say("The standard weight they equal, w[o,c,u,v] = p[o,c]·k[c,u,v], for o = 0 (p[0] = [1, 2]):")
+    lesson.say("The standard weight they equal, w[o,c,u,v] = p[o,c]·k[c,u,v],")
+    lesson.say("for o = 0 (p[0] = [1, 2]):")
     for line in FormulaPrinter.sideBySide(
       [
         TerminalPreview.valueGrid(smallComposed.plane(n: 0, c: 0), width: 3),
@@ -118,8 +121,9 @@ public enum Lesson05Separable: Lesson {
     lesson.say("    step 1 \(step1) → g \(FormulaPrinter.shape(g))")
     lesson.say("    step 2 \(step2) → out \(FormulaPrinter.shape(out))")
     lesson.say("    (weights from seed \(lesson.settings.seed))")
-    lesson.say("Weights drawn from normal distributions, mean 0: k with σ = 1/3 (lesson 3's kernels: the same")
-    lesson.say("stream restarted from the seed), then p with σ = 1/2 from the draws that follow.")
+    lesson.say(
+      "Weights drawn from normal distributions, mean 0: k with σ = 1/3 (lesson 3's kernels: the same stream"
+        + " restarted from the seed), then p with σ = 1/2 from the draws that follow.")
     let (i, j) = input.probe
     try lesson.write(
       FeatureMapFigure(
@@ -231,9 +235,9 @@ public enum Lesson05Separable: Lesson {
         "w[o, c] = p[o, c] · k[c]; most standard kernels cannot be split that way",
       ],
       why: [
-        "every w[o, c] must be a multiple of one k[c]: a 4→8 3×3 weight has \(parameters.standard) free",
-        "numbers, the split only \(parameters.separable). Lesson 2's 1→4 bank (one input channel, so one",
-        "k[0]) cannot be split: Sobel x is no multiple of Sobel y.",
+        "every w[o, c] must be a multiple of one k[c]: a 4→8 3×3 weight has \(parameters.standard) free"
+          + " numbers, the split only \(parameters.separable). Lesson 2's 1→4 bank (one input channel, so one"
+          + " k[0]) cannot be split: Sobel x is no multiple of Sobel y."
       ])
     lesson.check(
       SeparabilityTest.isSeparable(composed) && !SeparabilityTest.isSeparable(HandKernel.bank),

@@ -36,49 +36,51 @@ public enum Lesson06Dilated: Lesson {
       section: "§3.3, §4.3", "the window is shifted, and outputs near the edge need padding",
       article: [ArticleFormula.dilated.equation + "     ∀ i ∈ [1,H], j ∈ [1,W]"],
       corrected: [
-        "out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P]",
-        "with P = D·(K−1)/2 and x = 0 outside the image (lesson 2's notation): for K = 3",
-        "the taps are rows i−D, i, i+D, centred on i",
+        "out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P,",
+        "                                          j + v·D − P]",
+        "with P = D·(K−1)/2 and x = 0 outside the image (lesson 2's notation): for K = 3 the taps are rows"
+          + " i−D, i, i+D, centred on i",
       ],
       why: [
-        "with m counted from 1, F_{i+d·m} reads rows i+d … i+K·d: the window starts d rows",
-        "below i (§4.3's example writes m−1 and so starts at i: the two disagree by d). Either",
-        "way, outputs for every i ∈ [1,H] read past row H; the code pads P = D·(K−1)/2 zeros",
-        "and centres the window.",
+        "with m counted from 1, F_{i+d·m} reads rows i+d … i+K·d: the window starts d rows below i (§4.3's"
+          + " example writes m−1 and so starts at i: the two disagree by d). Either way, outputs for every"
+          + " i ∈ [1,H] read past row H; the code pads P = D·(K−1)/2 zeros and centres the window."
       ])
     // Which rows one output reads, for the article's output row 17 (counting from 1), K = 3, d = 2:
     let (row, d) = (17, 2)
     lesson.say(
-      "    e.g. the article's output row \(row) (row \(row - 1) counting from 0), d = \(d): counting from 1, §3.3 reads"
-    )
-    lesson.say(
-      "    rows \((1...3).map { String(row + d * $0) }.joined(separator: ", ")), §4.3 reads "
+      "    e.g. the article's output row \(row) (row \(row - 1) counting from 0), d = \(d): counting from 1,"
+        + " §3.3 reads rows \((1...3).map { String(row + d * $0) }.joined(separator: ", ")), §4.3 reads "
         + "\((1...3).map { String(row + d * ($0 - 1)) }.joined(separator: ", ")), the program "
         + "\((1...3).map { String(row + d * ($0 - 1) - d) }.joined(separator: ", ")) "
-        + "(\((1...3).map { String(row - 1 + d * ($0 - 1) - d) }.joined(separator: ", ")) from 0)")
+        + "(\((1...3).map { String(row - 1 + d * ($0 - 1) - d) }.joined(separator: ", ")) from 0)",
+      continuation: "    ")
     lesson.say()
     lesson.erratum(
       section: "§3.3, §4.3, §4.4", "this dilated convolution is a depthwise one",
       article: [
-        "K ∈ ℝ^{K×K×C},  G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{…, c}   (no sum over channels)",
+        "K ∈ ℝ^{K×K×C},  G_{i,j,c} = Σ_{m,n} K_{m,n,c} · F_{…, c}", "(no sum over channels)",
         "当 d=1 时,膨胀卷积退化为标准卷积",
         "(\"when d = 1, dilated convolution reduces to standard convolution\")",
       ],
       corrected: [
-        "the formula is a depthwise dilated convolution: output channel c reads input",
-        "channel c only, so at d = 1 it is a depthwise convolution (lesson 3), not a",
-        "standard one. A dilated standard convolution also sums over the input channels:",
-        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v] · x[n, c, i·S + u·D − P, j·S + v·D − P]",
+        "the formula is a depthwise dilated convolution: output channel c reads input channel c only, so at"
+          + " d = 1 it is a depthwise convolution (lesson 3), not a standard one. A dilated standard"
+          + " convolution also sums over the input channels:",
+        "out[n, o, i, j] = Σ_c Σ_{u,v} w[o, c, u, v]",
+        "                  · x[n, c, i·S + u·D − P, j·S + v·D − P]",
       ],
       why: [
-        "a standard convolution's output mixes all C input channels (lesson 2); this one",
-        "has a K×K×C kernel and no Σ_c. In §4.4 it is the depthwise step: right there.",
+        "a standard convolution's output mixes all C input channels (lesson 2); this one has a K×K×C kernel"
+          + " and no Σ_c. In §4.4 it is the depthwise step: right there."
       ])
     lesson.say()
-    lesson.say("Counting D: D = 1 is an ordinary (undilated) convolution, as in PyTorch (dilation=1). Some texts")
-    lesson.say("count the gaps between taps instead, so that 0 is ordinary; their rate r is D = r + 1 here.")
+    lesson.say(
+      "Counting D: D = 1 is an ordinary (undilated) convolution, as in PyTorch (dilation=1). Some texts count"
+        + " the gaps between taps instead, so that 0 is ordinary; their rate r is D = r + 1 here.")
     lesson.say("What the program computes (the depthwise form, counting from 0):")
-    lesson.say("    out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P],   P = D·(K−1)/2")
+    lesson.say("    out[n, c, i, j] = Σ_{u,v} w[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P],")
+    lesson.say("    P = D·(K−1)/2")
     lesson.say()
 
     // MARK: A small case by hand
@@ -86,8 +88,9 @@ public enum Lesson06Dilated: Lesson {
     // kernel of ones. Each term of out[3, 3] then shows which pixel it read.
     let grid = Tensor(shape: [1, 1, 7, 7], storage: (0..<49).map { Float(10 * ($0 / 7) + $0 % 7) })  // (1, 1, 7, 7)
     let ones = Tensor(shape: [1, 1, 3, 3], repeating: 1)  // (1, 1, 3, 3)
-    lesson.say("A small case: a 7×7 grid holding 10·row + column (counting from 0), a 3×3 kernel of ones,")
-    lesson.say("output (3, 3), P = D:")
+    lesson.say(
+      "A small case: a 7×7 grid holding 10·row + column (counting from 0), a 3×3 kernel of ones, output"
+        + " (3, 3), P = D:")
     for line in TerminalPreview.valueGrid(grid.plane(n: 0, c: 0), width: 3) { lesson.say("    " + line) }
     for D in 1...3 {
       let geometry = Conv2DGeometry.depthwise(1, kernel: 3, dilation: D)
@@ -106,12 +109,10 @@ public enum Lesson06Dilated: Lesson {
     let x = Tensor(shape: digit.image.shape, storage: digit.image.storage.map { $0 / 255 })  // (1, 1, 28, 28)
     let sobelX = HandKernel.sobelX.weight  // (1, 1, 3, 3)
     let (i, j) = ProbePosition.strongestEdge(in: x)
+    lesson.say("\(digit.title), pixels scaled to [0, 1], Sobel x;")
     lesson.say(
-      "\(digit.title), pixels scaled to [0, 1], Sobel x; output (\(i), \(j)) from 0,"
-    )
-    lesson.say(
-      "(\(i + 1), \(j + 1) from 1), the strongest edge (largest |Sobel x| + |Sobel y|, as in lesson 2):"
-    )
+      "output (\(i), \(j)) from 0, (\(i + 1), \(j + 1) from 1), the strongest edge (largest |Sobel x| + |Sobel y|,"
+        + " as in lesson 2):")
     var dilatedMaps: [Tensor] = []
     var taps: [Set<[Int]>] = []
     for D in 1...3 {
@@ -122,7 +123,8 @@ public enum Lesson06Dilated: Lesson {
         geometry: geometry, output: out)
       lesson.say(
         "  D = \(D): P = D·(K−1)/2 = \(geometry.padding), output ⌊(28 + 2·\(geometry.padding) − \(D)·2 − 1)/1⌋ + 1 = "
-          + "\(geometry.outputLength(28)), receptive field \(D)·2 + 1 = \(geometry.receptiveField)")
+          + "\(geometry.outputLength(28)),")
+      lesson.say("         receptive field \(D)·2 + 1 = \(geometry.receptiveField)")
       let terms = lesson.writeOut(input: x, weight: sobelX, geometry: geometry, output: out, o: 0, i: i, j: j)
       lesson.check(out.shape == x.shape, "P = \(geometry.padding) keeps the 28×28 size")
       dilatedMaps.append(out)
@@ -147,7 +149,8 @@ public enum Lesson06Dilated: Lesson {
         title: "Sobel x output at D = 1, 2, 3 (same nine weights, one shared scale)\n(framed: row \(i), column \(j))",
         tiles: (0..<3).map { (label: "D = \($0 + 1)", plane: dilatedMaps[$0].plane(n: 0, c: 0)) },
         style: .diverging, range: .shared, scale: 6, marked: GridCell(row: i, column: j)), as: "maps.png")
-    lesson.say("Which pixels out[\(i), \(j)] reads ([ ] a tap, ( ) the output's own position, shades the ink):")
+    lesson.say("Which pixels out[\(i), \(j)] reads ([ ] a tap, ( ) the output's own position,")
+    lesson.say("shades the ink):")
     for line in FormulaPrinter.sideBySide(
       (0..<3).map {
         FormulaPrinter.tapGrid(
@@ -209,14 +212,16 @@ public enum Lesson06Dilated: Lesson {
       "    three 3×3 layers, D = 1, 1, 1: r = \(plain3.map { String($0.size) }.joined(separator: " → "))   (1 + 2 + 2 + 2)"
     )
     lesson.say(
-      "    three 3×3 layers, D = 1, 2, 4: r = \(doubling.map { String($0.size) }.joined(separator: " → "))   (1 + 2 + 4 + 8: doubling D doubles the growth)"
+      "    three 3×3 layers, D = 1, 2, 4: r = \(doubling.map { String($0.size) }.joined(separator: " → "))   (1 + 2 + 4 + 8)"
     )
+    lesson.say("    doubling D doubles the growth")
     lesson.check(
       plain3.last?.size == 7 && doubling.last?.size == 15,
       "three 3×3 layers reach 7 pixels at D = 1 and 15 at D = 1, 2, 4")
-    lesson.say("DSDC-Net (the network this walkthrough builds), layer by layer;")
-    lesson.say("s_l = s_{l−1} − P_l·J_{l−1} is the first input pixel output 0 reads (negative: in the padding),")
-    lesson.say("and output i reads s + i·J … s + i·J + r − 1:")
+    lesson.say(
+      "DSDC-Net (the network this walkthrough builds), layer by layer; s_l = s_{l−1} − P_l·J_{l−1} is the first"
+        + " input pixel output 0 reads (negative: in the padding), and output i reads s + i·J … s + i·J + r − 1"
+        + " (each name gives K and D; a max-pool 2 has K = S = 2):")
     // The network's own windows (`block1.depthwise` named `block1 depthwise 3×3 D2` here).
     let network = DSDCNetConfig().receptiveFieldLayers.map { layer in
       var layer = layer
@@ -230,11 +235,10 @@ public enum Lesson06Dilated: Lesson {
     var before = ReceptiveField.input
     for (layer, field) in zip(network, fields) {
       lesson.say(
-        "    " + layer.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-          + "K=\(layer.kernel) S=\(layer.stride) D=\(layer.dilation)   "
+        "  " + layer.name.padding(toLength: 25, withPad: " ", startingAt: 0)
           + "r = \(before.size) + \(layer.dilation)·\(layer.kernel - 1)·\(before.jump) = \(field.size)".padding(
-            toLength: 22, withPad: " ", startingAt: 0)
-          + "J = \(before.jump)·\(layer.stride) = \(field.jump)".padding(toLength: 14, withPad: " ", startingAt: 0)
+            toLength: 21, withPad: " ", startingAt: 0)
+          + "J = \(before.jump)·\(layer.stride) = \(field.jump)".padding(toLength: 13, withPad: " ", startingAt: 0)
           + "s = \(before.start) − \(layer.padding)·\(before.jump) = \(field.start)")
       before = field
     }
@@ -262,11 +266,12 @@ public enum Lesson06Dilated: Lesson {
     let undilated = ReceptiveField.trace(
       network.map { ReceptiveField.Layer(name: $0.name, kernel: $0.kernel, stride: $0.stride) })
     lesson.say(
-      "With D = 1 in every block the same stack reaches only \(undilated[undilated.count - 1].size) pixels — for the same parameters."
-    )
-    lesson.say("(After block 3 a global average pool combines all 7×7 positions, so the classifier sees everything.)")
+      "With D = 1 in every block the same stack reaches only \(undilated[undilated.count - 1].size) pixels"
+        + " — for the same parameters. (After block 3 a global average pool combines all 7×7 positions, so the"
+        + " classifier sees everything.)")
     lesson.say()
-    lesson.say("The D = 2 Sobel x map (+ # positive, - = negative; wider than lesson 2's D = 1 map):")
+    lesson.say("The D = 2 Sobel x map (+ # positive, - = negative; wider than lesson 2's")
+    lesson.say("D = 1 map):")
     for line in TerminalPreview.signed(dilatedMaps[1].plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
 
     // MARK: Next

@@ -25,7 +25,8 @@ public enum Lesson07DSDC: Lesson {
   public static func run(_ lesson: LessonContext) throws {
     // MARK: The article's formulas, and what is wrong with them
     lesson.say("Article §2.4: 将深度可分离卷积与膨胀卷积相结合,既能减少计算量和参数量,又能扩大感受野")
-    lesson.say("    (\"combining them both reduces computation and parameters and enlarges the receptive field\").")
+    lesson.say("    (\"combining them both reduces computation and parameters and enlarges")
+    lesson.say("    the receptive field\").")
     lesson.quote(
       "Article §4.4 (深度可分离膨胀卷积), as written:", ArticleFormula.dilated.asWritten, ArticleFormula.pointwise.asWritten)
     lesson.say()
@@ -33,27 +34,28 @@ public enum Lesson07DSDC: Lesson {
       section: "§4.4", "the dilated window is shifted and needs padding (as in §3.3)",
       article: [ArticleFormula.dilated.equation],
       corrected: [
-        "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u·D − P, j + v·D − P]",
+        "g[n, c, i, j] = Σ_{u,v} k[c, 0, u, v] · x[n, c, i + u·D − P,",
+        "                                        j + v·D − P]",
         "out[n, o, i, j] = Σ_c p[o, c, 0, 0] · g[n, c, i, j]",
         "P = D·(K−1)/2, x = 0 outside (lesson 2's notation; k, p as in lesson 5)",
       ],
       why: [
-        "with m from 1, F_{i+d·m} starts d rows below i and runs past row H; the §5 code pads",
-        "D·(K−1)/2 and centres the window on (i, j), taps at i−D, i, i+D for K = 3 (lesson 6).",
-        "(The first line is §3.3's depthwise formula, lesson 6: as the depthwise step, right.)",
+        "with m from 1, F_{i+d·m} starts d rows below i and runs past row H; the §5 code pads D·(K−1)/2 and"
+          + " centres the window on (i, j), taps at i−D, i, i+D for K = 3 (lesson 6). (The first line is"
+          + " §3.3's depthwise formula, lesson 6: as the depthwise step, right.)"
       ])
     lesson.say()
     lesson.erratum(
       section: "§3.4", "only the depthwise step can be dilated",
       article: [
         "将深度卷积和逐点卷积中的标准卷积替换为膨胀卷积",
-        "(\"replace the standard convolution in both the depthwise and the pointwise step",
-        "with dilated convolution\")",
+        "(\"replace the standard convolution in both the depthwise and the pointwise step with dilated"
+          + " convolution\")",
       ],
       corrected: [
         "dilate the depthwise step; the pointwise step stays 1×1", "(as the §5 code does: no dilation on it)",
       ],
-      why: ["a 1×1 kernel has one tap and no gaps to widen:", "its receptive field is D·(1−1)+1 = 1 for every D."])
+      why: ["a 1×1 kernel has one tap and no gaps to widen: its receptive field is D·(1−1)+1 = 1 for every D."])
     lesson.say()
 
     // MARK: The article's PyTorch module (§5), and the same in Swift
@@ -72,17 +74,22 @@ public enum Lesson07DSDC: Lesson {
       "        out = self.pointwise(out)",
       "        return out",
     ] { lesson.say("    " + line) }
-    lesson.say("The same in this program (the statements below, with C = in_channels, N = out_channels, K, D):")
+    lesson.say("The same in this program (the statements below, with C = in_channels,")
+    lesson.say("N = out_channels, K, D):")
     for line in [
-      "let depthwise = Conv2DGeometry(inChannels: C, outChannels: C, kernel: K,",
-      "                               padding: D * (K - 1) / 2, dilation: D, groups: C)",
+      "let depthwise = Conv2DGeometry(",
+      "  inChannels: C, outChannels: C, kernel: K,",
+      "  padding: D * (K - 1) / 2, dilation: D, groups: C)",
       "let pointwise = Conv2DGeometry(inChannels: C, outChannels: N, kernel: 1)",
       "let g = Convolution.forward(",
-      "  input: maps, weight: depthwiseWeight, bias: depthwiseBias, geometry: depthwise)",
+      "  input: maps, weight: depthwiseWeight, bias: depthwiseBias,",
+      "  geometry: depthwise)",
       "let out = Convolution.forward(",
-      "  input: g, weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise)",
+      "  input: g, weight: pointwiseWeight, bias: pointwiseBias,",
+      "  geometry: pointwise)",
     ] { lesson.say("    " + line) }
-    lesson.say("nn.Conv2d has bias=True by default, so both steps add a bias, which the §4.4 formulas leave out:")
+    lesson.say(
+      "nn.Conv2d has bias=True by default, so both steps add a bias, which the §4.4 formulas leave out:")
     lesson.say("    g[n, c, i, j] = b[c] + Σ_{u,v} k[c, 0, u, v]·x[…]")
     lesson.say("    out[n, o, i, j] = b'[o] + Σ_c p[o, c, 0, 0]·g[n, c, i, j]")
     lesson.say()
@@ -93,9 +100,9 @@ public enum Lesson07DSDC: Lesson {
         "(\"the depthwise step uses nn.Conv2d, … `padding` is computed from the dilation\")",
       ],
       corrected: [
-        "the sentence, and the article, end there: the title's model development (开发)",
-        "and fine-tuning (微调) never come. Lessons 8–10 are this program's completion:",
-        "a network, its training, results, fine-tuning.",
+        "the sentence, and the article, end there: the title's model development (开发) and fine-tuning (微调)"
+          + " never come. Lessons 8–10 are this program's completion: a network, its training, results,"
+          + " fine-tuning."
       ],
       why: ["the text breaks off with no full stop; no network, training recipe or result follows."])
     lesson.say()
@@ -131,14 +138,16 @@ public enum Lesson07DSDC: Lesson {
       "maps", title: "Step 2: pointwise 4→8 plus bias (each output shown with the step-1 sums it reads)", input: g,
       weight: pointwiseWeight, bias: pointwiseBias, geometry: pointwise, output: out,
       names: .init(input: "g", weight: "p", bias: "b'"), inputFrom: "g")
+    lesson.say("\(digit.title) through lesson 2's kernels: \(FormulaPrinter.shape(maps));")
+    lesson.say("C = \(C), N = \(N), K = \(K), D = \(D), seed \(lesson.settings.seed):")
+    lesson.say("    depthwise \(depthwise)")
+    lesson.say("      → g \(FormulaPrinter.shape(g))")
+    lesson.say("    pointwise \(pointwise)")
+    lesson.say("      → out \(FormulaPrinter.shape(out))")
     lesson.say(
-      "\(digit.title) through lesson 2's kernels: \(FormulaPrinter.shape(maps)); C = \(C), N = \(N), K = \(K), D = \(D):"
-    )
-    lesson.say("    depthwise \(depthwise) → g \(FormulaPrinter.shape(g))")
-    lesson.say("    pointwise \(pointwise) → out \(FormulaPrinter.shape(out))   (seed \(lesson.settings.seed))")
-    lesson.say("Weights and biases drawn uniformly from [−1/√fan_in, 1/√fan_in), as PyTorch starts nn.Conv2d:")
-    lesson.say("k and b within ±1/3 (fan_in = K² = 9), p and b' within ±1/2 (fan_in = C = 4); the stream is")
-    lesson.say("restarted from the seed, as in every lesson.")
+      "Weights and biases drawn uniformly from [−1/√fan_in, 1/√fan_in), as PyTorch starts nn.Conv2d: k and b"
+        + " within ±1/3 (fan_in = K² = 9), p and b' within ±1/2 (fan_in = C = 4); the stream is restarted from"
+        + " the seed, as in every lesson.")
     let (i, j) = input.probe
     try lesson.write(
       FeatureMapFigure(
@@ -199,7 +208,6 @@ public enum Lesson07DSDC: Lesson {
     let undilated = Conv2DGeometry.depthwise(C, kernel: K)
     lesson.say("Cost for one 28×28 image. The standard convolutions and DSDC reach 5×5 pixels;")
     lesson.say("the undilated separable one 3×3:")
-    // Two spaces in, not four: the widest row is 97 columns.
     try lesson.sayTable(
       CostTable.lines(
         [
@@ -226,8 +234,8 @@ public enum Lesson07DSDC: Lesson {
         "(\"reduces computation and parameters while keeping the receptive field unchanged\")",
       ],
       corrected: [
-        "separability cuts the cost to 1/N + 1/K² of the standard cost, at the same field;",
-        "dilation enlarges the receptive field at the same cost.",
+        "separability cuts the cost to 1/N + 1/K² of the standard cost, at the same field; dilation enlarges"
+          + " the receptive field at the same cost."
       ],
       why: [
         "standard 3×3 D=2 → DSDC 3×3 D=2: field \(standardDilated.receptiveField) → \(depthwise.receptiveField), "
@@ -242,8 +250,8 @@ public enum Lesson07DSDC: Lesson {
       abs(ratio - CostTable.mobileNetRatio(outChannels: N, kernel: K)) < 1e-12
         && depthwise.receptiveField == standardDilated.receptiveField
         && depthwise.receptiveField == dense.receptiveField,
-      "same 5×5 reach as the standard dilated and the dense 5×5 convolution, at 1/N + 1/K² = 17/72 of the standard's parameters"
-    )
+      "same 5×5 reach as the standard dilated and the dense 5×5 convolution, at 1/N + 1/K² = 17/72 of the"
+        + " standard's parameters")
     lesson.check(
       undilated.parameterCount() == depthwise.parameterCount()
         && undilated.multiplyAdds(height: 28, width: 28) == depthwise.multiplyAdds(height: 28, width: 28)
@@ -254,7 +262,8 @@ public enum Lesson07DSDC: Lesson {
     // MARK: §5's padding keeps the size only when D·(K−1) is even
     // P = D·(K−1)//2 rounds down. For odd K (every K in this walkthrough) D·(K−1) is
     // even and the size is kept; for even K it depends on D.
-    lesson.say("§5's padding P = dilation*(kernel_size-1)//2, output ⌊(28 + 2P − D·(K−1) − 1)/1⌋ + 1:")
+    lesson.say("§5's padding P = dilation*(kernel_size-1)//2,")
+    lesson.say("output ⌊(28 + 2P − D·(K−1) − 1)/1⌋ + 1:")
     for (kernel, dilation) in [(3, 1), (3, 2), (4, 1), (4, 2), (4, 3)] {
       let geometry = Conv2DGeometry.depthwise(C, kernel: kernel, dilation: dilation)
       lesson.say(
@@ -268,10 +277,10 @@ public enum Lesson07DSDC: Lesson {
     lesson.erratum(
       section: "§5", "the padding keeps the size only when D·(K−1) is even (always for odd K)",
       article: ["padding=dilation*(kernel_size-1)//2"],
-      corrected: ["for even K and odd D pad unevenly (⌊D·(K−1)/2⌋ before, ⌈D·(K−1)/2⌉ after)", "or use odd K"],
+      corrected: ["for even K and odd D pad unevenly (⌊D·(K−1)/2⌋ before, ⌈D·(K−1)/2⌉ after), or use odd K"],
       why: [
-        "K = 4, D = 1 on the digit's maps: \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(shrunk)),",
-        "one row and column lost.",
+        "K = 4, D = 1 on the digit's maps: \(FormulaPrinter.shape(maps)) → \(FormulaPrinter.shape(shrunk)), one row"
+          + " and column lost."
       ])
     lesson.check(shrunk.shape == [1, C, 27, 27], "K = 4, D = 1 with P = 1 shrinks 28×28 to 27×27")
     lesson.say()

@@ -30,13 +30,14 @@ public enum Lesson08Training: Lesson {
     // The article's §5 stops mid-sentence after the module's code (lesson 7's erratum):
     // it gives no network, no training and no results. Everything from here on is this
     // program's completion of it.
-    lesson.say("DSDC-Net and its training recipe are this program's design, not the article's: §5 stops")
-    lesson.say("mid-sentence after the module's code (lesson 7), with no network, training or results.")
-    lesson.say("Each block is §5's module (depthwise dilated 3×3, then pointwise 1×1) followed by BatchNorm and")
-    lesson.say("ReLU. Unlike §5's nn.Conv2d (bias=True, lesson 7), its convolutions carry no bias: the")
-    lesson.say("BatchNorm after them subtracts each channel's batch mean, which removes any constant a bias")
-    lesson.say("adds (a depthwise bias too: the 1×1 step turns it into one constant per channel), and its")
-    lesson.say("own shift β takes the bias's place.")
+    lesson.say(
+      "DSDC-Net and its training recipe are this program's design, not the article's: §5 stops mid-sentence"
+        + " after the module's code (lesson 7), with no network, training or results.")
+    lesson.say(
+      "Each block is §5's module (depthwise dilated 3×3, then pointwise 1×1) followed by BatchNorm and ReLU."
+        + " Unlike §5's nn.Conv2d (bias=True, lesson 7), its convolutions carry no bias: the BatchNorm after them"
+        + " subtracts each channel's batch mean, which removes any constant a bias adds (a depthwise bias too:"
+        + " the 1×1 step turns it into one constant per channel), and its own shift β takes the bias's place.")
     lesson.say()
     var generator = SeededGenerator(seed: lesson.settings.seed)
     let preview = DSDCNet(using: &generator)
@@ -54,9 +55,10 @@ public enum Lesson08Training: Lesson {
     let outputs = NetworkReach.outputLength(config)
     let size = config.imageSize
     let span = "\(field.window(0).lowerBound)…\(field.window(outputs - 1).upperBound)"
-    lesson.say("  RF of pool and classifier: not grown by the formula. The pool averages all \(outputs)×\(outputs)")
-    lesson.say("  block-3 outputs, whose windows together span rows and columns \(span), so every class score")
-    lesson.say("  depends on all \(size)×\(size) pixels.")
+    lesson.say(
+      "  RF of pool and classifier: not grown by the formula. The pool averages all \(outputs)×\(outputs)"
+        + " block-3 outputs, whose windows together span rows and columns \(span), so every class score depends"
+        + " on all \(size)×\(size) pixels.")
     lesson.check(
       NetworkReach.wholeImage(field, outputs: outputs, length: size),
       "the \(outputs) windows along each axis together cover all \(size) pixels")
@@ -68,12 +70,10 @@ public enum Lesson08Training: Lesson {
     let coverage = (0..<outputs).map { NetworkReach.coverage(field, index: $0, length: size) }
     let centre = outputs / 2
     lesson.say(
-      "Block 3's outputs each have a \(field.size)×\(field.size) window (r = \(field.size)), but only the centre")
-    lesson.say(
-      "output (\(centre), \(centre)) has all of it on the image. Real pixels (not padding) read along one axis,")
-    lesson.say(
-      "output position i = 0…\(outputs - 1) (counting from 0; window s + i·J … s + i·J + r − 1, s = \(field.start), J = \(field.jump)):"
-    )
+      "Block 3's outputs each have a \(field.size)×\(field.size) window (r = \(field.size)), but only the centre"
+        + " output (\(centre), \(centre)) has all of it on the image. Real pixels (not padding) read along one axis,"
+        + " output position i = 0…\(outputs - 1) (counting from 0; window s + i·J … s + i·J + r − 1,"
+        + " s = \(field.start), J = \(field.jump)):")
     lesson.say("    " + coverage.map(String.init).joined(separator: "  "))
     lesson.say(
       "Output (i, j) sees coverage[i] × coverage[j] pixels: the corner \(coverage[0])×\(coverage[0]), the centre "
@@ -84,11 +84,11 @@ public enum Lesson08Training: Lesson {
     let undilated = NetworkReach.lastBlock(NetworkReach.undilated(config))
     let growth = (with: field.size - 1, without: undilated.size - 1)
     let share = Double(growth.with - growth.without) / Double(growth.with)
-    lesson.say("Dilation's share of the growth: with the dilations r = \(field.size), with D = 1 in every block")
     lesson.say(
-      "r = \(undilated.size) (same parameters). Of the \(growth.with) pixels r grows by, dilation adds "
-        + "\(growth.with - growth.without) (\(Format.fixed(share * 100, 0))%);")
-    lesson.say("the other \(growth.without) are what the same layers reach with D = 1.")
+      "Dilation's share of the growth: with the dilations r = \(field.size), with D = 1 in every block"
+        + " r = \(undilated.size) (same parameters). Of the \(growth.with) pixels r grows by, dilation adds "
+        + "\(growth.with - growth.without) (\(Format.fixed(share * 100, 0))%); the other \(growth.without) are what"
+        + " the same layers reach with D = 1.")
     lesson.check(
       summary.rows.first { $0.name == "block3.bn" }?.receptiveField == field.size,
       "the table's block-3 RF equals lesson 6's walk, \(field.size)")
@@ -105,7 +105,7 @@ public enum Lesson08Training: Lesson {
     let folder = lesson.settings.outputDirectory.appendingPathComponent("train")
     let session = try TrainingSession(recipe: recipe, folder: folder)
     session.say = { lesson.say($0.hasPrefix("⚠") ? $0 : "  " + $0) }  // warnings start the line
-    session.lineWidth = 98  // its lines are indented by 2
+    session.lineWidth = LessonContext.lineWidth - 2  // its lines are indented by 2
     session.progressLine = lesson.progressLine
     try session.run(train: try lesson.trainSet(), test: try lesson.testSet(), lessonDigit: lesson.settings.sample)
     for url in session.writtenFiles { lesson.recordWritten(url) }

@@ -38,7 +38,8 @@ public enum Lesson09Compare: Lesson {
     lesson.say("  §2.3  通过扩大感受野而不增加参数量")
     lesson.say("        (dilation enlarges the receptive field without adding parameters)")
     lesson.say("  §2.4  既能减少计算量和参数量,又能扩大感受野……提高了特征提取能力")
-    lesson.say("        (less computation, fewer parameters, a larger field … better feature extraction)")
+    lesson.say("        (less computation, fewer parameters, a larger field … better feature")
+    lesson.say("        extraction)")
     lesson.say()
 
     // MARK: Five networks, one skeleton
@@ -47,13 +48,15 @@ public enum Lesson09Compare: Lesson {
     let variants = ComparisonVariant.allCases
     lesson.say("Five networks share DSDC-Net's skeleton; only each block's convolution differs:")
     for variant in variants {
-      lesson.say("  \(variant.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(variant.summary)")
+      lesson.say(
+        "  \(variant.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(variant.summary)",
+        continuation: String(repeating: " ", count: 18))
     }
     let budgetWidths = ComparisonVariant.budgetWidths()
     lesson.say(
-      "standard-small's widths \(budgetWidths.map(String.init).joined(separator: "/")) were chosen by the program:")
-    lesson.say(
-      "of the standard network's widths scaled by k/64, the one whose parameter count is closest to DSDC-Net's.")
+      "standard-small's widths \(budgetWidths.map(String.init).joined(separator: "/")) were chosen by the program:"
+        + " of the standard network's widths scaled by k/64, the one whose parameter count is closest to"
+        + " DSDC-Net's.")
     let dsdcParameters = ComparisonVariant.parameterCount(ComparisonVariant.dsdc.config())
     let smallParameters = ComparisonVariant.parameterCount(ComparisonVariant.standardSmall.config())
     lesson.check(dsdcParameters == 30_922, "dsdc is DSDC-Net: 30,922 parameters")
@@ -100,8 +103,8 @@ public enum Lesson09Compare: Lesson {
     // growth rule). ERF 90%: the side of the centred square holding 90% of |∂y/∂x| for
     // that output, averaged over test digits (Luo et al. 2016's effective field).
     lesson.say(
-      "What each network achieved after \(report.budget), on \(Format.grouped(report.testImages)) test digits;")
-    lesson.say("ERF over \(settings.fieldImages) of them:")
+      "What each network achieved after \(report.budget), on \(Format.grouped(report.testImages)) test digits;"
+        + " ERF over \(settings.fieldImages) of them:")
     for line in report.accuracyTable { lesson.say("  " + line) }
     lesson.say()
 
@@ -142,9 +145,10 @@ public enum Lesson09Compare: Lesson {
     }
 
     // MARK: Beside the published results
-    lesson.say("For comparison: MobileNets (Howard et al. 2017, Table 4) measured 8.6× fewer multiply-adds and")
-    lesson.say("7× fewer parameters for 1.1 points less ImageNet accuracy with separable convolutions; Luo et al.")
-    lesson.say("(2016) found effective receptive fields far smaller than the theoretical ones.")
+    lesson.say(
+      "For comparison: MobileNets (Howard et al. 2017, Table 4) measured 8.6× fewer multiply-adds and 7× fewer"
+        + " parameters for 1.1 points less ImageNet accuracy with separable convolutions; Luo et al. (2016) found"
+        + " effective receptive fields far smaller than the theoretical ones.")
     lesson.say()
 
     // MARK: Figures

@@ -51,8 +51,9 @@ public enum Lesson10FineTuning: Lesson {
     let dataDirectory = task.resolve(option: lesson.settings.fineTuneData)
     let train = try task.loadSplit(.train, directory: dataDirectory)
     let test = try task.loadSplit(.test, directory: dataDirectory)
-    lesson.say("New task: \(task.title) from \(dataDirectory.path) — \(Format.grouped(train.count)) training and")
-    lesson.say("\(Format.grouped(test.count)) test pictures, 28×28 gray like MNIST, of 10 kinds of clothing:")
+    lesson.say(
+      "New task: \(task.title) from \(dataDirectory.path) — \(Format.grouped(train.count)) training and"
+        + " \(Format.grouped(test.count)) test pictures, 28×28 gray like MNIST, of 10 kinds of clothing:")
     lesson.say("  \(task.classNames.joined(separator: ", ")).")
     lesson.say()
 
@@ -62,11 +63,14 @@ public enum Lesson10FineTuning: Lesson {
     // classifier always starts anew (its MNIST weights name digits), from the seed.
     lesson.say("Strategies (the classifier is new in every one):")
     for strategy in FineTuningStrategy.allCases {
-      lesson.say("  \(strategy.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(strategy.summary)")
+      lesson.say(
+        "  \(strategy.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(strategy.summary)",
+        continuation: String(repeating: " ", count: 20))
     }
-    lesson.say("head and head-bn read only block 3's pooled output: they score those 128 features, not the")
-    lesson.say("early layers on their own. pointwise still back-propagates through every block (its BatchNorms")
-    lesson.say("learn); only the stem and depthwise weight gradients are skipped.")
+    lesson.say(
+      "head and head-bn read only block 3's pooled output: they score those 128 features, not the early layers"
+        + " on their own. pointwise still back-propagates through every block (its BatchNorms learn); only the"
+        + " stem and depthwise weight gradients are skipped.")
     lesson.say()
 
     // MARK: An equal, small budget, three seeds
@@ -84,14 +88,11 @@ public enum Lesson10FineTuning: Lesson {
     let runCount = seeds.count * FineTuningStrategy.allCases.count
     let batch = FineTuningRun.recipe(epochs: budgetEpochs, trainLimit: budgetImages, seed: 0).batchSize
     lesson.say(
-      "Budget per run: the first \(Format.grouped(budgetImages)) training images, \(budgetEpochs) epochs, batch \(batch), AdamW peak lr 3e-3"
-    )
-    lesson.say(
-      "(one-cycle). Seeds \(seeds.map(String.init).joined(separator: ", ")) (from --seed): \(runCount) runs. Scored: the first \(Format.grouped(curveImages)) test images"
-    )
-    lesson.say(
-      "after every epoch (the curves), all \(Format.grouped(test.count)) once after the last (the table and the claims)."
-    )
+      "Budget per run: the first \(Format.grouped(budgetImages)) training images, \(budgetEpochs) epochs, batch"
+        + " \(batch), AdamW peak lr 3e-3 (one-cycle). Seeds \(seeds.map(String.init).joined(separator: ", "))"
+        + " (from --seed): \(runCount) runs. Scored: the first \(Format.grouped(curveImages)) test images after"
+        + " every epoch (the curves), all \(Format.grouped(test.count)) once after the last (the table and the"
+        + " claims).")
     var runs: [FineTuningRun] = []
     for seed in seeds {
       for strategy in FineTuningStrategy.allCases {
@@ -118,13 +119,13 @@ public enum Lesson10FineTuning: Lesson {
 
     // MARK: The table: mean ± SD over the seeds, and the range
     let measured = FineTuningMeasurements(runs: runs)
-    lesson.say(
-      "strategy           trainable     training s   test accuracy % on \(Format.grouped(measured.testImages)) images")
+    lesson.say("                    params  training s       test accuracy %")
+    lesson.say("  strategy         trained  (mean ± SD)      on \(Format.grouped(measured.testImages)) images")
     for strategy in FineTuningStrategy.allCases {
       let (seconds, accuracy) = (measured.seconds[strategy]!, measured.accuracy[strategy]!)
       let trainable = Format.grouped(expectedTrainable[strategy] ?? 0)
       lesson.say(
-        "  \(strategy.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0))\(String(repeating: " ", count: max(0, 9 - trainable.count)))\(trainable)   \(String(format: "%6.2f ± %5.2f", seconds.mean, seconds.standardDeviation))   \(accuracy.formatted())"
+        "  \(strategy.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0))\(String(repeating: " ", count: max(0, 7 - trainable.count)))\(trainable)  \(String(format: "%6.2f ± %5.2f", seconds.mean, seconds.standardDeviation))  \(accuracy.formatted())"
       )
     }
     // Chance is 10%; a parent below the required accuracy may leave its reusers there.
@@ -188,15 +189,16 @@ public enum Lesson10FineTuning: Lesson {
 
     // MARK: What moved in `full`: absolute and relative change per convolution
     lesson.say("full: each convolution's change from its MNIST weights, mean ± SD of \(seeds.count) seeds:")
-    lesson.say("  Adam moves each weight by about the learning rate whatever its size, so ‖Δw‖/‖w‖ mostly")
-    lesson.say("  tracks 1/rms(w), which the initialisation set ∝ √fan-in; rms(Δw) is the absolute change.")
-    lesson.say("  layer                      fan-in   rms(w)    rms(Δw)              ‖Δw‖/‖w‖")
+    lesson.say(
+      "  Adam moves each weight by about the learning rate whatever its size, so ‖Δw‖/‖w‖ mostly tracks"
+        + " 1/rms(w), which the initialisation set ∝ √fan-in; rms(Δw) is the absolute change.")
+    lesson.say("  layer                    fan-in   rms(w)    rms(Δw)              ‖Δw‖/‖w‖")
     let changes = runs.filter { $0.strategy == .full }.map { WeightChange.convolutions(from: parent, to: $0.model) }
     for (index, layer) in changes[0].enumerated() {
       let absolute = SeedSpread(changes.map { $0[index].rmsDelta })
       let relative = SeedSpread(changes.map { $0[index].relative * 100 })
       lesson.say(
-        "  \(layer.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(String(format: "%6d", layer.fanIn))   \(Format.fixed(layer.rmsBefore, 4))   \(Format.fixed(absolute.mean, 5)) ± \(Format.fixed(absolute.standardDeviation, 5))   \(Format.fixed(relative.mean, 2)) ± \(Format.fixed(relative.standardDeviation, 2))%"
+        "  \(layer.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%6d", layer.fanIn))   \(Format.fixed(layer.rmsBefore, 4))   \(Format.fixed(absolute.mean, 5)) ± \(Format.fixed(absolute.standardDeviation, 5))   \(Format.fixed(relative.mean, 2)) ± \(Format.fixed(relative.standardDeviation, 2))%"
       )
     }
     let full = firstSeed[.full]!
@@ -235,9 +237,10 @@ public enum Lesson10FineTuning: Lesson {
     // Each claim is a comparison of two strategies' seed means, judged by one rule
     // (TransferClaim): holds, does not hold, or not shown at this budget. With a parent
     // below the required MNIST accuracy, only the warning prints.
-    lesson.say("Claims, each judged by one rule: the difference of the seed means must exceed max(2 × pooled")
-    lesson.say("seed SD, one test image); it holds if it goes the claimed way, does not hold if it goes the")
-    lesson.say("other way, and is not shown at this budget if it is within the noise.")
+    lesson.say(
+      "Claims, each judged by one rule: the difference of the seed means must exceed max(2 × pooled seed SD,"
+        + " one test image); it holds if it goes the claimed way, does not hold if it goes the other way, and is"
+        + " not shown at this budget if it is within the noise.")
     for line in FineTuningConclusions.lines(parent: readiness, measured: measured) { lesson.say(line) }
     lesson.say()
     lesson.say(

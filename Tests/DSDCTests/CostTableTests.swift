@@ -46,10 +46,35 @@ struct CostTableTests {
         .layer("dw", .depthwise(4, kernel: 3)), .layer("pw", .pointwise(4, 8)),
         .total("sum", [.depthwise(4, kernel: 3), .pointwise(4, 8)]),
       ], height: 28, width: 28)
-    #expect(table.count == 5)
+    #expect(table.count == 6)
     #expect(table[3].contains("36 + 32 = 68") && table[3].contains("28,224 + 25,088 = 53,312"))
     // The header names the columns; the formulas follow the table.
     #expect(table[0].hasSuffix("parameters    multiply-adds"))
-    #expect(table[4] == "parameters N·(C/groups)·K², multiply-adds N·H_out·W_out·(C/groups)·K² for one 28×28 image")
+    #expect(
+      table.suffix(2) == [
+        "for one 28×28 image: parameters N·(C/groups)·K²,", "multiply-adds N·H_out·W_out·(C/groups)·K²",
+      ])
+    #expect(table.allSatisfy { $0.count <= FormulaPrinter.width }, "\(table)")
+  }
+
+  /// A table wider than the line goes as two: the shapes, then the costs, each row
+  /// named in both (a total, which has no shape, only in the second).
+  @Test func aWideTableSplitsIntoShapesAndCosts() {
+    let rows: [CostTable.Row] = [
+      .layer("standard 3×3", .standard(4, 8, kernel: 3)), .layer("depthwise", .depthwise(4, kernel: 3)),
+      .total("both", [.standard(4, 8, kernel: 3), .depthwise(4, kernel: 3)]),
+    ]
+    let one = CostTable.lines(rows, height: 28, width: 28, maxWidth: 200)
+    #expect(one.count == 6)
+    let widest = one.dropLast(2).map(\.count).max()!  // 77 columns: "standard 3×3" … "225,792"
+    let two = CostTable.lines(rows, height: 28, width: 28, maxWidth: widest - 1)
+    #expect(two.count == 3 + 1 + 4 + 2, "\(two)")
+    #expect(two[0].hasSuffix("groups  field") && two[1].hasPrefix("standard 3×3") && two[1].hasSuffix("3×3"))
+    #expect(two[3] == "")
+    #expect(two[4].contains("parameters") && two[4].hasSuffix("multiply-adds") && two[7].hasPrefix("both"))
+    #expect(two.allSatisfy { $0.count < widest }, "\(two)")
+    // The same cells as the one table, only in two.
+    #expect(two[5].contains("8·4·3² = 288") && two[5].hasSuffix("8·28·28·4·3² = 225,792"))
+    #expect(one[1].hasSuffix(two[5].dropFirst(12)))
   }
 }

@@ -58,6 +58,17 @@ struct ProseWrapTests {
     #expect(ProseWrap.lines("ERRATUM: x y", width: 9, continuation: "    ") == ["ERRATUM:", "    x y"])
   }
 
+  /// A shell word in single quotes is never broken at its spaces, even when it is
+  /// wider than a line; an apostrophe inside a word quotes nothing.
+  @Test func aQuotedShellWordStaysWhole() {
+    #expect(
+      ProseWrap.lines("open  '/tmp/a b/My Output/x.png' next", width: 20)
+        == ["open", "  '/tmp/a b/My Output/x.png'", "  next"])
+    #expect(
+      ProseWrap.lines("the lesson's map and the article's own words", width: 24)
+        == ["the lesson's map and the", "  article's own words"])
+  }
+
   /// Two CJK characters take four columns: four 3-character words, 15 characters, take 27 columns.
   @Test func wideCharactersCountTwice() {
     let pieces = ProseWrap.lines("卷积核 卷积核 卷积核 卷积核", width: 20)

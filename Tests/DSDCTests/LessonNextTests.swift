@@ -51,7 +51,8 @@ struct LessonNextTests {
 
   /// Commands repeat the run's data, output folder, digit and seed; a try that sets one of
   /// them itself replaces it; `.sample` names the image's label and skips the one studied;
-  /// words with spaces are quoted; every line fits in 100 columns.
+  /// words with spaces are quoted; every line fits in 80 columns but a file's path
+  /// (the temporary folder's is too long), which is never broken.
   @Test func commandsCarryTheRunsSettings() throws {
     let data = try makeTinyDataFolder()
     let folder = try makeTemporaryDirectory()
@@ -62,7 +63,8 @@ struct LessonNextTests {
     let test = try context.testSet()
     let (d, o) = (data.path, "'\(output.path)'")
     let commands = Self.commands(lines)
-    #expect(lines.allSatisfy { DisplayWidth.of($0) <= LessonContext.lineWidth }, "\(lines)")
+    #expect(
+      lines.allSatisfy { DisplayWidth.of($0) <= LessonContext.lineWidth || $0.hasPrefix("  open  '") }, "\(lines)")
     #expect(commands.first == "'" + output.appendingPathComponent("42-probe/picture.png").path + "'")
     #expect(commands.contains("# test image 4, a \(test.labels[4]), instead of test image 3"))
     #expect(commands.contains { $0.hasPrefix("dsdc lesson 42 --sample 4 --data \(d) --output \(o) --seed 5") })

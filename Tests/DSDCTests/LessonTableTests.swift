@@ -22,7 +22,7 @@ struct LessonTableTests {
       TableProbeLesson.self, LessonSettings(dataDirectory: output, outputDirectory: output))
     let wide = output.appendingPathComponent("41-table/wide.txt")
     #expect(lines.contains("    a  b") && lines.contains("    1  2"))
-    #expect(lines.contains("  (the table is 122 columns wide, more than the 100 of a line)"))
+    #expect(lines.contains("  (the table is 122 columns wide, more than the 80 of a line)"))
     #expect(lines.contains("  → wrote " + wide.path))
     #expect(try String(contentsOf: wide, encoding: .utf8) == String(repeating: "9 ", count: 60) + "\n")
     #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("41-table/narrow.txt").path))

@@ -14,8 +14,9 @@ struct TrainCommandTests {
       "train", "--data", data.path, "--output", output.path, "--epochs", "1", "--batch-size", "16",
     ])
     #expect(result.status == 0, "\(result.stderr)")
-    let wide = result.stdout.split(separator: "\n").filter { DisplayWidth.of($0) > 100 }
-    #expect(wide.isEmpty, "lines wider than 100 columns: \(wide)")
+    // A line may be wider only by a path too long to break (the temporary folders').
+    let wide = result.stdout.split(separator: "\n").filter { DisplayWidth.of($0) > 80 && !$0.contains(output.path) }
+    #expect(wide.isEmpty, "lines wider than 80 columns: \(wide)")
     return (data, output)
   }
 

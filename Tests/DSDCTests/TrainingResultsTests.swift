@@ -31,15 +31,21 @@ struct TrainingResultsTests {
   /// without smoothing has no floor to explain.
   @Test func lossExplanationNamesTheFloor() throws {
     let folder = try makeTemporaryDirectory()
-    let smoothed = try TrainingSession(recipe: TrainingRecipe(), folder: folder).lossExplanation()
-    #expect(smoothed.joined().contains("label-smoothed cross-entropy (ε = 0.10) on augmented"))
-    #expect(smoothed.joined().contains("= 0.5003 (K = 10)"))
-    #expect(smoothed.allSatisfy { $0.count <= 98 })  // 100 columns with the lesson's indent
+    let session = try TrainingSession(recipe: TrainingRecipe(), folder: folder)
+    let smoothed = session.lossExplanation()
+    #expect(smoothed.joined(separator: " ").contains("label-smoothed cross-entropy (ε = 0.10) on augmented"))
+    #expect(smoothed.contains { $0.hasSuffix("= 0.5003 (K = 10),") })
+    #expect(smoothed.allSatisfy { $0.count <= session.lineWidth }, "\(smoothed)")
+    #expect(smoothed.dropFirst().allSatisfy { $0.hasPrefix("        ") })
     var plain = TrainingRecipe()
     plain.labelSmoothing = 0
     plain.augmentation = nil
     let lines = try TrainingSession(recipe: plain, folder: folder).lossExplanation()
-    #expect(lines == ["Losses: train = cross-entropy on the training images; test = the same on the test images."])
+    #expect(
+      lines == [
+        "Losses: train = cross-entropy on the training images; test = the same on the",
+        "        test images.",
+      ])
   }
 
   /// curves.png's loss panel: each curve says what it measures, and the floor is a

@@ -77,7 +77,7 @@ public struct ComparisonReport: Sendable {
         "\(r.theoreticalField)",
       ]
     }
-    return Self.table(["network", "test accuracy, % (mean ± SD, range)", "ERF 90%, px (mean ± SD)", "RF, px"], rows)
+    return Self.table(["network", "test accuracy, %\n(mean ± SD, range)", "ERF 90%, px\n(mean ± SD)", "RF, px"], rows)
   }
 
   /// Measured speeds, with training speed as a multiple of DSDC-Net's beside the
@@ -93,7 +93,7 @@ public struct ComparisonReport: Sendable {
       ]
     }
     return Self.table(
-      ["network", "train img/s", "÷ dsdc", "mult-adds ÷ dsdc", "ms/img, batch 1", "img/s, batch 1000"], rows)
+      ["network", "train\nimg/s", "÷ dsdc", "mult-adds\n÷ dsdc", "ms/img,\nbatch 1", "img/s,\nbatch 1000"], rows)
   }
 
   /// Whether the run trained as long as the default recipe on the whole training set.
@@ -213,21 +213,30 @@ public struct ComparisonReport: Sendable {
     }
     return lines.flatMap { line in
       let indent = String(line.prefix { $0 == " " })
-      return Format.wrap(line, width: 100, continuation: indent + "    ")
+      return Format.wrap(line, width: 80, continuation: indent + "    ")
     }
   }
 
   private var dilationPairs: [(ComparisonVariant, ComparisonVariant)] { [(.dilated, .standard), (.dsdc, .separable)] }
 
   /// Columns padded to their widest cell; the first column left-aligned, numbers right.
+  /// A heading with a line break (`"train\nimg/s"`) takes two lines, so that the table
+  /// stays narrow: each part is aligned like the cells below it.
   static func table(_ header: [String], _ rows: [[String]]) -> [String] {
-    let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
+    let headings = header.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    let height = headings.map(\.count).max() ?? 1
+    // Shorter headings sit on the last heading line, just above the column.
+    let headerLines = (0..<height).map { line in
+      headings.map { parts in line < height - parts.count ? "" : parts[line - (height - parts.count)] }
+    }
+    let widths = header.indices.map { c in (headerLines + rows).map { $0[c].count }.max()! }
     func line(_ row: [String]) -> String {
       row.indices.map { c in
         let pad = String(repeating: " ", count: widths[c] - row[c].count)
         return c == 0 ? row[c] + pad : pad + row[c]
-      }.joined(separator: "  ")
+      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
     }
-    return [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)
+    return headerLines.map(line) + [widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+      + rows.map(line)
   }
 }

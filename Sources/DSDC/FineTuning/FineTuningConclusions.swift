@@ -32,7 +32,7 @@ public enum FineTuningConclusions {
 
   /// `line` broken at spaces into lines of at most `width` characters (a longer word
   /// stays whole), every line after the first indented by `indent` (`Format.wrap`).
-  public static func wrapped(_ line: String, width: Int = 100, indent: String = "  ") -> [String] {
+  public static func wrapped(_ line: String, width: Int = 80, indent: String = "  ") -> [String] {
     Format.wrap(line, width: width, continuation: indent)
   }
 

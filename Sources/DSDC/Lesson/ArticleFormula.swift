@@ -30,9 +30,12 @@ public struct ArticleFormula: Sendable {
 extension LessonContext {
   /// Quotes the article: `heading`, then `lines` (its formulas and what their letters
   /// stand for), each indented by the 4 columns every printed formula is indented by
-  /// (`FormulaPrinter.width`).
+  /// (`FormulaPrinter.width`); a formula too wide for that goes on two lines, its
+  /// `∀ …` below it (`FormulaPrinter.splitAtGap`).
   public func quote(_ heading: String, _ lines: String...) {
     say(heading)
-    for line in lines { say("    " + line) }
+    for line in lines.flatMap({ FormulaPrinter.splitAtGap($0, width: FormulaPrinter.width) }) {
+      say("    " + line, continuation: "      ")
+    }
   }
 }

@@ -43,9 +43,12 @@ public enum CostTable {
   /// ```
   ///                C  N  K  D  groups  field  parameters    multiply-adds
   /// standard 3×3   4  8  3  1       1    3×3  8·4·3² = 288  8·28·28·4·3² = 225,792
-  /// parameters N·(C/groups)·K², multiply-adds N·H_out·W_out·(C/groups)·K² for one 28×28 image
+  /// for one 28×28 image: parameters N·(C/groups)·K²,
+  /// multiply-adds N·H_out·W_out·(C/groups)·K²
   /// ```
-  public static func lines(_ rows: [Row], height: Int, width: Int) -> [String] {
+  /// A table wider than `maxWidth` columns is printed as two, each row's name in both:
+  /// the shapes (C … field), then the costs (parameters, multiply-adds).
+  public static func lines(_ rows: [Row], height: Int, width: Int, maxWidth: Int = FormulaPrinter.width) -> [String] {
     var table: [[String]] = [["", "C", "N", "K", "D", "groups", "field", "parameters", "multiply-adds"]]
     for row in rows {
       switch row {
@@ -65,14 +68,26 @@ public enum CostTable {
         ])
       }
     }
-    let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max() ?? 0 }
+    let formulas = [
+      "for one \(height)×\(width) image: parameters N·(C/groups)·K²,", "multiply-adds N·H_out·W_out·(C/groups)·K²",
+    ]
+    let whole = aligned(table, columns: Array(0..<9))
+    guard whole.contains(where: { $0.count > maxWidth }) else { return whole + formulas }
+    // The shapes, then the costs: rows without shape (totals) only in the second.
+    let shaped = table.enumerated().filter { $0.offset == 0 || !$0.element[1].isEmpty }.map(\.element)
+    return aligned(shaped, columns: Array(0..<7)) + [""] + aligned(table, columns: [0, 7, 8]) + formulas
+  }
+
+  /// The `columns` of `table` padded to their widest cell, two spaces apart: names and
+  /// arithmetic left-aligned, the small numbers right-aligned.
+  private static func aligned(_ table: [[String]], columns: [Int]) -> [String] {
+    let widths = columns.map { column in table.map { $0[column].count }.max() ?? 0 }
     return table.map { cells in
-      zip(cells, widths).enumerated().map { column, pair in
-        let (cell, width) = pair
+      zip(columns, widths).map { column, width in
+        let cell = cells[column]
         let padding = String(repeating: " ", count: width - cell.count)
-        // Names and arithmetic read left-aligned; the small numbers right-aligned.
         return column == 0 || column >= 7 ? cell + padding : padding + cell
       }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    } + ["parameters N·(C/groups)·K², multiply-adds N·H_out·W_out·(C/groups)·K² for one \(height)×\(width) image"]
+    }
   }
 }

@@ -16,20 +16,22 @@ public enum FormulaPrinter {
   /// the fast convolution's value: float rounding, summed in a different order.
   public static let tolerance: Float = 1e-5
 
-  /// The widest a written-out formula is: a lesson line (100 columns) less the
-  /// 4 spaces lessons indent it by.
-  public static let width = 96
+  /// The widest a written-out formula is: a lesson line (`LessonContext.lineWidth`)
+  /// less the 4 spaces lessons indent it by.
+  public static let width = LessonContext.lineWidth - 4
 
   /// Every term `weight·input` of one output element, one line per input channel
   /// and kernel row, each line ending in its partial sum, under a heading that names
   /// the input column each term reads:
   /// ```
-  ///                   col 7         col 8    col 9
-  /// c=0  row 11:      (-1)·0.0000 + 0·0.5490 + 1·0.9922   =   0.9922
+  ///                 col 7       col 8    col 9
+  /// c=0  row 11:    -1·0.0000 + 0·0.5490 + 1·0.9922 =   0.9922
   /// ```
-  /// A 1×1 kernel reads one pixel: its terms go on as few lines as fit in `width`
-  /// columns, each under the channels it reads (`c=0 …`). Taps in the zero padding
-  /// are marked `*` in the row and column names and read 0.
+  /// Factors have 4 decimals, or 3 when a line would be wider than `width` columns
+  /// (a standard convolution's rows of negative weights and inputs); a negative input
+  /// is in parentheses. A 1×1 kernel reads one pixel: its terms go on as few lines as
+  /// fit, each under the channels it reads (`c=0 …`). Taps in the zero padding are
+  /// marked `*` in the row and column names and read 0.
   /// - Parameters:
   ///   - terms: from `ReferenceConvolution.terms`, in its order (channel, kernel row, column).
   ///   - bias: the output channel's bias, if the convolution has one.
@@ -40,6 +42,23 @@ public enum FormulaPrinter {
   ) -> FilledInFormula {
     var sum = bias ?? 0
     for t in terms { sum += t.input * t.weight }
+    let pointwise = terms.allSatisfy { $0.u == 0 && $0.v == 0 } && Set(terms.map(\.channel)).count == terms.count
+    let position = terms.first.map { "at row \($0.row), col \($0.column)" } ?? ""
+    let heading = [
+      "\(result) = Σ weight·input, term by term (from 0),",
+      pointwise ? "one pixel \(position), all channels:" : "a line per channel c and kernel row:",
+    ]
+    var body = layout(terms, bias: bias, sum: sum, result: result, width: width, decimals: 4)
+    if body.contains(where: { DisplayWidth.of($0) > width }) {
+      body = layout(terms, bias: bias, sum: sum, result: result, width: width, decimals: 3)
+    }
+    return FilledInFormula(lines: heading + body, sum: sum)
+  }
+
+  /// The lines of `writtenOut` under its heading, factors with `decimals` decimals.
+  private static func layout(
+    _ terms: [ReferenceConvolution.Term], bias: Float?, sum: Float, result: String, width: Int, decimals: Int
+  ) -> [String] {
 
     // Group the terms into printed lines: one per (channel, kernel row), or the one
     // pixel's channels when the kernel is 1×1.
@@ -55,8 +74,11 @@ public enum FormulaPrinter {
     // A row (column) lies in the zero padding when every tap in it does.
     let paddingRows = Set(terms.map(\.row)).filter { r in terms.allSatisfy { $0.row != r || $0.inPadding } }
     let paddingColumns = Set(terms.map(\.column)).filter { c in terms.allSatisfy { $0.column != c || $0.inPadding } }
-    let product = { (t: ReferenceConvolution.Term) in
-      factor(t.weight, decimals: 4) + "·" + factor(t.input, decimals: 4)
+    // The first term of a line carries its weight's sign; the others' signs become the
+    // operator before them: `-1·0 − 2·1 + 0.5·(-0.25)`.
+    let product = { (t: ReferenceConvolution.Term, leading: Bool) in
+      factor(leading ? t.weight : abs(t.weight), decimals: decimals, first: true) + "·"
+        + factor(t.input, decimals: decimals)
     }
     let heading = { (t: ReferenceConvolution.Term) in
       pointwise ? "c=\(t.channel)" : "col \(t.column)" + (paddingColumns.contains(t.column) ? "*" : "")
@@ -64,25 +86,29 @@ public enum FormulaPrinter {
     // Terms line up in columns across lines, each as wide as its widest term or heading.
     let columnWidths = { (groups: [[ReferenceConvolution.Term]]) -> [Int] in
       (0..<(groups.map(\.count).max() ?? 0)).map { k in
-        groups.map { k < $0.count ? max(product($0[k]).count, heading($0[k]).count) : 0 }.max() ?? 0
+        groups.map { k < $0.count ? max(product($0[k], k == 0).count, heading($0[k]).count) : 0 }.max() ?? 0
       }
     }
-    let partialWidth = 13  // "   = " and an 8-wide number
+    let partialWidth = 11  // " = " and an 8-wide number
     if pointwise, let pixel = groups.first {
-      var perLine = pixel.count
-      while perLine > 1 {
-        let chunks = stride(from: 0, to: pixel.count, by: perLine).map {
-          Array(pixel[$0..<min($0 + perLine, pixel.count)])
-        }
+      // As few lines as fit, as even as they can be (4 terms go 2 + 2, not 3 + 1).
+      var perLine = 1
+      for lines in 1...pixel.count {
+        let size = (pixel.count + lines - 1) / lines
+        let chunks = stride(from: 0, to: pixel.count, by: size).map { Array(pixel[$0..<min($0 + size, pixel.count)]) }
         let widths = columnWidths(chunks)
-        if widths.reduce(0, +) + 3 * (widths.count - 1) + partialWidth <= width { break }
-        perLine -= 1
+        if widths.reduce(0, +) + 3 * (widths.count - 1) + partialWidth <= width {
+          perLine = size
+          break
+        }
       }
       groups = stride(from: 0, to: pixel.count, by: perLine).map { Array(pixel[$0..<min($0 + perLine, pixel.count)]) }
     }
     let termWidths = columnWidths(groups)
-    let joined = { (cells: [String]) in
-      zip(cells, termWidths).map { pad($0, $1, right: false) }.joined(separator: " + ")
+    let joined = { (cells: [String], operators: [String]) in
+      zip(cells, termWidths).enumerated().map { k, cell in
+        (k == 0 ? "" : operators[k]) + pad(cell.0, cell.1, right: false)
+      }.joined()
     }
     var rows: [(label: String, heading: String, product: String, partial: Float)] = []
     var previousChannel = -1
@@ -97,55 +123,53 @@ public enum FormulaPrinter {
       previousChannel = first.channel
       var partial: Float = 0
       for t in group { partial += t.input * t.weight }
-      let headings = joined(group.map(heading)).replacingOccurrences(of: " + ", with: "   ")
-      rows.append((label, headings, joined(group.map(product)), partial))
+      let headings = joined(group.map(heading), group.map { _ in "   " })
+      let products = joined(
+        group.indices.map { product(group[$0], $0 == 0) }, group.map { $0.weight < 0 ? " − " : " + " })
+      rows.append((label, headings, products, partial))
     }
 
     let total = "\(result) = sum of \(terms.count) terms" + (bias == nil ? "" : " + bias")
     let labelWidth = rows.map(\.label.count).max() ?? 0
-    let lead = labelWidth > 0 ? labelWidth + 3 : 0
+    let lead = labelWidth > 0 ? labelWidth + 2 : 0
     // The `=` column: after the widest product, or after the total's name if that is wider.
     let productWidth = max(rows.map(\.product.count).max() ?? 0, total.count - lead)
-    let position = terms.first.map { "at row \($0.row), col \($0.column)" } ?? ""
-    var lines = [
-      "\(result) = Σ weight·input, term by term (from 0; "
-        + (pointwise ? "one pixel \(position), all channels):" : "a line per channel c and kernel row):")
-    ]
+    var lines: [String] = []
     let trimmed = { (line: String) in line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
     if !pointwise, let first = rows.first { lines.append(trimmed(String(repeating: " ", count: lead) + first.heading)) }
     var channelTotal: Float = 0
     for (index, row) in rows.enumerated() {
       if pointwise { lines.append(trimmed(row.heading)) }
-      let label = labelWidth > 0 ? pad(row.label, labelWidth, right: false) + "   " : ""
-      lines.append(label + pad(row.product, productWidth, right: false) + "   = " + aligned(row.partial))
+      let label = labelWidth > 0 ? pad(row.label, labelWidth, right: false) + "  " : ""
+      lines.append(label + pad(row.product, productWidth, right: false) + " = " + aligned(row.partial))
       channelTotal += row.partial
       let nextStartsChannel = index + 1 == rows.count || groups[index + 1][0].channel != groups[index][0].channel
       let channels = Set(terms.map(\.channel)).count
       if !pointwise && channels > 1 && nextStartsChannel {
         let text = "channel \(groups[index][0].channel) in all"
-        lines.append(pad(text, lead + productWidth, right: true) + "   = " + aligned(channelTotal))
+        lines.append(pad(text, lead + productWidth, right: true) + " = " + aligned(channelTotal))
         channelTotal = 0
       }
     }
     if let bias {
-      lines.append(pad("+ bias", lead + productWidth, right: true) + "   = " + aligned(bias))
+      lines.append(pad("+ bias", lead + productWidth, right: true) + " = " + aligned(bias))
     }
     if terms.contains(where: \.inPadding) {
       lines.append("(* outside the image: the zero padding, read as 0)")
     }
-    lines.append(pad(total, lead + productWidth, right: true) + "   = " + aligned(sum))
-    return FilledInFormula(lines: lines, sum: sum)
+    lines.append(pad(total, lead + productWidth, right: true) + " = " + aligned(sum))
+    return lines
   }
 
   /// Whether the written-out sum agrees with the fast convolution's value, and the
-  /// claim a lesson checks, e.g.
-  /// `written-out sum 3.9686 = Convolution.forward's out[0,0,12,8] 3.9686  (|Δ| = 2.4e-07 ≤ 1e-5)`.
-  public static func agreement(sum: Float, fast: Float, at element: String) -> (holds: Bool, claim: String) {
+  /// claim a lesson checks under the sum, e.g.
+  /// `sum 3.9686 = Convolution.forward's 3.9686 (|Δ| = 2.4e-07 ≤ 1.0e-05)`.
+  public static func agreement(sum: Float, fast: Float) -> (holds: Bool, claim: String) {
     let delta = abs(sum - fast)
     let holds = delta <= tolerance
     let claim =
-      "written-out sum \(Format.fixed(sum)) \(holds ? "=" : "≠") Convolution.forward's \(element) "
-      + "\(Format.fixed(fast))  (|Δ| = \(scientific(delta)) \(holds ? "≤" : ">") \(scientific(tolerance)))"
+      "sum \(Format.fixed(sum)) \(holds ? "=" : "≠") Convolution.forward's \(Format.fixed(fast)) "
+      + "(|Δ| = \(scientific(delta)) \(holds ? "≤" : ">") \(scientific(tolerance)))"
     return (holds, claim)
   }
 
@@ -165,11 +189,21 @@ public enum FormulaPrinter {
     let hang = String(repeating: " ", count: 15)
     var lines = ProseWrap.lines("ERRATUM (article \(section)): \(headline)", width: width, continuation: "    ")
     for (label, texts) in [("    article:   ", article), ("    corrected: ", corrected), ("    why:       ", why)] {
+      let texts = texts.flatMap { splitAtGap($0, width: width - hang.count) }
       for (index, line) in texts.enumerated() {
         lines += ProseWrap.lines((index == 0 ? label : hang) + line, width: width, continuation: hang)
       }
     }
     return lines
+  }
+
+  /// A formula line wider than `width` columns split at its wide gap (5 or more
+  /// spaces, as between the article's equation and its `∀ …`): the part after the gap
+  /// goes on a line of its own, 2 columns in. Other lines are returned whole.
+  public static func splitAtGap(_ line: String, width: Int) -> [String] {
+    guard DisplayWidth.of(line) > width, let gap = line.range(of: "     ") else { return [line] }
+    let after = line[gap.upperBound...].drop { $0 == " " }
+    return [String(line[..<gap.lowerBound]), "  " + after]
   }
 
   /// Blocks of lines printed next to each other under their titles, e.g. four 3×3
@@ -240,10 +274,10 @@ public enum FormulaPrinter {
   }
 
   /// A number as it appears inside a product: integers without decimals,
-  /// negatives in parentheses: `(-1)`, `0.5490`, `(-0.2500)`.
-  public static func factor(_ value: Float, decimals: Int) -> String {
+  /// negatives in parentheses unless `first`: `(-1)`, `0.5490`, `(-0.2500)`, `-0.2500·2`.
+  public static func factor(_ value: Float, decimals: Int, first: Bool = false) -> String {
     let text = value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : Format.fixed(value, decimals)
-    return value < 0 ? "(\(text))" : text
+    return value < 0 && !first ? "(\(text))" : text
   }
 
   /// A tensor shape as the lessons print it: `(1, 4, 28, 28)`.

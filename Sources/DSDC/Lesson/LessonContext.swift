@@ -160,17 +160,26 @@ public final class LessonContext {
   // MARK: - Talking
 
   /// The widest a printed line may be, in terminal columns (`DisplayWidth`).
-  public static let lineWidth = 100
+  public static let lineWidth = 80
 
   /// Prints a line and records it in the lesson's transcript; a line wider than
   /// `lineWidth` is broken at spaces first (`ProseWrap`), trailing spaces dropped.
   public func say(_ line: String = "") {
     var line = line
     while line.last == " " { line.removeLast() }
-    for part in ProseWrap.lines(line, width: Self.lineWidth) {
-      printer(part)
-      transcripts[lesson?.number ?? 0, default: []].append(part)
-    }
+    for part in ProseWrap.lines(line, width: Self.lineWidth) { sayWhole(part) }
+  }
+
+  /// Prints a line as it is, however wide: a path the reader copies whole.
+  func sayWhole(_ line: String) {
+    printer(line)
+    transcripts[lesson?.number ?? 0, default: []].append(line)
+  }
+
+  /// Prints a line like `say`, its continuation lines (if it is wider than `lineWidth`)
+  /// starting with `continuation`: an item of a list whose text starts in a column of its own.
+  public func say(_ line: String, continuation: String) {
+    for part in ProseWrap.lines(line, width: Self.lineWidth, continuation: continuation) { say(part) }
   }
 
   /// Checks a claim the lesson makes: prints `✓ claim` or `✗ claim` and remembers failures.

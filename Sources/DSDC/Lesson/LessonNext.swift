@@ -88,6 +88,10 @@ extension LessonContext {
       let label = "  " + row.label.padding(toLength: 6, withPad: " ", startingAt: 0)
       let gap = String(repeating: " ", count: max(column - DisplayWidth.of(command), 0) + 2)
       let line = label + command + (row.why.isEmpty ? "" : gap + "# " + row.why)
+      if row.why.isEmpty && row.words.count == 1 {
+        sayWhole(line)  // a file to open: one path, never broken
+        continue
+      }
       if row.why.isEmpty || DisplayWidth.of(line) <= Self.lineWidth {
         say(line)
         continue

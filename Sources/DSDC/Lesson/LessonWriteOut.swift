@@ -21,7 +21,7 @@ extension LessonContext {
     let element = "\(name)[\(n),\(o),\(i),\(j)]"
     let filled = FormulaPrinter.writtenOut(terms, bias: bias.map { $0.storage[o] }, result: element)
     for line in filled.lines { say("    " + line) }
-    let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: output[n: n, c: o, h: i, w: j], at: element)
+    let agreement = FormulaPrinter.agreement(sum: filled.sum, fast: output[n: n, c: o, h: i, w: j])
     check(agreement.holds, agreement.claim)
     return terms
   }

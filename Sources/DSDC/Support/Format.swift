@@ -39,7 +39,7 @@ public enum Format {
   /// alone). The first line keeps `text`'s leading spaces; the others start with
   /// `continuation`: `wrap("  rule: a b c", width: 10, continuation: "      ")`
   /// → `["  rule: a", "      b c"]`.
-  public static func wrap(_ text: String, width: Int = 100, continuation: String = "  ") -> [String] {
+  public static func wrap(_ text: String, width: Int = 80, continuation: String = "  ") -> [String] {
     let indent = String(text.prefix { $0 == " " })
     var (lines, line, hasWord) = ([String](), indent, false)
     var columns = indent.count

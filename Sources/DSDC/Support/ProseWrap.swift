@@ -9,7 +9,8 @@
 /// A relation stays on one line: no break next to a lone `=`, `≤`, `→`, `+`, `×` or
 /// another operator, nor after `max`, `min`, `mean` or a number (`max |Δ| = 0.0e+00`,
 /// `2 thread(s)` move as a whole), nor inside a parenthesis of at most 40 columns, unless the group alone is
-/// wider than a line. A word wider than a line stands alone on its line.
+/// wider than a line. A shell word in single quotes (`'My Output/x.png'`) stays
+/// whole too, however wide. A word wider than a line stands alone on its line.
 public enum ProseWrap {
   /// Marks that start a line; continuation lines align with the text after them.
   static let marks = ["✓ ", "✗ ", "⚠ ", "→ "]
@@ -64,20 +65,34 @@ public enum ProseWrap {
         open!.depth = depth
       }
     }
+    // Words inside a single-quoted shell word: from one starting with ' to one ending with it.
+    var quoted = Set<Int>()
+    var quoteOpen = false
+    for (index, word) in words.enumerated() {
+      if quoteOpen { quoted.insert(index) }
+      if !quoteOpen, word.word.hasPrefix("'"), !(word.word.count > 1 && word.word.hasSuffix("'")) {
+        quoteOpen = true
+      } else if quoteOpen, word.word.hasSuffix("'") {
+        quoteOpen = false
+      }
+    }
     var units: [[(spaces: Int, word: Substring)]] = []
     for (index, word) in words.enumerated() {
       let bound =
         index > 0
         && (operators.contains(word.word) || operators.contains(words[index - 1].word)
           || leading.contains(words[index - 1].word) || isNumber(words[index - 1].word)
-          || inParentheses.contains(index))
+          || inParentheses.contains(index) || quoted.contains(index))
       if bound, !units.isEmpty { units[units.count - 1].append(word) } else { units.append([word]) }
     }
-    // A group wider than a line breaks at its own spaces after all.
+    // A group wider than a line breaks at its own spaces after all, except a quoted word.
     let columns = { (unit: [(spaces: Int, word: Substring)]) in
       unit.enumerated().reduce(0) { $0 + ($1.offset > 0 ? $1.element.spaces : 0) + DisplayWidth.of($1.element.word) }
     }
-    units = units.flatMap { columns($0) > room ? $0.map { [$0] } : [$0] }
+    units = units.flatMap { unit in
+      columns(unit) > room && !(unit.count > 1 && unit[0].word.hasPrefix("'") && unit.last!.word.hasSuffix("'"))
+        ? unit.map { [$0] } : [unit]
+    }
 
     var lines: [String] = []
     var current = String(line.prefix(indent))

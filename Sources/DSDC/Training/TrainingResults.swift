@@ -23,25 +23,28 @@ extension TrainingSession {
   }
 
   /// Why the training loss and the test loss differ, for the recipe's smoothing and
-  /// augmentation: the training loss is label-smoothed and has a floor above 0.
+  /// augmentation: the training loss is label-smoothed and has a floor above 0. Lines
+  /// are at most `lineWidth` columns; the entropy formula keeps a line of its own.
   public func lossExplanation() -> [String] {
     let recipe = trainer.recipe
     let epsilon = recipe.labelSmoothing
     let classes = trainer.model.config.classes
     let floor = LabelSmoothing.lossFloor(epsilon: epsilon, classes: classes)
     let images = recipe.augmentation == nil ? "the training images" : "augmented training images"
+    let hang = String(repeating: " ", count: 8)  // under the text after "Losses: "
     if epsilon == 0 {
-      return ["Losses: train = cross-entropy on \(images); test = the same on the test images."]
+      return Format.wrap(
+        "Losses: train = cross-entropy on \(images); test = the same on the test images.", width: lineWidth,
+        continuation: hang)
     }
     let e = Format.fixed(epsilon, 2)
-    return [
-      "Losses: train = label-smoothed cross-entropy (ε = \(e)) on \(images);",
-      "        test = plain cross-entropy (ε = 0) on the unaltered test images. The two do not compare:",
-      "        the smoothed target puts 1 − ε + ε/K on the label and ε/K elsewhere, so even a perfect",
-      "        prediction pays its entropy −(1−ε+ε/K)·ln(1−ε+ε/K) − (K−1)(ε/K)·ln(ε/K) = "
-        + Format.fixed(floor, 4) + " (K = \(classes)),",
-      "        the floor of the train loss; the test loss can approach 0.",
-    ]
+    return Format.wrap(
+      "Losses: train = label-smoothed cross-entropy (ε = \(e)) on \(images); test = plain cross-entropy (ε = 0)"
+        + " on the unaltered test images. The two do not compare: the smoothed target puts 1 − ε + ε/K on the"
+        + " label and ε/K elsewhere, so even a perfect prediction pays its entropy", width: lineWidth,
+      continuation: hang)
+      + [hang + "−(1−ε+ε/K)·ln(1−ε+ε/K) − (K−1)(ε/K)·ln(ε/K) = " + Format.fixed(floor, 4) + " (K = \(classes)),"]
+      + Format.wrap(hang + "the floor of the train loss; the test loss can approach 0.", width: lineWidth)
   }
 
   /// The loss curves, each labelled with what it measures, and the floor of the

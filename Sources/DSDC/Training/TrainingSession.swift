@@ -15,7 +15,7 @@ public final class TrainingSession {
   public var say: (String) -> Void = { print($0) }
   /// Columns the long lines (recipe, readiness) are wrapped to: 100, less the indent a
   /// caller puts before each line it is handed (lesson 8 indents by 2).
-  public var lineWidth = 100
+  public var lineWidth = 80
   /// The in-place progress line (images/s, ETA, running loss and accuracy).
   public var progressLine: (String) -> Void = { _ in }
   /// Every file written, in order.
@@ -124,9 +124,10 @@ public final class TrainingSession {
       let images = history.reduce(0.0) { $0 + $1.imagesPerSecond * $1.trainSeconds }
       let trainTime = history.reduce(0.0) { $0 + $1.trainSeconds }
       let accuracy = Format.fixed((last.testAccuracy ?? 0) * 100, 2)
-      log(
+      let done =
         "Done: final test accuracy \(accuracy)% (epoch \(last.epoch), the last; "
-          + "no epoch is picked by test accuracy).")
+        + "no epoch is picked by test accuracy)."
+      for line in Format.wrap(done, width: lineWidth) { log(line) }
       let rate = Int(images / max(trainTime, 1e-9))
       log("This run took \(Format.fixed(seconds, 1)) s, training at \(rate) images/s.")
       if let readiness { for line in Format.wrap(readiness.line, width: lineWidth) { log(line) } }
