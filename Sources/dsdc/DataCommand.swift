@@ -38,7 +38,8 @@ struct DataCommand: ParsableCommand {
     }
     guard verify else {
       emit("")
-      emit("Verify the files byte for byte with: " + hintCommand(["data", "--verify"] + dataArguments))
+      emit("Verify the files byte for byte with:")
+      emit("  " + hintCommand(["data", "--verify"] + dataArguments))
       return
     }
     let sums = try Checksums.load(directory: directory)

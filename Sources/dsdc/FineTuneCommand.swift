@@ -114,7 +114,7 @@ struct FineTuneCommand: ParsableCommand {
       emit(line)
     }
     let model = run.model
-    // Each sentence on lines of its own, wrapped to the 100 columns every printed line keeps to.
+    // Each sentence on lines of its own, wrapped to the 80 columns every printed line keeps to.
     let backbone = strategy == .full ? " (backbone \(backboneScale)×)" : ""
     let sentences = [
       "Fine-tuning \(run.origin.parent) on \(task.title) (\(dataDirectory.path)).",

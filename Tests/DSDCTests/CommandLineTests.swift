@@ -200,7 +200,7 @@ struct CommandLineTests {
     let option = try runTool(["data", "--data", data.path], in: dir, environment: ["DSDC_DATA": "/nowhere"])
     #expect(option.stdout.hasPrefix("Data: \(data.path) (from --data)\n"), "\(option.stdout)")
     let verify = "\(try #require(toolURL()).path) data --verify --data \(data.path)"
-    #expect(option.stdout.contains("Verify the files byte for byte with: \(verify)\n"), "\(option.stdout)")
+    #expect(option.stdout.contains("Verify the files byte for byte with:\n  \(verify)\n"), "\(option.stdout)")
     // --help loads nothing and names no folder.
     #expect(try !runTool(["data", "--help"], in: dir).stdout.contains("Data: "))
   }

@@ -191,7 +191,7 @@ public struct ComparisonReport: Sendable {
     ]
   }
 
-  /// Everything concluded, as printed (within 100 columns): whether the networks
+  /// Everything concluded, as printed (within 80 columns): whether the networks
   /// learned, the budget the verdicts describe, each claim's verdict and rule, and the
   /// two comparisons beside them (equal parameter budget, only when the networks have
   /// learned; speed against multiply-adds).
@@ -213,7 +213,7 @@ public struct ComparisonReport: Sendable {
     }
     return lines.flatMap { line in
       let indent = String(line.prefix { $0 == " " })
-      return Format.wrap(line, width: 80, continuation: indent + "    ")
+      return ProseWrap.lines(line, width: 80, continuation: indent + "    ")
     }
   }
 

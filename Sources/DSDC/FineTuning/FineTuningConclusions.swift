@@ -31,9 +31,9 @@ public enum FineTuningConclusions {
   }
 
   /// `line` broken at spaces into lines of at most `width` characters (a longer word
-  /// stays whole), every line after the first indented by `indent` (`Format.wrap`).
+  /// stays whole), every line after the first indented by `indent` (`ProseWrap`).
   public static func wrapped(_ line: String, width: Int = 80, indent: String = "  ") -> [String] {
-    Format.wrap(line, width: width, continuation: indent)
+    ProseWrap.lines(line, width: width, continuation: indent)
   }
 
   /// The lines to print: the parent's readiness line (wrapped), then — only if it is ready —

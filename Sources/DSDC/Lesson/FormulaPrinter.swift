@@ -48,21 +48,22 @@ public enum FormulaPrinter {
       "\(result) = Σ weight·input, term by term (from 0),",
       pointwise ? "one pixel \(position), all channels:" : "a line per channel c and kernel row:",
     ]
-    var body = layout(terms, bias: bias, sum: sum, result: result, width: width, decimals: 4)
-    if body.contains(where: { DisplayWidth.of($0) > width }) {
-      body = layout(terms, bias: bias, sum: sum, result: result, width: width, decimals: 3)
+    let layout = { (decimals: Int) in
+      Self.layout(terms, pointwise: pointwise, bias: bias, sum: sum, result: result, width: width, decimals: decimals)
     }
+    var body = layout(4)
+    if body.contains(where: { DisplayWidth.of($0) > width }) { body = layout(3) }
     return FilledInFormula(lines: heading + body, sum: sum)
   }
 
-  /// The lines of `writtenOut` under its heading, factors with `decimals` decimals.
+  /// The lines of `writtenOut` under its heading, factors with `decimals` decimals;
+  /// `pointwise`: the terms are one pixel's channels (a 1×1 kernel).
   private static func layout(
-    _ terms: [ReferenceConvolution.Term], bias: Float?, sum: Float, result: String, width: Int, decimals: Int
+    _ terms: [ReferenceConvolution.Term], pointwise: Bool, bias: Float?, sum: Float, result: String, width: Int,
+    decimals: Int
   ) -> [String] {
-
     // Group the terms into printed lines: one per (channel, kernel row), or the one
     // pixel's channels when the kernel is 1×1.
-    let pointwise = terms.allSatisfy { $0.u == 0 && $0.v == 0 } && Set(terms.map(\.channel)).count == terms.count
     var groups: [[ReferenceConvolution.Term]] = []
     for t in terms {
       if let last = groups.last?.last, pointwise || (last.channel == t.channel && last.u == t.u) {
