@@ -167,8 +167,8 @@ public enum Lesson02Standard: Lesson {
       "Cost: parameters \(CostTable.parameterArithmetic(bankGeometry)), "
         + "multiply-adds \(CostTable.multiplyAddArithmetic(bankGeometry, height: 28, width: 28))")
     lesson.say()
-    lesson.say("The Sobel x map (+ # positive, - = negative):")
-    lesson.say("a stroke has + on its left edge, - on its right:")
+    lesson.say("The Sobel x map (+ # positive, - = negative; a stroke has + on its left edge,")
+    lesson.say("- on its right):")
     for line in TerminalPreview.signed(maps.plane(n: 0, c: 0)) { lesson.say("    |" + line + "|") }
     lesson.say()
 

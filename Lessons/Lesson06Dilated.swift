@@ -221,7 +221,8 @@ public enum Lesson06Dilated: Lesson {
     lesson.say(
       "DSDC-Net (the network this walkthrough builds), layer by layer; s_l = s_{l−1} − P_l·J_{l−1} is the first"
         + " input pixel output 0 reads (negative: in the padding), and output i reads s + i·J … s + i·J + r − 1"
-        + " (each name gives K and D; a max-pool 2 has K = S = 2):")
+        + " (each name gives K, and D where it is not 1; a max-pool 2 has K = S = 2, every other layer"
+        + " S = 1):")
     // The network's own windows (`block1.depthwise` named `block1 depthwise 3×3 D2` here).
     let network = DSDCNetConfig().receptiveFieldLayers.map { layer in
       var layer = layer

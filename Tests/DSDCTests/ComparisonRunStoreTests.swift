@@ -156,6 +156,27 @@ struct ComparisonRunStoreTests {
     #expect(models[0] == models[1])
   }
 
+  /// The verdicts fit 80 columns, and the full budget's command, with an output folder
+  /// whose name has a space, is laid out as a command: a ` \` ends each of its lines but
+  /// the last, and the quoted folder stays whole.
+  @Test func theVerdictsFitTheLineAndTheCommandStaysACommand() throws {
+    let folder = try makeTemporaryDirectory()
+    var (_, report) = try Self.run(Self.settings(), folder: folder, kept: false)
+    let output = folder.appendingPathComponent("My Output").path
+    report.fullBudgetCommand = ShellQuoting.line(
+      ["dsdc", "compare", "--epochs", "9", "--seeds", "3", "--data", "/a/long/folder/of/mnist", "--output", output])
+    let lines = report.verdictLines
+    let start = try #require(lines.firstIndex { $0.hasPrefix("  dsdc compare") })
+    var end = start
+    while lines[end].hasSuffix(" \\") { end += 1 }
+    #expect(end > start, "\(lines)")
+    let command = lines[start...end].map { $0.trimmingCharacters(in: .whitespaces) }
+      .map { $0.hasSuffix(" \\") ? String($0.dropLast(2)) : $0 }.joined(separator: " ")
+    #expect(command == report.fullBudgetCommand)
+    #expect(lines.contains { $0.contains("'\(output)'") })
+    #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 || $0.contains(output) }, "\(lines)")
+  }
+
   /// A saved state of other settings under a run's name is refused, not trained on.
   @Test func aForeignSavedStateIsRefused() throws {
     let folder = try makeTemporaryDirectory()

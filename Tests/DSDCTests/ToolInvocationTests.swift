@@ -64,6 +64,15 @@ struct ToolInvocationTests {
   @Test func wordsAreQuotedForTheShell() {
     #expect(ShellQuoting.line(["a", "b c", "it's", "", "x=1,y/z.png"]) == #"a 'b c' 'it'\''s' '' x=1,y/z.png"#)
     #expect(ShellQuoting.word("$HOME") == "'$HOME'")
+    // Laid out in lines: quoted words stay whole, a ` \` ends every line but the last.
+    let words = ["dsdc", "compare", "--output", "/tmp/My Output", "--data", "it's"]
+    let quoted = ShellQuoting.line(words)
+    #expect(ShellQuoting.split(quoted) == words.map(ShellQuoting.word))
+    #expect(
+      ShellQuoting.lines(quoted: quoted, indent: "  ", width: 30)
+        == ["  dsdc compare --output \\", "    '/tmp/My Output' --data \\", "    'it'\\''s'"])
+    #expect(
+      ShellQuoting.lines(words, indent: "  ", width: 30) == ShellQuoting.lines(quoted: quoted, indent: "  ", width: 30))
     #expect(ToolInvocation(prefix: ["/opt/my tools/dsdc"]).command(["--version"]) == "'/opt/my tools/dsdc' --version")
   }
 }

@@ -197,13 +197,22 @@ public struct ComparisonReport: Sendable {
   /// learned; speed against multiply-adds).
   public var verdictLines: [String] {
     var lines = [readiness.line]
+    // The command is laid out as a command (` \` between its lines), the rest as prose.
+    var command: [String] = []
     if !isFullBudget {
       lines += [
         "These verdicts describe this budget only. The full one (9 epochs of all 60,000 images, 3 seeds;"
-          + " several hours on two cores; stopped, the same command continues it):",
-        "  " + fullBudgetCommand,
+          + " several hours on two cores; stopped, the same command continues it):"
       ]
+      command = ShellQuoting.lines(quoted: fullBudgetCommand, indent: "  ", width: 80)
     }
+    let wrapped = { (lines: [String]) in
+      lines.flatMap { line in
+        ProseWrap.lines(line, width: 80, continuation: String(line.prefix { $0 == " " }) + "    ")
+      }
+    }
+    let head = wrapped(lines) + command
+    lines = []
     for (quote, verdict) in claims { lines += [quote] + verdict.lines.map { "  " + $0 } }
     if let equalBudget, readiness.isReady {
       lines += ["At the same parameter budget: \(equalBudget.sentence)", "  rule: \(equalBudget.rule)"]
@@ -211,10 +220,7 @@ public struct ComparisonReport: Sendable {
     if let speed = speedFollowsMultiplyAdds {
       lines += ["Fewer multiply-adds, faster? \(speed.sentence)", "  rule: \(speed.rule)"]
     }
-    return lines.flatMap { line in
-      let indent = String(line.prefix { $0 == " " })
-      return ProseWrap.lines(line, width: 80, continuation: indent + "    ")
-    }
+    return head + wrapped(lines)
   }
 
   private var dilationPairs: [(ComparisonVariant, ComparisonVariant)] { [(.dilated, .standard), (.dsdc, .separable)] }

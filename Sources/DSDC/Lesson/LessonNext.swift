@@ -97,25 +97,8 @@ extension LessonContext {
         continue
       }
       let comment = ProseWrap.lines(label + "# " + row.why, width: Self.lineWidth, continuation: "        # ")
-      for line in comment + Self.commandLines(row.words, indent: "        ", width: Self.lineWidth) { say(line) }
+      for line in comment + ShellQuoting.lines(row.words, indent: "        ", width: Self.lineWidth) { say(line) }
     }
-  }
-
-  /// A command as lines of at most `width` columns, broken between words with a
-  /// trailing ` \` (the shell joins them back); a word wider than a line stands alone.
-  static func commandLines(_ words: [String], indent: String, width: Int) -> [String] {
-    var lines: [String] = []
-    var line = indent
-    for word in words.map(ShellQuoting.word) {
-      let candidate = line == indent ? line + word : line + " " + word
-      if line != indent && DisplayWidth.of(candidate) + 2 > width {
-        lines.append(line + " \\")
-        line = indent + "  " + word
-      } else {
-        line = candidate
-      }
-    }
-    return lines + [line]
   }
 
   /// The words after `dsdc` of one try, and its comment.
