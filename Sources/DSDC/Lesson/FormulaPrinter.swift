@@ -24,8 +24,9 @@ public enum FormulaPrinter {
   /// and kernel row, each line ending in its partial sum, under a heading that names
   /// the input column each term reads:
   /// ```
-  ///                 col 7       col 8    col 9
-  /// c=0  row 11:    -1·0.0000 + 0·0.5490 + 1·0.9922 =   0.9922
+  ///               col 4   col 5      col 6
+  /// c=0  row 15:  -1·0  + 0·1      + 1·0.9922 =   0.9922
+  ///      row 16:  -2·0  + 0·0.5451 + 2·0.9922 =   1.9843
   /// ```
   /// Factors have 4 decimals, or 3 when a line would be wider than `width` columns
   /// (a standard convolution's rows of negative weights and inputs); a negative input

@@ -4,7 +4,7 @@ extension LessonContext {
   /// Prints a table's lines, each after `indent`, if they all fit in `lineWidth`
   /// columns; otherwise writes them into the lesson's folder as the text file `name`
   /// and says so, with the table's width:
-  /// `  (the table is 113 columns wide, more than the 100 of a line) → wrote Output/01-mnist/values.txt`
+  /// `  (the table is 113 columns wide, more than the 80 of a line)`, then `  → wrote Output/01-mnist/values.txt`.
   public func sayTable(_ lines: [String], indent: String = "  ", file name: String) throws {
     let widest = lines.map { DisplayWidth.of(indent + $0) }.max() ?? 0
     guard widest > Self.lineWidth else {
