@@ -46,7 +46,7 @@ public enum Lesson10FineTuning: Lesson {
     let readiness = FineTuningConclusions.parentReadiness(
       accuracy: parentAccuracy, retrain: lesson.commandLine(["lesson", "8"]))
     lesson.say("Parent: \(parentURL.path), scored now on MNIST's \(Format.grouped(mnistTest.count)) test digits.")
-    for line in FineTuningConclusions.wrapped(readiness.line) { lesson.say(line) }
+    for line in readiness.lines(width: LessonContext.lineWidth) { lesson.say(line) }
     let task = FineTuningTask.fashionMNIST
     let dataDirectory = task.resolve(option: lesson.settings.fineTuneData)
     let train = try task.loadSplit(.train, directory: dataDirectory)

@@ -105,9 +105,9 @@ struct EvaluateCommand: ParsableCommand {
     if trainedOn == .mnist {
       let readiness = Readiness.accuracy(
         evaluation.accuracy, atLeast: TrainingSession.learnedAccuracy, what: "this digit model's test accuracy",
-        fix: "train it with the default recipe: " + hintCommand(train))
+        fix: "train it with the default recipe:", command: hintCommand(train))
       if !readiness.isReady {
-        for line in Format.wrap(readiness.line, width: 80, continuation: "  ") { emit(line) }
+        for line in readiness.lines(width: 80) { emit(line) }
       }
     }
     let lines = EvaluationTables(evaluation: evaluation, names: names, confusedPairs: Self.confusedPairs)

@@ -121,7 +121,7 @@ struct FineTuningConclusionsTests {
     let readiness = FineTuningConclusions.parentReadiness(accuracy: accuracy)
     #expect(accuracy < 0.5 && !readiness.isReady)
     let lines = FineTuningConclusions.lines(parent: readiness, measured: Self.measured)
-    #expect(lines == FineTuningConclusions.wrapped(readiness.line))
+    #expect(lines == readiness.lines(width: 80))
     #expect(lines[0].hasPrefix("⚠ the parent's MNIST test accuracy is only"))
     let text = lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     #expect(text.hasSuffix("the default recipe: dsdc lesson 8"))
@@ -130,16 +130,33 @@ struct FineTuningConclusionsTests {
   }
 }
 
-@Suite("Line wrapping")
-struct WrappedTests {
+@Suite("A readiness line in lines")
+struct ReadinessLinesTests {
   @Test func shortLinesStayWhole() {
-    #expect(FineTuningConclusions.wrapped("a b c", width: 5) == ["a b c"])
+    #expect(Readiness(isReady: false, line: "a b c").lines(width: 5) == ["a b c"])
   }
 
   @Test func longLinesBreakAtSpacesAndIndent() {
     // "aaa bbb" is 7 > 6: break; the second line "  bbb ccc" is 9 > 6: break again.
-    #expect(FineTuningConclusions.wrapped("aaa bbb ccc", width: 6) == ["aaa", "  bbb", "  ccc"])
-    #expect(FineTuningConclusions.wrapped("aaa bb cc", width: 7) == ["aaa bb", "  cc"])
-    #expect(FineTuningConclusions.wrapped("abcdefgh ij", width: 4) == ["abcdefgh", "  ij"])
+    #expect(Readiness(isReady: false, line: "aaa bbb ccc").lines(width: 6) == ["aaa", "  bbb", "  ccc"])
+    #expect(Readiness(isReady: false, line: "aaa bb cc").lines(width: 7) == ["aaa bb", "  cc"])
+    #expect(Readiness(isReady: false, line: "abcdefgh ij").lines(width: 4) == ["abcdefgh", "  ij"])
+  }
+
+  /// The advice's command goes on lines of its own, laid out as a command (a ` \` between
+  /// its lines, a quoted folder whole); the line itself still ends with it.
+  @Test func theCommandIsLaidOutAsACommand() {
+    let command = ShellQuoting.line(["dsdc", "lesson", "8", "--output", "/tmp/My Output"])
+    let readiness = Readiness.accuracy(0.5, atLeast: 0.9, what: "x", fix: "train it:", command: command)
+    #expect(readiness.line.hasSuffix("; train it: dsdc lesson 8 --output '/tmp/My Output'"))
+    #expect(
+      readiness.lines(width: 30) == [
+        "⚠ x is only 50.00%", "  (conclusions need ≥ 90.00%):", "  too little training to",
+        "  conclude anything; train it:",
+        "  dsdc lesson 8 --output \\", "    '/tmp/My Output'",
+      ])
+    #expect(
+      Readiness.accuracy(0.95, atLeast: 0.9, what: "x", fix: "train it:", command: command).line
+        == "✓ x: 95.00% (conclusions need ≥ 90.00%)")
   }
 }

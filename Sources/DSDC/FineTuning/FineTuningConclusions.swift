@@ -27,13 +27,7 @@ public enum FineTuningConclusions {
   public static func parentReadiness(accuracy: Double, retrain: String = "dsdc lesson 8") -> Readiness {
     Readiness.accuracy(
       accuracy, atLeast: requiredParentAccuracy, what: "the parent's MNIST test accuracy",
-      fix: "train it with the default recipe: \(retrain)")
-  }
-
-  /// `line` broken at spaces into lines of at most `width` characters (a longer word
-  /// stays whole), every line after the first indented by `indent` (`ProseWrap`).
-  public static func wrapped(_ line: String, width: Int = 80, indent: String = "  ") -> [String] {
-    ProseWrap.lines(line, width: width, continuation: indent)
+      fix: "train it with the default recipe:", command: retrain)
   }
 
   /// The lines to print: the parent's readiness line (wrapped), then — only if it is ready —
@@ -42,8 +36,8 @@ public enum FineTuningConclusions {
     parent: Readiness, measured: FineTuningMeasurements,
     claims: [TransferClaim] = claims
   ) -> [String] {
-    guard parent.isReady else { return wrapped(parent.line) }
-    var lines = wrapped(parent.line)
+    guard parent.isReady else { return parent.lines(width: 80) }
+    var lines = parent.lines(width: 80)
     for (number, claim) in claims.enumerated() {
       let (a, b) = claim.spreads(measured)
       let label = claim.quantity == .accuracy ? "test accuracy, %" : "training time, s"

@@ -48,7 +48,7 @@ public struct TrainedModelCheck: Sendable, Equatable {
       Readiness.accuracy(
         $0, atLeast: TrainingSession.learnedAccuracy,
         what: "the final test accuracy of the model in train/",
-        fix: "train it with the default recipe: \(retrain)")
+        fix: "train it with the default recipe:", command: retrain)
     }
   }
 

@@ -117,16 +117,38 @@ public struct Readiness: Sendable, Equatable {
   public var isReady: Bool
   /// `✓ …` when ready, `⚠ …` (with what to do) when not.
   public var line: String
+  /// The command that ends a `⚠` line's advice, if it ends in one (a shell line).
+  public var command: String?
+
+  public init(isReady: Bool, line: String, command: String? = nil) {
+    (self.isReady, self.line, self.command) = (isReady, line, command)
+  }
 
   /// - Parameters:
   ///   - what: what was measured, e.g. `the parent model's MNIST test accuracy`
-  ///   - fix: what to do about it, e.g. `train it fully with: dsdc train`
-  public static func accuracy(_ measured: Double, atLeast required: Double, what: String, fix: String) -> Readiness {
+  ///   - fix: what to do about it, e.g. `train it fully with:`
+  ///   - command: the command that does it, which the line ends with, e.g. `dsdc train`
+  public static func accuracy(
+    _ measured: Double, atLeast required: Double, what: String, fix: String, command: String? = nil
+  ) -> Readiness {
     let numbers = "\(Format.fixed(measured * 100, 2))% (conclusions need ≥ \(Format.fixed(required * 100, 2))%)"
     if measured >= required {
       return Readiness(isReady: true, line: "✓ \(what): \(numbers)")
     }
+    let advice = fix + (command.map { " " + $0 } ?? "")
     return Readiness(
-      isReady: false, line: "⚠ \(what) is only \(numbers): too little training to conclude anything; \(fix)")
+      isReady: false, line: "⚠ \(what) is only \(numbers): too little training to conclude anything; \(advice)",
+      command: command)
+  }
+
+  /// The line in lines of at most `width` columns, each after the first starting with
+  /// `continuation`: the sentence broken as prose (`ProseWrap`), its command, if any,
+  /// as a command on lines of its own (`ShellQuoting.lines`), never split inside a word.
+  public func lines(width: Int, continuation: String = "  ") -> [String] {
+    guard let command, line.hasSuffix(" " + command) else {
+      return ProseWrap.lines(line, width: width, continuation: continuation)
+    }
+    return ProseWrap.lines(String(line.dropLast(command.count + 1)), width: width, continuation: continuation)
+      + ShellQuoting.lines(quoted: command, indent: continuation, width: width)
   }
 }
