@@ -179,7 +179,7 @@ public final class LessonContext {
   /// Prints a line like `say`, its continuation lines (if it is wider than `lineWidth`)
   /// starting with `continuation`: an item of a list whose text starts in a column of its own.
   public func say(_ line: String, continuation: String) {
-    for part in ProseWrap.lines(line, width: Self.lineWidth, continuation: continuation) { say(part) }
+    for part in ProseWrap.lines(line, width: Self.lineWidth, continuation: continuation) { sayWhole(part) }
   }
 
   /// Checks a claim the lesson makes: prints `✓ claim` or `✗ claim` and remembers failures.
