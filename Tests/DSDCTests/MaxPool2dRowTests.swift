@@ -6,8 +6,9 @@ import Testing
 /// pass's pooling row, against `poolRow`.
 @Suite("MaxPool2d rows")
 struct MaxPool2dRowTests {
-  /// Every output width from 1 to 19 (one group gathered lane by lane below 8, then
-  /// groups of 8 with an overlapping last group), on rows full of ties, zeros of both signs, infinities and
+  /// Every output width from 1 to 19 (one group below 8, gathered lane by lane or read
+  /// whole from rows that may be read 16 floats wide, then groups of 8 with an
+  /// overlapping last group), on rows full of ties, zeros of both signs, infinities and
   /// NaNs: each maximum and winner of the plain loop below, bit for bit.
   @Test(arguments: 1...19)
   func poolRowMatchesTheLoop(outWidth: Int) {
@@ -35,7 +36,41 @@ struct MaxPool2dRowTests {
         }
       }
       #expect(actual.map(\.bitPattern) == expected.map(\.bitPattern) && index == expectedIndex, "\(row0) \(row1)")
+      // Rows that may be read 16 floats wide, followed by values that would win
+      // every window they entered (and NaN): the same maxima and winners.
+      let tail = [Float](repeating: .infinity, count: 15) + [.nan]
+      let (wide0, wide1) = (row0 + tail, row1 + tail)
+      var (wideActual, wideIndex) = ([Float](repeating: 7, count: outWidth), [UInt8](repeating: 9, count: outWidth))
+      wide0.withUnsafeBufferPointer { r0 in
+        wide1.withUnsafeBufferPointer { r1 in
+          MaxPool2d.poolRow(r0.baseAddress!, r1.baseAddress!, &wideActual, &wideIndex, outWidth: outWidth, readable: 16)
+        }
+      }
+      #expect(wideActual.map(\.bitPattern) == expected.map(\.bitPattern) && wideIndex == expectedIndex)
     }
+  }
+
+  /// The winners, eight bytes each 0…3, through `storeWinners` and back through
+  /// `loadWinners` (and the first four through `loadWinners4`), lane by lane against
+  /// the bytes, for all 4⁸ patterns; the bytes either side are left alone.
+  @Test func winnersRoundTrip() {
+    var mismatches = 0
+    for pattern in 0..<(1 << 16) {
+      let lanes = (0..<8).map { Int32((pattern >> (2 * $0)) & 3) }
+      var bytes = [UInt8](repeating: 0xAA, count: 10)
+      bytes.withUnsafeMutableBufferPointer { b in
+        MaxPool2d.storeWinners(SIMD8(lanes), b.baseAddress! + 1)
+      }
+      let loaded = bytes.withUnsafeBufferPointer { MaxPool2d.loadWinners($0.baseAddress! + 1) }
+      let loaded4 = bytes.withUnsafeBufferPointer { MaxPool2d.loadWinners4($0.baseAddress! + 1) }
+      let expectedBytes = [0xAA] + lanes.map { UInt8($0) } + [0xAA]
+      if bytes != expectedBytes || (0..<8).map({ loaded[$0] }) != lanes
+        || (0..<4).map({ loaded4[$0] }) != Array(lanes[0..<4])
+      {
+        mismatches += 1
+      }
+    }
+    #expect(mismatches == 0)
   }
 
   /// Every output width from 1 to 19 (scalar, 4-wide and 8-wide groups, overlapping

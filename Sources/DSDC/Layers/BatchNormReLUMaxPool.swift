@@ -31,7 +31,8 @@ extension BatchNorm2d {
     output.storage.withUnsafeMutableBufferPointer { yBuffer in
       argmax.withUnsafeMutableBufferPointer { indexBuffer in
         let (y, index) = (yBuffer.baseAddress!, indexBuffer.baseAddress!)
-        normalise(input, training: training, threads: threads, scratchPerThread: height * width) {
+        // 16 floats past the plane: its last row may be read 16 floats wide.
+        normalise(input, training: training, threads: threads, scratchPerThread: height * width + 16) {
           group, terms, x, plane in
           for n in 0..<batch {
             for c in group {
@@ -43,7 +44,7 @@ extension BatchNorm2d {
               for i in 0..<outH {
                 MaxPool2d.poolRow(
                   plane + 2 * i * width, plane + (2 * i + 1) * width,
-                  y + out + i * outW, index + out + i * outW, outWidth: outW)
+                  y + out + i * outW, index + out + i * outW, outWidth: outW, readable: 16)
               }
             }
           }
@@ -186,7 +187,7 @@ extension MaxPool2d {
       SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
     }
     @inline(__always) func group8(_ j: Int) {
-      let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))
+      let k = loadWinners(index + j)
       let zero = SIMD8<Float>()
       // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
       let (k0, k1, k2, k3) = (
@@ -201,9 +202,7 @@ extension MaxPool2d {
       UnsafeMutableRawPointer(row1 + 2 * j).storeBytes(of: interleave8(c, d), as: SIMD16<Float>.self)
     }
     @inline(__always) func group4(_ j: Int) {
-      var kBytes = SIMD4<UInt8>()
-      for lane in 0..<4 { kBytes[lane] = index[j + lane] }
-      let k = SIMD4<Int32>(truncatingIfNeeded: kBytes)
+      let k = loadWinners4(index + j)
       let zero = SIMD4<Float>()
       // (comparing with a vector, not a scalar: the scalar overload is a lane-by-lane loop)
       let (k0, k1, k2, k3) = (
@@ -251,7 +250,7 @@ extension MaxPool2d {
       @inline(__always) func group(_ j: Int, from first: Int) {
         let top = UnsafeRawPointer(row0 + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
         let bottom = UnsafeRawPointer(row1 + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
-        let k = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(index + j).loadUnaligned(as: SIMD8<UInt8>.self))
+        let k = loadWinners(index + j)
         var x = top.evenHalf
         x.replace(with: top.oddHalf, where: k .== k1)
         x.replace(with: bottom.evenHalf, where: k .== k2)

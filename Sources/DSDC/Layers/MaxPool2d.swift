@@ -59,13 +59,14 @@ public struct MaxPool2d: Sendable {
 
   /// One output row from two input rows: eight outputs at a time from sixteen
   /// input columns (even and odd lanes are the window's two columns), with an
-  /// overlapping last group; a row of fewer than 8 outputs is gathered into one group,
-  /// lane by lane. Each window's four values are compared in the order of the plain
-  /// loop, with `>`: the first of equal maxima wins, and NaN never does.
+  /// overlapping last group; a row of fewer than 8 outputs is one group, loaded whole
+  /// when `readable` (the floats that may be read from each row) is at least 16, else
+  /// gathered lane by lane. Each window's four values are compared in the order of the
+  /// plain loop, with `>`: the first of equal maxima wins, and NaN never does.
   @inline(__always)
   static func poolRow(
     _ row0: UnsafePointer<Float>, _ row1: UnsafePointer<Float>,
-    _ y: UnsafeMutablePointer<Float>, _ index: UnsafeMutablePointer<UInt8>, outWidth: Int
+    _ y: UnsafeMutablePointer<Float>, _ index: UnsafeMutablePointer<UInt8>, outWidth: Int, readable: Int = 0
   ) {
     @inline(__always) func maxima(_ top: SIMD16<Float>, _ bottom: SIMD16<Float>) -> (SIMD8<Float>, SIMD8<Int32>) {
       var best = top.evenHalf
@@ -83,7 +84,7 @@ public struct MaxPool2d: Sendable {
     @inline(__always) func group(_ j: Int) {
       let (best, winner) = maxima(load16(row0 + 2 * j), load16(row1 + 2 * j))
       store8(best, y + j)
-      UnsafeMutableRawPointer(index + j).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: winner), as: SIMD8<UInt8>.self)
+      storeWinners(winner, index + j)
     }
     if outWidth >= 8 {
       var j = 0
@@ -94,11 +95,16 @@ public struct MaxPool2d: Sendable {
       if j < outWidth { group(outWidth - 8) }
       return
     }
-    // (no branch per window, which would be mispredicted about every other time)
+    // (no branch per window, which would be mispredicted about every other time;
+    // lanes past the row's windows are computed from whatever follows it, and dropped)
     var (top, bottom) = (SIMD16<Float>(), SIMD16<Float>())
-    for lane in 0..<(2 * outWidth) {
-      top[lane] = row0[lane]
-      bottom[lane] = row1[lane]
+    if readable >= 16 {
+      (top, bottom) = (load16(row0), load16(row1))
+    } else {
+      for lane in 0..<(2 * outWidth) {
+        top[lane] = row0[lane]
+        bottom[lane] = row1[lane]
+      }
     }
     let (best, winner) = maxima(top, bottom)
     for j in 0..<outWidth {
@@ -138,6 +144,33 @@ public struct MaxPool2d: Sendable {
       let (left, right) = (max(row0[2 * j], row1[2 * j]), max(row0[2 * j + 1], row1[2 * j + 1]))
       y[j] = max(left, right)
     }
+  }
+
+  /// The winners of the eight windows `index[0..<8]`, one to a 32-bit lane. Spelt
+  /// out rather than through `SIMD8<Int32>(truncatingIfNeeded:)`, which the compiler
+  /// leaves as a call, around which every live vector register goes to the stack.
+  @inline(__always)
+  static func loadWinners(_ index: UnsafePointer<UInt8>) -> SIMD8<Int32> {
+    let raw = UnsafeRawPointer(index)
+    let low = Int32(bitPattern: raw.loadUnaligned(as: UInt32.self))
+    let high = Int32(bitPattern: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    let words = SIMD8<Int32>(lowHalf: SIMD4(repeating: low), highHalf: SIMD4(repeating: high))
+    return (words &>> SIMD8<Int32>(0, 8, 16, 24, 0, 8, 16, 24)) & SIMD8<Int32>(repeating: 0xFF)
+  }
+
+  /// The winners of four windows, `index[0..<4]`, as `loadWinners` reads eight.
+  @inline(__always)
+  static func loadWinners4(_ index: UnsafePointer<UInt8>) -> SIMD4<Int32> {
+    let word = Int32(bitPattern: UnsafeRawPointer(index).loadUnaligned(as: UInt32.self))
+    return (SIMD4(repeating: word) &>> SIMD4<Int32>(0, 8, 16, 24)) & SIMD4<Int32>(repeating: 0xFF)
+  }
+
+  /// Stores eight winners (each 0…3) as the bytes `index[0..<8]`: `loadWinners`'s inverse.
+  @inline(__always)
+  static func storeWinners(_ winner: SIMD8<Int32>, _ index: UnsafeMutablePointer<UInt8>) {
+    let shifted = winner &<< SIMD8<Int32>(0, 8, 16, 24, 0, 8, 16, 24)
+    let pairs = shifted.evenHalf | shifted.oddHalf  // bytes of windows (0, 1), (2, 3), (4, 5), (6, 7)
+    UnsafeMutableRawPointer(index).storeBytes(of: pairs.evenHalf | pairs.oddHalf, as: SIMD2<Int32>.self)
   }
 
   /// Covers a row of `outWidth` outputs in vector groups: `group8(j)` (outputs
