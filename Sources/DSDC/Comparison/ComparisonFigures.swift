@@ -57,7 +57,7 @@ struct EffectiveFieldFigure: Figure {
     let side = size * scale
     let labelHeight = 2 * BitmapFont.lineHeight + FigureStyle.labelGap
     let bar = ScaleBar(colorMap: colorMap, length: Swift.min(300, side * 2))
-    let legend = "orange: theoretical field   blue: square holding 90% of |dy/dx|"
+    let legend = "seed 0's networks.   orange: theoretical field   blue: square holding 90% of |dy/dx|"
     let width = Swift.max(results.count * side + (results.count - 1) * gap, BitmapFont.width(of: legend) + 1, bar.width)
     let height = labelHeight + side + 12 + BitmapFont.lineHeight + 10 + bar.height
     var (canvas, x0, y0) = FigureStyle.titled(
