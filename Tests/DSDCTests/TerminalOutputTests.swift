@@ -48,13 +48,24 @@ func runToolOnTerminal(_ arguments: [String], environment: [String: String]) thr
   process.standardOutput = FileHandle(fileDescriptor: terminal, closeOnDealloc: false)
   process.standardError = Pipe()
   // The terminal's side is read while the tool writes: a full buffer would stop it.
-  let done = DispatchSemaphore(value: 0)
+  // A read normally ends in EIO once the tool has exited and closed its side; waiting
+  // for data at most 0.1 s at a time, the reader also stops when the tool has exited
+  // and nothing is left to read, should a read never end (once seen under
+  // ThreadSanitizer, with no process holding the terminal open).
+  let (done, exited) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
   nonisolated(unsafe) var output = Data()
   DispatchQueue.global().async {
     var buffer = [UInt8](repeating: 0, count: 4096)
+    var waiting = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
     while true {
-      let count = read(master, &buffer, buffer.count)
-      if count <= 0 { break }  // EIO once the tool has exited and closed its side
+      let ready = poll(&waiting, 1, 100)
+      if ready < 0 && errno == EINTR { continue }
+      if ready == 0 {
+        if exited.wait(timeout: .now()) == .success { break }
+        continue
+      }
+      let count = ready < 0 ? -1 : read(master, &buffer, buffer.count)
+      if count <= 0 { break }
       output.append(contentsOf: buffer[0..<count])
     }
     done.signal()
@@ -62,6 +73,7 @@ func runToolOnTerminal(_ arguments: [String], environment: [String: String]) thr
   try process.run()
   close(terminal)
   process.waitUntilExit()
+  exited.signal()
   done.wait()
   close(master)
   let text = String(decoding: output, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
