@@ -31,8 +31,9 @@ extension BatchNorm2d {
     output.storage.withUnsafeMutableBufferPointer { yBuffer in
       argmax.withUnsafeMutableBufferPointer { indexBuffer in
         let (y, index) = (yBuffer.baseAddress!, indexBuffer.baseAddress!)
-        // 16 floats past the plane: its last row may be read 16 floats wide.
-        normalise(input, training: training, threads: threads, scratchPerThread: height * width + 16) {
+        // Spare floats past the plane: its last row may be read `wideRead` floats wide.
+        let spare = MaxPool2d.wideRead
+        normalise(input, training: training, threads: threads, scratchPerThread: height * width + spare) {
           group, terms, x, plane in
           for n in 0..<batch {
             for c in group {
@@ -44,7 +45,7 @@ extension BatchNorm2d {
               for i in 0..<outH {
                 MaxPool2d.poolRow(
                   plane + 2 * i * width, plane + (2 * i + 1) * width,
-                  y + out + i * outW, index + out + i * outW, outWidth: outW, readable: 16)
+                  y + out + i * outW, index + out + i * outW, outWidth: outW, readable: spare)
               }
             }
           }

@@ -60,7 +60,8 @@ public struct MaxPool2d: Sendable {
   /// One output row from two input rows: eight outputs at a time from sixteen
   /// input columns (even and odd lanes are the window's two columns), with an
   /// overlapping last group; a row of fewer than 8 outputs is one group, loaded whole
-  /// when `readable` (the floats that may be read from each row) is at least 16, else
+  /// when `readable` (the floats that may be read from each row) is at least
+  /// `wideRead`, else
   /// gathered lane by lane. Each window's four values are compared in the order of the
   /// plain loop, with `>`: the first of equal maxima wins, and NaN never does.
   @inline(__always)
@@ -98,7 +99,7 @@ public struct MaxPool2d: Sendable {
     // (no branch per window, which would be mispredicted about every other time;
     // lanes past the row's windows are computed from whatever follows it, and dropped)
     var (top, bottom) = (SIMD16<Float>(), SIMD16<Float>())
-    if readable >= 16 {
+    if readable >= wideRead {
       (top, bottom) = (load16(row0), load16(row1))
     } else {
       for lane in 0..<(2 * outWidth) {
@@ -145,6 +146,9 @@ public struct MaxPool2d: Sendable {
       y[j] = max(left, right)
     }
   }
+
+  /// The floats `poolRow` loads from each row of fewer than 8 windows when it may.
+  static var wideRead: Int { SIMD16<Float>.scalarCount }
 
   /// The winners of the eight windows `index[0..<8]`, one to a 32-bit lane. Spelt
   /// out rather than through `SIMD8<Int32>(truncatingIfNeeded:)`, which the compiler
