@@ -33,10 +33,8 @@ struct EvaluationTables {
         Self.percent(c.precision), Self.percent(c.recall),
       ]
     }
-    let widths = headings.indices.map { i in ([headings[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-      "  " + cells.indices.map { Self.right(cells[$0], widths[$0]) }.joined(separator: "  ")
-    }
+    let widths = TextTable.widths([headings] + rows)
+    let line = { (cells: [String]) in "  " + TextTable.line(cells, widths: widths) { _ in false } }
     var lines = ["", "Per class (precision = correct / predicted; recall = correct / images):"]
     lines.append(line(headings))
     for (c, row) in rows.enumerated() {

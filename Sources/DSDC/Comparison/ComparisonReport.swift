@@ -235,14 +235,8 @@ public struct ComparisonReport: Sendable {
     let headerLines = (0..<height).map { line in
       headings.map { parts in line < height - parts.count ? "" : parts[line - (height - parts.count)] }
     }
-    let widths = header.indices.map { c in (headerLines + rows).map { $0[c].count }.max()! }
-    func line(_ row: [String]) -> String {
-      row.indices.map { c in
-        let pad = String(repeating: " ", count: widths[c] - row[c].count)
-        return c == 0 ? row[c] + pad : pad + row[c]
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    }
-    return headerLines.map(line) + [widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-      + rows.map(line)
+    let widths = TextTable.widths(headerLines + rows)
+    let line = { (row: [String]) in TextTable.line(row, widths: widths) { $0 == 0 } }
+    return headerLines.map(line) + [TextTable.rule(widths)] + rows.map(line)
   }
 }

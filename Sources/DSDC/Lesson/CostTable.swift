@@ -78,16 +78,10 @@ public enum CostTable {
     return aligned(shaped, columns: Array(0..<7)) + [""] + aligned(table, columns: [0, 7, 8]) + formulas
   }
 
-  /// The `columns` of `table` padded to their widest cell, two spaces apart: names and
-  /// arithmetic left-aligned, the small numbers right-aligned.
+  /// The `columns` of `table` set as a `TextTable`: names and arithmetic left-aligned,
+  /// the small numbers right-aligned.
   private static func aligned(_ table: [[String]], columns: [Int]) -> [String] {
-    let widths = columns.map { column in table.map { $0[column].count }.max() ?? 0 }
-    return table.map { cells in
-      zip(columns, widths).map { column, width in
-        let cell = cells[column]
-        let padding = String(repeating: " ", count: width - cell.count)
-        return column == 0 || column >= 7 ? cell + padding : padding + cell
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    }
+    let picked = table.map { cells in columns.map { cells[$0] } }
+    return TextTable.lines(picked) { columns[$0] == 0 || columns[$0] >= 7 }
   }
 }

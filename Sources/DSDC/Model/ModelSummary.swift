@@ -40,14 +40,9 @@ public struct ModelSummary: Sendable, Equatable {
       ]
     }
     cells.append(["total", "", "", Format.grouped(totalParameters), Format.grouped(totalMultiplyAdds), ""])
-    let widths = header.indices.map { c in ([header] + cells).map { $0[c].count }.max()! }
-    func line(_ row: [String]) -> String {
-      row.indices.map { c in
-        let pad = String(repeating: " ", count: widths[c] - row[c].count)
-        return c >= 3 ? pad + row[c] : row[c] + pad  // numbers right-aligned
-      }.joined(separator: "  ")
-    }
-    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    let widths = TextTable.widths([header] + cells)
+    let line = { (row: [String]) in TextTable.line(row, widths: widths) { $0 < 3 } }  // numbers right-aligned
+    let rule = TextTable.rule(widths)
     var lines = [line(header), rule] + cells.dropLast().map(line)
     lines += [rule, line(cells.last!)]
     return lines.joined(separator: "\n")
