@@ -283,29 +283,33 @@ public final class ComparisonRun {
     return Trainer(model: model, recipe: recipe, generator: batches)
   }
 
-  /// Median time of one image (ms) and median throughput of a batch of 1,000 test
-  /// images (images/s), after one untimed pass of each to build the buffers.
+  /// Median time of one image (ms) over `repeats × 100` calls timed one by one, and
+  /// median throughput of `repeats` batches of 1,000 test images (images/s), after one
+  /// untimed pass of each to build the buffers. One image takes about 0.1 ms: a passing
+  /// stall of the machine lasts longer, and would spoil a whole window of calls timed
+  /// together, but only the few calls it falls on when each is timed alone.
   static func inferenceTimings(_ model: DSDCNet, test: LabeledImages, recipe: TrainingRecipe, repeats: Int)
     -> (batch1Milliseconds: Double, batch1000ImagesPerSecond: Double)
   {
-    let clock = ContinuousClock()
-    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     let one = recipe.normalization.tensor(test, indices: 0..<1)
     let thousand = recipe.normalization.tensor(test, indices: 0..<Swift.min(1_000, test.count))
     _ = model.logits(input: one)
-    var single: [Double] = []
-    for _ in 0..<Swift.max(1, repeats) {
-      let started = clock.now
-      for _ in 0..<20 { _ = model.logits(input: one) }
-      single.append(seconds(clock.now - started) / 20 * 1_000)
-    }
+    let single = medianMilliseconds(calls: Swift.max(1, repeats) * 100) { _ = model.logits(input: one) }
     _ = model.logits(input: thousand)
-    var batch: [Double] = []
-    for _ in 0..<Swift.max(1, repeats) {
+    let batch = medianMilliseconds(calls: Swift.max(1, repeats)) { _ = model.logits(input: thousand) }
+    return (single, Double(thousand.shape[0]) / Swift.max(batch / 1_000, 1e-9))
+  }
+
+  /// The median wall-clock time of `calls` calls of `body`, each timed alone, in ms.
+  static func medianMilliseconds(calls: Int, _ body: () -> Void) -> Double {
+    let (clock, calls) = (ContinuousClock(), Swift.max(1, calls))
+    var times: [Double] = []
+    times.reserveCapacity(calls)
+    for _ in 0..<calls {
       let started = clock.now
-      _ = model.logits(input: thousand)
-      batch.append(Double(thousand.shape[0]) / Swift.max(seconds(clock.now - started), 1e-9))
+      body()
+      times.append(seconds(clock.now - started) * 1_000)
     }
-    return (median(single), median(batch))
+    return times.sorted()[times.count / 2]
   }
 }
