@@ -75,6 +75,14 @@ struct ComparisonClaimsTests {
     #expect(outcome(6.2) == .doesNotHold)
     #expect(outcome(6.3, other: 0.25) == .notShown)
     #expect(outcome(6.3, other: nil) == .holds)
+    // At the limit the timings count; just above it they do not, and the sentence
+    // shows a share that is visibly above the limit the rule names.
+    #expect(outcome(6.3, other: 0.10) == .holds)
+    #expect(outcome(6.3, other: 0.103) == .notShown)
+    let disturbed = ComparisonClaims.speedFollowsMultiplyAdds(
+      cheap: "a", costly: "b", multiplyAddRatio: 7.8, speedRatio: 6.3, otherCPUShare: 0.103)
+    #expect(disturbed.sentence == "other processes used 10.3% of the machine while timing")
+    #expect(disturbed.rule.hasSuffix("timings count only when other processes used ≤ 10.0% of the machine"))
   }
 }
 

@@ -2,6 +2,14 @@
 /// decided by a rule from the comparison's numbers. Every rule is a small function of
 /// plain numbers, unit-tested on both sides of its threshold.
 public enum ComparisonClaims {
+  /// The share of the machine other processes may take while the networks are timed;
+  /// above it the timings are disturbed and no speed is judged.
+  public static let disturbedShare = 0.10
+
+  /// `share` as a percentage with one decimal, `10.3%`: shown as a whole percent, a
+  /// share just above the limit would read as the limit itself.
+  public static func percent(_ share: Double) -> String { Format.fixed(share * 100, 1) + "%" }
+
   /// The counts of one network that the cost and field rules read.
   public struct Counts: Sendable, Equatable {
     /// The variant's name, e.g. `separable`.
@@ -139,11 +147,10 @@ public enum ComparisonClaims {
   ) -> Verdict {
     let rule =
       "the speed-up follows the multiply-adds when it is at least 0.8 × their ratio;"
-      + " timings count only when other processes used ≤ 10% of the machine"
-    if let share = otherCPUShare, share > 0.10 {
+      + " timings count only when other processes used ≤ \(percent(disturbedShare)) of the machine"
+    if let share = otherCPUShare, share > disturbedShare {
       return Verdict(
-        .notShown, rule: rule,
-        sentence: "other processes used \(Format.fixed(share * 100, 0))% of the machine while timing")
+        .notShown, rule: rule, sentence: "other processes used \(percent(share)) of the machine while timing")
     }
     let numbers =
       "\(cheap) needs \(Format.fixed(m, 1))× fewer multiply-adds than \(costly) and trains"

@@ -107,9 +107,9 @@ public struct ComparisonReport: Sendable {
     guard !shares.isEmpty else { return ["(other processes' CPU use cannot be read on this system)"] }
     let worst = shares.max { $0.1 < $1.1 }!
     let line =
-      "other processes used at most \(Format.fixed(worst.1 * 100, 0))% of the machine while timing"
+      "other processes used at most \(ComparisonClaims.percent(worst.1)) of the machine while timing"
       + " (\(worst.0))"
-    return worst.1 > 0.10 ? ["⚠ " + line + ": the speeds are disturbed"] : [line]
+    return worst.1 > ComparisonClaims.disturbedShare ? ["⚠ " + line + ": the speeds are disturbed"] : [line]
   }
 
   // MARK: - Claims
